@@ -32,6 +32,7 @@ class Label:
     description: str
     properties: dict[str, str]  # property -> type name
     required: frozenset[str]
+    restricted: frozenset[str]  # properties viewers may not see
     model: type[BaseModel] = field(repr=False, compare=False)
 
 
@@ -54,6 +55,10 @@ class Schema:
             return self.labels[name]
         except KeyError:
             raise SchemaError(name, "label", f"unknown label; expected one of {sorted(self.labels)}") from None
+
+    def fully_restricted(self, label: str) -> bool:
+        spec = self.labels.get(label)
+        return bool(spec and spec.restricted and spec.restricted == set(spec.properties))
 
     def rel(self, name: str) -> RelType:
         try:
@@ -79,7 +84,12 @@ def _parse(raw: dict[str, Any]) -> Schema:
             __config__=ConfigDict(extra="forbid", str_strip_whitespace=True),
             **fields,
         )
-        labels[name] = Label(name, spec["prefix"], spec.get("description", ""), types, frozenset(required), model)
+        restricted = spec.get("restricted", [])
+        restricted = set(types) if restricted == "all" else set(restricted)
+        if restricted - set(types):
+            raise SchemaError(name, "restricted", f"names unknown properties {sorted(restricted - set(types))}")
+        labels[name] = Label(name, spec["prefix"], spec.get("description", ""), types, frozenset(required),
+                             frozenset(restricted), model)
     relationships: dict[str, RelType] = {}
     for name, spec in raw["relationships"].items():
         for end in ("from", "to"):

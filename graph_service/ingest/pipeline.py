@@ -104,7 +104,10 @@ def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, p
                 nodes, rels = _records(item)
                 local = {**known, **{n.key: n.label for n in nodes}}
                 missing = {k for r in rels for k in (r.start, r.end)} - set(local)
-                local.update(store.labels(missing))
+                if missing:  # one look-up per key the file has not itself defined
+                    stored = store.labels(missing)
+                    known.update(stored)
+                    local.update(stored)
                 _check_endpoints(rels, local, item.locator)
             except SchemaError as exc:
                 report.rejected.append(Rejection(source, item.locator, exc.field, exc.reason))

@@ -1,0 +1,48 @@
+"""Dependencies shared by the routes: the store, and the caller's role from their API key."""
+from __future__ import annotations
+
+from typing import Annotated, Callable
+
+from fastapi import Depends, Request
+
+from graph_service.auth import Role
+from graph_service.backends.base import GraphStore
+from graph_service.errors import Forbidden, Unauthorised
+
+KEY_COOKIE = "graph_service_key"
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+def caller_role(request: Request) -> Role | None:
+    """The role of the key sent as `Authorization: Bearer KEY` or in the sign-in cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key:
+        key = request.cookies.get(KEY_COOKIE, "")
+    if not key:
+        return None
+    role = request.app.state.keys.role_of(key.strip())
+    if role is None:
+        raise Unauthorised("the API key is not recognised")
+    return role
+
+
+def require(minimum: Role) -> Callable[[Request], Role]:
+    def check(request: Request) -> Role:
+        role = caller_role(request)
+        if role is None:
+            raise Unauthorised("send an API key as 'Authorization: Bearer KEY'")
+        if role < minimum:
+            raise Forbidden(f"this needs the {minimum.name} role; your key has {role.name}")
+        return role
+
+    return check
+
+
+Store = Annotated[GraphStore, Depends(get_store)]
+Viewer = Annotated[Role, Depends(require(Role.viewer))]
+Procurement = Annotated[Role, Depends(require(Role.procurement))]
+Admin = Annotated[Role, Depends(require(Role.admin))]

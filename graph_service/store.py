@@ -1,0 +1,18 @@
+"""Open the configured GraphStore: the embedded default or Neo4j."""
+from __future__ import annotations
+
+from graph_service.backends.base import GraphStore
+from graph_service.config import Settings
+from graph_service.errors import BadRequest
+
+
+def open_store(settings: Settings) -> GraphStore:
+    if settings.backend == "embedded":
+        from graph_service.backends.embedded import EmbeddedStore
+
+        return EmbeddedStore(settings.data_dir)
+    if settings.backend == "neo4j":
+        from graph_service.backends.neo4j import Neo4jStore
+
+        return Neo4jStore.from_settings(settings)
+    raise BadRequest(f"GRAPH_SERVICE_BACKEND={settings.backend!r} is not a backend; use embedded or neo4j")

@@ -1,0 +1,115 @@
+"""Shared fixtures: real stores, a real HTTP server, and keys for each role."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from graph_service.api.app import create_app
+from graph_service.auth import KeyStore, Role
+from graph_service.backends.embedded import EmbeddedStore
+from graph_service.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EmbeddedStore:
+    return EmbeddedStore(tmp_path / "data")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """The app served by uvicorn on a loopback port, in a thread, reached over real HTTP."""
+
+    def __init__(self, settings: Settings, store):
+        self.app = create_app(settings, store)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        keys = KeyStore(settings.data_dir)
+        self.keys = {role: keys.create(role, f"test {role.name}") for role in Role}
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+    def client(self, role: Role | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.keys[role]}"} if role else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+
+def live_server(store, data_dir: Path) -> LiveServer:
+    return LiveServer(Settings.from_env(backend=store.backend, data_dir=str(data_dir)), store)
+
+
+@pytest.fixture
+def server(store: EmbeddedStore, tmp_path: Path) -> Iterator[LiveServer]:
+    with live_server(store, tmp_path / "keys") as running:
+        yield running
+
+
+# -- Neo4j: the project's own server, started once per run -----------------------------
+MARKER = "GraphServiceTestDatabase"
+
+
+@pytest.fixture(scope="session")
+def neo4j_session_store():
+    """A Neo4jStore on the project's local server; refuses a database holding data it did not create."""
+    import os
+
+    from graph_service import neo4j_server
+    from graph_service.backends.neo4j import Neo4jStore
+
+    try:
+        neo4j_server.start()
+    except neo4j_server.Neo4jUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"Neo4j tests need Java and Maven: {exc}")
+    uri, user, password = neo4j_server.connection_settings()
+    store = Neo4jStore(uri, user, password)
+    with store.driver.session() as session:
+        nodes = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+        marked = session.run(f"MATCH (m:{MARKER}) RETURN count(m) AS n").single()["n"]
+        if nodes and not marked:
+            pytest.exit(f"refusing to test against {uri}: it holds {nodes} nodes this test run did not create")
+        session.run(f"MERGE (:{MARKER})").consume()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_session_store):
+    neo4j_session_store.clear()
+    return neo4j_session_store
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def any_store(request, tmp_path: Path):
+    """Each test using this runs once per backend."""
+    if request.param == "embedded":
+        return EmbeddedStore(tmp_path / "data")
+    return request.getfixturevalue("neo4j_store")
