@@ -72,9 +72,10 @@ class RelRecord(BaseModel):
             raise SchemaError(name, VALID_FROM, f"{self.type} does not hold for a period")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise SchemaError(name, VALID_TO, f"ends ({self.valid_to}) before it starts ({self.valid_from})")
-        bad = [k for k, v in self.props.items() if not isinstance(v, (str, int, float, bool, dt.date)) or k.startswith("_")]
+        bad = [k for k, v in self.props.items() if not _plain(v) or k.startswith("_")]
         if bad:
-            raise SchemaError(name, bad[0], "relationship properties must be plain values and not start with '_'")
+            raise SchemaError(name, bad[0], "relationship properties must be plain values or lists of strings, "
+                                            "and not start with '_'")
         self.props = to_storable(self.props)
         return self
 
@@ -89,6 +90,18 @@ class RelRecord(BaseModel):
         if self.valid_to:
             props[VALID_TO] = self.valid_to.isoformat()
         return props
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, (str, int, float, bool, dt.date))
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, (str, int, float, bool, dt.date))
 
 
 def rel_id(rel_type: str, start: str, end: str, valid_from: str = "") -> str:

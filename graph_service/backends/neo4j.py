@@ -101,8 +101,10 @@ class Neo4jStore:
     def ensure_schema(self) -> None:
         if self._schema_ready:
             return
+        statements = [line.rstrip(";") for line in SCHEMA_CYPHER.read_text().splitlines()
+                      if line and not line.startswith("//")]
         with self._session() as session:
-            for statement in schema_statements():
+            for statement in statements:
                 session.run(statement).consume()
         self._schema_ready = True
 
@@ -220,3 +222,10 @@ def _relationship(rel_type: str, start: str, end: str, raw: dict[str, Any]) -> R
     state = _decode(raw, "id")
     return Relationship(id=raw["id"], type=rel_type, start=start, end=end, props=state["props"],
                         provenance=Provenance(**state["prov"]), history=state["history"])
+
+
+if __name__ == "__main__":  # regenerate cypher/schema.cypher after changing schema.yaml
+    SCHEMA_CYPHER.write_text(
+        "// Constraints and indexes, generated from graph_service/schema.yaml by\n"
+        "// `python -m graph_service.backends.neo4j`; tests/test_cypher.py checks they agree.\n"
+        + "".join(f"{statement};\n" for statement in schema_statements()))

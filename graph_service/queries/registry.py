@@ -28,6 +28,7 @@ class NamedQuery:
     defaults: dict[str, Any]
     finish: Callable[[list[dict[str, Any]]], Any] = _as_list
     doc: str = ""
+    examples: list[dict[str, Any]] = field(default_factory=lambda: [{}])  # parameters the parity suite tries
 
     @cached_property
     def cypher(self) -> str:
@@ -65,13 +66,17 @@ class Registry:
 registry = Registry()
 
 
-def named_query(name: str, *, finish: Callable[[list[dict[str, Any]]], Any] | None = None):
-    """Register a networkx function as the embedded twin of cypher/<name>.cypher."""
+def named_query(name: str, *, finish: Callable[[list[dict[str, Any]]], Any] | None = None,
+                examples: list[dict[str, Any]] | None = None):
+    """Register a networkx function as the embedded twin of cypher/<name>.cypher.
+
+    `examples` are parameter sets the parity suite runs on both backends.
+    """
 
     def register(function: Callable[..., list[dict[str, Any]]]):
         params = list(inspect.signature(function).parameters.values())[1:]  # first is the graph
         registry.add(NamedQuery(name, function, {p.name: p.default for p in params}, finish or _as_list,
-                                inspect.getdoc(function) or ""))
+                                inspect.getdoc(function) or "", examples or [{}]))
         return function
 
     return register
