@@ -126,6 +126,10 @@ class Stored(BaseModel):
     provenance: Provenance
     history: list[dict[str, Any]] = Field(default_factory=list)
 
+    def state(self) -> dict[str, Any]:
+        """The stored form both backends keep (see backends/merge.py)."""
+        return {"props": self.props, "prov": self.provenance.model_dump(), "history": self.history}
+
 
 class Node(Stored):
     label: str

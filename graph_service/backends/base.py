@@ -31,6 +31,9 @@ class GraphStore(Protocol):
     def export(self) -> tuple[list[Node], list[Relationship]]:
         """Everything stored, with provenance and history (for copies between backends)."""
 
+    def restore(self, nodes: list[Node], rels: list[Relationship]) -> None:
+        """Write exported nodes and relationships exactly as they were (provenance and history included)."""
+
     def clear(self) -> None: ...
 
     def close(self) -> None: ...

@@ -228,6 +228,15 @@ class EmbeddedStore:
             self.compact()
         return report
 
+    def restore(self, nodes: list[Node], rels: list[Relationship]) -> None:
+        ops: list[list[Any]] = [["node", n.key, {"label": n.label, **n.state()}] for n in nodes]
+        ops += [["edge", r.start, r.end, r.id, {"type": r.type, **r.state()}] for r in rels]
+        with self._lock, self._process_lock():
+            self._refresh()
+            self._append(ops)
+            self._apply(ops)
+        self.compact()
+
     def clear(self) -> None:
         with self._lock, self._process_lock():
             self._refresh()

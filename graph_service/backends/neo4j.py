@@ -157,14 +157,26 @@ class Neo4jStore:
                 rel_rows[rel.type].append({"start": rel.start, "end": rel.end, "id": rid, "props": _encode(state, "id", rid)})
 
         for label, rows in node_rows.items():
-            schema().label(label)  # only schema labels reach the Cypher text
-            tx.run(f"UNWIND $rows AS row MERGE (n:Node {{key: row.key}}) SET n:{label} SET n = row.props", rows=rows).consume()
+            _write_nodes(tx, label, rows)
         for rel_type, rows in rel_rows.items():
-            schema().rel(rel_type)
-            tx.run(
-                "UNWIND $rows AS row MATCH (a:Node {key: row.start}), (b:Node {key: row.end}) "
-                f"MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b) SET r = row.props", rows=rows).consume()
+            _write_rels(tx, rel_type, rows)
         return report
+
+    def restore(self, nodes: list[Node], rels: list[Relationship], chunk: int = 5000) -> None:
+        self.ensure_schema()
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for n in nodes:
+            by_label[n.label].append({"key": n.key, "props": _encode(n.state(), "key", n.key)})
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in rels:
+            by_type[r.type].append({"start": r.start, "end": r.end, "id": r.id, "props": _encode(r.state(), "id", r.id)})
+        with self._session() as session:
+            for label, rows in by_label.items():
+                for i in range(0, len(rows), chunk):
+                    session.execute_write(_write_nodes, label, rows[i:i + chunk])
+            for rel_type, rows in by_type.items():
+                for i in range(0, len(rows), chunk):
+                    session.execute_write(_write_rels, rel_type, rows[i:i + chunk])
 
     def clear(self) -> None:
         with self._session() as session:
@@ -211,6 +223,17 @@ class Neo4jStore:
 
     def close(self) -> None:
         self.driver.close()
+
+
+def _write_nodes(tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> None:
+    schema().label(label)  # only schema labels reach the Cypher text
+    tx.run(f"UNWIND $rows AS row MERGE (n:Node {{key: row.key}}) SET n:{label} SET n = row.props", rows=rows).consume()
+
+
+def _write_rels(tx: neo4j.ManagedTransaction, rel_type: str, rows: list[dict[str, Any]]) -> None:
+    schema().rel(rel_type)
+    tx.run("UNWIND $rows AS row MATCH (a:Node {key: row.start}), (b:Node {key: row.end}) "
+           f"MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b) SET r = row.props", rows=rows).consume()
 
 
 def _node(key: str, label: str, raw: dict[str, Any]) -> Node:
