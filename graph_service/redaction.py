@@ -32,3 +32,23 @@ def redact_neighbours(pairs: list[tuple[Relationship, Node]], role: Role) -> lis
         for rel, other in pairs
         if visible_label(other.label, role)
     ]
+
+
+def visible_relationship(rel_type: str, role: Role) -> bool:
+    """Viewers do not see relationships that only ever join a fully restricted label (payments, KPI ratings)."""
+    if role >= Role.procurement:
+        return True
+    spec = schema().rel(rel_type)
+    return not (all(schema().fully_restricted(l) for l in spec.sources)
+                or all(schema().fully_restricted(l) for l in spec.targets))
+
+
+def redact_change(change: dict[str, Any], role: Role) -> dict[str, Any] | None:
+    """A change as a viewer may see it, or None if it is about something they may not see."""
+    if change["kind"] == "relationship":
+        return change if visible_relationship(change["what"], role) else None
+    if not visible_label(change["what"], role):
+        return None
+    hidden = set() if role >= Role.procurement else schema().label(change["what"]).restricted
+    values = {k: v for k, v in change["values"].items() if k not in hidden}
+    return {**change, "values": values} if values or change["change"] != "changed" else None

@@ -288,9 +288,10 @@ class EmbeddedStore:
         from graph_service.queries import registry
 
         named = registry.get(query)
+        bound = named.bind(params)
         with self.read() as graph:
-            rows = named.embedded(graph, **named.bind(params))
-        return named.finish(rows)
+            rows = named.embedded(graph, **bound)
+        return named.complete(rows, bound)
 
     def stats(self) -> dict[str, Any]:
         with self.read() as graph:

@@ -208,7 +208,8 @@ class Neo4jStore:
         from graph_service.queries import registry
 
         named = registry.get(query)
-        return named.finish(self._read(named.cypher, **named.bind(params)))
+        bound = named.bind(params)
+        return named.complete(self._read(named.cypher, **bound), bound)
 
     def stats(self) -> dict[str, Any]:
         labels = self._read("MATCH (n:Node) RETURN [l IN labels(n) WHERE l <> 'Node'][0] AS label, count(*) AS n")

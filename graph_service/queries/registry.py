@@ -34,6 +34,12 @@ class NamedQuery:
     def cypher(self) -> str:
         return (CYPHER_DIR / f"{self.name}.cypher").read_text()
 
+    def complete(self, rows: list[dict[str, Any]], params: dict[str, Any]) -> Any:
+        """Run `finish` on a backend's rows; a finish taking two arguments also gets the bound parameters."""
+        if len(inspect.signature(self.finish).parameters) == 2:
+            return self.finish(rows, params)
+        return self.finish(rows)
+
     def bind(self, params: dict[str, Any]) -> dict[str, Any]:
         unknown = set(params) - set(self.defaults)
         if unknown:

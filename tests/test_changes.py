@@ -1,0 +1,69 @@
+"""History: what changed between two dates, on both backends, and the route that shows it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph_service.auth import Role
+from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
+
+REGISTER = Provenance(source="posts.yaml", locator="entry 1")
+TODAY = dt.date.today().isoformat()
+
+
+def build_history(store) -> None:
+    """Ann held the GM post in 2019-2020, Bob from 2021; the post was retitled today; Acme joined a persona."""
+    store.upsert(Batch(
+        nodes=[NodeRecord(label="Person", key="person:ann", props={"name": "Ann"}, provenance=REGISTER),
+               NodeRecord(label="Person", key="person:bob", props={"name": "Bob"}, provenance=REGISTER),
+               NodeRecord(label="Post", key="post:gm", props={"title": "GM Procurement"}, provenance=REGISTER),
+               NodeRecord(label="Organisation", key="org:acme", props={"name": "Acme"}, provenance=REGISTER),
+               NodeRecord(label="Persona", key="persona:contractors", props={"name": "Contractors"}, provenance=REGISTER)],
+        rels=[RelRecord(type="HOLDS", start="person:ann", end="post:gm", valid_from="2019-04-01",
+                        valid_to="2020-09-30", provenance=REGISTER),
+              RelRecord(type="HOLDS", start="person:bob", end="post:gm", valid_from="2021-01-04", provenance=REGISTER),
+              RelRecord(type="HAS_PERSONA", start="org:acme", end="persona:contractors", provenance=REGISTER)]))
+    store.upsert(Batch(nodes=[NodeRecord(label="Post", key="post:gm", props={"title": "GM Procurement & Contracts"},
+                                         provenance=Provenance(source="org-chart.csv", locator="row 7"))]))
+
+
+def events(store, date_from: str, date_to: str, **filters) -> list[tuple[str, str, str]]:
+    return [(c["on"], c["change"], c["key"])
+            for c in store.run("changed_facts", date_from=date_from, date_to=date_to, **filters)]
+
+
+def test_before_between_and_after_the_changes(any_store):
+    build_history(any_store)
+    assert events(any_store, "2010-01-01", "2019-03-31") == []
+    assert events(any_store, "2019-03-31", "2020-12-31") == [
+        ("2019-04-01", "began", "person:ann|HOLDS|post:gm|2019-04-01"),
+        ("2020-09-30", "ended", "person:ann|HOLDS|post:gm|2019-04-01")]
+    assert events(any_store, "2020-12-31", "2021-12-31") == [
+        ("2021-01-04", "began", "person:bob|HOLDS|post:gm|2021-01-04")]
+    [retitled] = [c for c in any_store.run("changed_facts", date_from="2021-12-31", date_to=TODAY)]
+    assert retitled["values"] == {"title": {"before": "GM Procurement", "after": "GM Procurement & Contracts"}}
+    assert retitled["provenance"] == {"source": "org-chart.csv", "locator": "row 7"}
+
+
+def test_filters_narrow_to_what_they_touch(any_store):
+    build_history(any_store)
+    assert events(any_store, "2010-01-01", TODAY, persona="persona:contractors") == []
+    assert [e[2] for e in events(any_store, "2010-01-01", TODAY, partner="post:gm")] == [
+        "person:ann|HOLDS|post:gm|2019-04-01", "person:ann|HOLDS|post:gm|2019-04-01",
+        "person:bob|HOLDS|post:gm|2021-01-04", "post:gm"]
+
+
+def test_changes_route(store, server):
+    build_history(store)
+    viewer = server.client(Role.viewer)
+    body = viewer.get("/api/v1/changes", params={"from": "2019-01-01", "to": "2020-12-31"}).json()
+    assert body["count"] == 2 and {c["change"] for c in body["changes"]} == {"began", "ended"}
+    refused = viewer.get("/api/v1/changes", params={"from": "2021-01-01", "to": "2020-01-01"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("missing", [{"from": "2020-01-01"}, {"to": "2020-01-01"}])
+def test_changes_route_needs_both_dates(server, missing):
+    response = server.client(Role.viewer).get("/api/v1/changes", params=missing)
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request"
