@@ -1,0 +1,180 @@
+"""The reference dataset: loads cleanly and idempotently into a real store, says what the
+council's two documents say (with citations), and marks every generated fact illustrative."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+
+from graph_service.backends.embedded import EmbeddedStore
+from graph_service.reference import load_reference, register_files
+from graph_service.reference.illustrative import ANCHOR, SOURCE, illustrative_items
+from graph_service.schema import schema
+
+DOCUMENTS = {"new-normal-strategy-2019-2024.txt", "policy-framework-guiding-principles.txt"}
+NEW_NORMAL = "policy:new-normal-strategy-2019-2024"
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """One store loaded twice; the reports of both loads."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("reference") / "data")
+    return store, load_reference(store), load_reference(store)
+
+
+@pytest.fixture(scope="module")
+def store(loaded) -> EmbeddedStore:
+    return loaded[0]
+
+
+@pytest.fixture(scope="module")
+def everything(store):
+    return store.export()
+
+
+def related(store, key: str, rel_type: str, direction: str = "in", prefix: str = "") -> dict[str, object]:
+    """The nodes joined to `key` by rel_type, incoming (they point at it) or outgoing, whose key starts with prefix."""
+    end = "end" if direction == "in" else "start"
+    return {node.key: node for rel, node in store.neighbours(key)
+            if rel.type == rel_type and getattr(rel, end) == key and node.key.startswith(prefix)}
+
+
+def test_every_register_and_the_illustrative_layer_load_without_rejections(loaded):
+    _, first, _ = loaded
+    assert [r.source for r in first] == [p.name for p in register_files()] + [SOURCE]
+    for report in first:
+        assert report.error is None and report.rejected == [], report.as_dict()
+        assert report.created > 0
+
+
+def test_a_second_load_changes_nothing(loaded):
+    _, first, second = loaded
+    for before, after in zip(first, second):
+        assert (after.created, after.updated, after.rejected) == (0, 0, [])
+        assert after.unchanged == before.created
+
+
+def test_nothing_was_written_twice_with_different_values(everything):
+    nodes, rels = everything
+    assert not [n.key for n in nodes if n.history] and not [r.id for r in rels if r.history]
+
+
+def test_partnerships_workstream_is_led_by_the_gm_procurement_post(store):
+    leads = related(store, "workstream:partnerships", "LEADS")
+    assert list(leads) == ["post:gm-procurement-contracted-services"]
+    assert leads["post:gm-procurement-contracted-services"].props["title"] == "GM Procurement & Contracted Services"
+    assert list(related(store, "workstream:partnerships", "SPONSORS")) == ["post:ad-corporate-contracted-services"]
+    assert len(related(store, "workstream:partnerships", "BUSINESS_REP_FOR")) == 7
+    assert "dept:procurement-and-contracted-services" in related(store, "post:gm-procurement-contracted-services", "IN_DEPARTMENT", "out")
+
+
+def test_one_node_per_post_however_many_tables_name_it(store):
+    assert len(related(store, "post:gm-financial-services", "BUSINESS_REP_FOR", "out")) == 4
+    ict = "post:gm-ict-innovation-performance"
+    assert set(related(store, ict, "LEADS", "out", "workstream:")) == {"workstream:systems", "workstream:people"}
+    assert set(related(store, ict, "BUSINESS_REP_FOR", "out")) == {"workstream:leadership", "workstream:partnerships"}
+
+
+def test_new_normal_strategy_ownership(store):
+    owners = {t: list(related(store, NEW_NORMAL, t)) for t in
+              ("RESPONSIBLE_FOR", "SPONSORING_MEMBER_FOR", "SPONSORING_OFFICER_FOR", "PORTFOLIO_HOLDER_FOR")}
+    assert owners == {"RESPONSIBLE_FOR": ["post:ad-people-performance-innovation"],
+                      "SPONSORING_MEMBER_FOR": ["post:leader-of-the-council"],
+                      "SPONSORING_OFFICER_FOR": ["post:chief-executive"],
+                      "PORTFOLIO_HOLDER_FOR": ["post:portfolio-holder-corporate-contracted-services"]}
+    officer = store.get("post:ad-people-performance-innovation")
+    assert officer.props["title"] == "Assistant Director – People, Performance and Innovation"
+    # the same post sponsors the Systems and People work-streams as "AD People, Performance & Innovation"
+    assert set(related(store, officer.key, "SPONSORS", "out", "workstream:")) == {"workstream:systems", "workstream:people"}
+    assert store.get("post:leader-of-the-council").props["kind"] == "member"
+    assert store.get("post:portfolio-holder-corporate-contracted-services").props["kind"] == "member"
+
+
+def test_new_normal_strategy_document_facts(store):
+    props = store.get(NEW_NORMAL).props
+    assert (props["version"], props["published_on"], props["last_version_on"], props["review_date"]) == \
+        ("1.0", "2019-02-12", "2019-02-12", "2020-05-01")
+    assert props["document_location"] and "New Normal" in props["aliases"]
+    assert len(related(store, NEW_NORMAL, "ASSOCIATED_WITH", "out")) == 5
+    assert "MTFS" in store.get("policy:medium-term-financial-strategy-2017-18-2021-22").props["aliases"]
+
+
+def test_counts_of_the_documents_things(store, everything):
+    labels = store.stats()["labels"]
+    assert (labels["Workstream"], labels["Theme"], labels["Priority"], labels["Policy"], labels["Programme"]) == (4, 3, 2, 7, 1)
+    nodes, _ = everything
+    assert sum(n.label == "GovernanceBody" and n.props.get("kind") == "corporate group" for n in nodes) == 6
+    assert {"body:cabinet", "body:cmt", "body:brg", "body:programme-board"} <= {n.key for n in nodes}
+    assert 15 <= labels["KeyIndicator"] <= 20
+    measured = {r.end for r in everything[1] if r.type == "MEASURES"}
+    assert measured == {"priority:housing-led-regeneration", "priority:economic-well-being"}
+
+
+def test_every_named_partner_body_has_a_persona(store, everything):
+    nodes, _ = everything
+    for node in nodes:
+        if node.label == "Organisation" and not node.props.get("is_council"):
+            assert related(store, node.key, "HAS_PERSONA", "out"), node.key
+    assert related(store, "org:hertfordshire-lep", "HAS_PERSONA", "out").keys() == {"persona:lep-business-commerce"}
+
+
+def test_document_facts_cite_a_document_section_and_line(everything):
+    nodes, rels = everything
+    documented = [x for x in [*nodes, *rels] if not x.provenance.illustrative]
+    assert len(documented) > 250
+    for fact in documented:
+        assert fact.provenance.source in DOCUMENTS, fact
+        assert fact.provenance.locator and "line " in fact.provenance.locator, fact
+
+
+def test_every_illustrative_fact_is_marked(everything):
+    nodes, rels = everything
+    assert {x.provenance.source for x in [*nodes, *rels]} == DOCUMENTS | {SOURCE}
+    for fact in [*nodes, *rels]:
+        assert fact.provenance.illustrative == (fact.provenance.source == SOURCE), fact
+    for node in nodes:
+        if node.provenance.illustrative and "illustrative" in schema().label(node.label).properties:
+            assert node.props["illustrative"] is True, node.key
+
+
+def test_illustrative_layer_is_deterministic():
+    def plain(items):
+        return [(i.locator, i.provenance.source, i.nodes, i.rels) for i in items]
+
+    assert plain(illustrative_items()) == plain(illustrative_items())
+    assert plain(illustrative_items(7)) != plain(illustrative_items())
+
+
+def test_illustrative_layer_tells_the_story(store, everything):
+    nodes, rels = everything
+    by_key = {n.key: n for n in nodes}
+    labels = store.stats()["labels"]
+    assert 250 <= labels["Organisation"] and 350 <= labels["Contract"] and 250 <= labels["Grant"] and 2000 <= labels["Payment"]
+    contracts = [n for n in nodes if n.label == "Contract"]
+    active = [c for c in contracts if c.props["status"] == "active"]
+    for months in (6, 12, 18):
+        assert any(c.props["end_date"] <= (ANCHOR + timedelta(days=30 * months)).isoformat() for c in active)
+    big = {c.key for c in contracts if c.props["value"] > 5_000_000}
+    rated = {r.start for r in rels if r.type == "RATED"}
+    assert rated and rated <= big
+    assert {n.props["rating"] for n in nodes if n.label == "KpiRating"} <= {
+        "Good", "Approaching target", "Requires improvement", "Inadequate", "Other"}
+    # from grant giving towards service commissioning
+    grants = Counter(n.props["award_date"][:4] for n in nodes if n.label == "Grant")
+    lets = Counter(c.props["start_date"][:4] for c in contracts)
+    assert grants["2016"] > 3 * grants["2026"] and lets["2024"] + lets["2025"] > lets["2016"] + lets["2017"]
+    # people move on, ownership stays with the post, and one post is vacant
+    holds = [r for r in rels if r.type == "HOLDS"]
+    current = {r.end for r in holds if "valid_to" not in r.props}
+    assert {r.end for r in holds} - current
+    assert any(len({r.end for r in holds if r.start == p}) > 1 for p in {r.start for r in holds})
+    # the Policy Framework's tests: an initiative with no top priority, a decision missing a criterion
+    initiatives = [n.key for n in nodes if n.label == "Initiative"]
+    supported = {r.start for r in rels if r.type == "SUPPORTS"}
+    assert len([i for i in initiatives if i not in supported]) == 1
+    decisions = [n for n in nodes if n.label == "CommissioningDecision"]
+    assert [d.key for d in decisions if not all(d.props.get(c) for c in ("resilience", "quality", "cost"))] == \
+        ["decision:grounds-maintenance-retender"]
+    assert all(by_key[r.start].label == "Payment" for r in rels if r.type == "PAID_UNDER")
+    assert date.fromisoformat(max(n.props["held_on"] for n in nodes if n.label == "Engagement")) < ANCHOR
