@@ -49,7 +49,8 @@ def print_json(data: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+        if module.name != "__main__":  # importing it would run the command again
+            importlib.import_module(f"{__name__}.{module.name}")
     # the store options are accepted before or after the subcommand
     store_options = argparse.ArgumentParser(add_help=False)
     store_options.add_argument("--backend", choices=["embedded", "neo4j"], default=argparse.SUPPRESS,
