@@ -5,7 +5,8 @@ CALL {
   OPTIONAL MATCH (o:Organisation)-[:HAS_PERSONA]->(:Persona {key: $persona})
   WITH collect(o.key) AS by_persona
   OPTIONAL MATCH (:Workstream {key: $workstream})--(near:Node)
-  RETURN by_persona + collect(near.key) + [k IN [$partner, $workstream, $policy] WHERE k IS NOT NULL] AS focus
+  WITH by_persona, collect(near.key) AS near_workstream
+  RETURN by_persona + near_workstream + [k IN [$partner, $workstream, $policy] WHERE k IS NOT NULL] AS focus
 }
 WITH focus, ($partner IS NULL AND $persona IS NULL AND $workstream IS NULL AND $policy IS NULL) AS everything
 CALL (focus, everything) {

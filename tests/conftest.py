@@ -77,12 +77,16 @@ MARKER = "GraphServiceTestDatabase"
 
 @pytest.fixture(scope="session")
 def neo4j_session_store():
-    """A Neo4jStore on the project's local server; refuses a database holding data it did not create."""
+    """A Neo4jStore on the project's local server (started if none runs, and then stopped at the end).
+
+    Refuses a database holding data it did not create.
+    """
     import os
 
     from graph_service import neo4j_server
     from graph_service.backends.neo4j import Neo4jStore
 
+    already_running = neo4j_server.status().running
     try:
         neo4j_server.start()
     except neo4j_server.Neo4jUnavailable as exc:
@@ -99,6 +103,8 @@ def neo4j_session_store():
         session.run(f"MERGE (:{MARKER})").consume()
     yield store
     store.close()
+    if not already_running:  # stop only what this run started
+        neo4j_server.stop()
 
 
 @pytest.fixture
