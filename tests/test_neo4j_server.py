@@ -143,3 +143,22 @@ def test_missing_java_or_maven_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("PATH", str(java_only))
     with pytest.raises(neo4j_server.Neo4jUnavailable, match=r"`mvn`.*docker compose up -d"):
         neo4j_server.start()
+
+
+def test_api_answers_503_while_neo4j_is_down_and_recovers_by_itself(home: Path, tmp_path: Path) -> None:
+    from graph_service.auth import Role
+    from graph_service.backends.neo4j import Neo4jStore
+    from tests.conftest import live_server
+
+    store = Neo4jStore(*neo4j_server.connection_settings())
+    with live_server(store, tmp_path) as server:
+        client = server.client(Role.viewer)
+        assert client.get("/api/v1/stats").status_code == 200
+        neo4j_server.stop()
+        down = client.get("/api/v1/stats")
+        assert down.status_code == 503, down.text
+        assert down.json()["error"]["code"] == "store_unavailable"
+        assert "not answering" in down.json()["error"]["message"]
+        neo4j_server.start()
+        assert client.get("/api/v1/stats").status_code == 200  # same app, same driver: no restart
+    store.close()
