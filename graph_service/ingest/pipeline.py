@@ -31,6 +31,7 @@ class Item:
     provenance: Provenance
     nodes: list[dict[str, Any]] = field(default_factory=list)  # {label, key, props}
     rels: list[dict[str, Any]] = field(default_factory=list)  # {type, start, end, props?, valid_from?, valid_to?}
+    problem: tuple[str, str] | None = None  # (field, reason) when the reader already knows the record is bad
 
 
 @dataclass
@@ -101,6 +102,8 @@ def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, p
         for item in items:
             report.items += 1
             try:
+                if item.problem:
+                    raise SchemaError(item.locator, *item.problem)
                 nodes, rels = _records(item)
                 local = {**known, **{n.key: n.label for n in nodes}}
                 missing = {k for r in rels for k in (r.start, r.end)} - set(local)

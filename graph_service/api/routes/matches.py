@@ -1,0 +1,30 @@
+"""Uncertain golden-record matches: procurement reviews them, an admin records the decision."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+
+from graph_service.api.deps import Admin, Procurement, Store
+from graph_service.ingest.identity import CONFIRMED, REJECTED, decide
+
+router = APIRouter()
+
+
+@router.get("/api/v1/matches", tags=["partners"])
+def list_matches(store: Store, role: Procurement,
+                 status: Literal["pending", "confirmed", "rejected", "all"] = "pending") -> list[dict[str, Any]]:
+    """Possible same-organisation pairs ingest kept apart, with score and reason (pending by default)."""
+    return store.run("possible_matches", status=None if status == "all" else status)
+
+
+@router.post("/api/v1/matches/{match_id}/confirm", tags=["partners"])
+def confirm_match(match_id: str, store: Store, role: Admin) -> dict[str, Any]:
+    """The two records are one organisation: later files naming it resolve to one golden record."""
+    return decide(store, match_id, CONFIRMED, f"POST /api/v1/matches/{match_id}/confirm")
+
+
+@router.post("/api/v1/matches/{match_id}/reject", tags=["partners"])
+def reject_match(match_id: str, store: Store, role: Admin) -> dict[str, Any]:
+    """The two records are different organisations: ingest will not propose the pair again."""
+    return decide(store, match_id, REJECTED, f"POST /api/v1/matches/{match_id}/reject")
