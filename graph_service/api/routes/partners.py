@@ -20,7 +20,7 @@ def search_partners(store: Store, role: Viewer, q: str = "", persona: str | None
     return store.run("partner_search", q=q, persona=persona, limit=limit, as_of=as_of)
 
 
-@router.get("/api/v1/partners/{key:path}", tags=["partners"])
+@router.get("/api/v1/partners/{key}", tags=["partners"])  # org keys have no "/": leaves /health, /impact to their routes
 def partner(key: str, store: Store, role: Viewer, as_of: str | None = None) -> dict[str, Any]:
     """One partner's golden record; contract values, spending and match reviews need the procurement role."""
     rows = store.run("partner_profile", key=key, as_of=as_of)
