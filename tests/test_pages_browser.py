@@ -1,0 +1,108 @@
+"""The pages in headless Chromium, used the way an officer would: sign in once, type a misspelt
+policy name, read who owns it, follow it to the post's handover list, all by keyboard."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph_service.auth import Role
+from graph_service.reference import load_reference
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("the browser tests need Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, store, server):
+    load_reference(store)
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, server) -> None:
+    page.goto("/")
+    assert page.url.endswith("/sign-in?next=%2F")
+    page.get_by_label("API key").fill(server.keys[Role.viewer])
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{server.url}/")
+
+
+def test_sign_in_search_a_misspelt_policy_and_find_its_owner(page, server):
+    sign_in(page, server)
+    search = page.get_by_role("searchbox", name="Policy or partner")
+    search.fill("new normal stratgey")
+    search.press("Enter")
+    page.wait_for_url("**/?q=new+normal+stratgey")
+    first = page.get_by_role("listitem").filter(has=page.get_by_role("heading", level=3)).first
+    assert first.get_by_role("link").inner_text() == "New Normal Strategy 2019 to 2024"
+    assert "Assistant Director – People, Performance and Innovation" in first.inner_text()
+    assert "Source: new-normal-strategy-2019-2024.txt" in first.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "policy-search.png"), full_page=True)
+
+    first.get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "New Normal Strategy 2019 to 2024"
+    owners = page.get_by_role("table", name="Who owns it")
+    row = owners.get_by_role("row").filter(has_text="Responsible officer")
+    assert "Assistant Director – People, Performance and Innovation" in row.inner_text()
+    assert "line 13" in row.inner_text()
+    assert "Overdue" in page.get_by_text("2020-05-01").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "policy-page.png"), full_page=True)
+
+
+def test_the_pages_work_from_the_keyboard(page, server):
+    sign_in(page, server)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # the focus is visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.get_by_role("searchbox", name="Policy or partner").focus()
+    page.keyboard.type("MTFS")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=MTFS")
+    link = page.get_by_role("link", name="Medium Term Financial Strategy 2017/18 to 2021/22")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/policies/policy:medium-term-financial-strategy-2017-18-2021-22")
+    assert page.get_by_role("heading", level=1).inner_text() == "Medium Term Financial Strategy 2017/18 to 2021/22"
+
+
+def test_a_post_page_lists_what_to_hand_over(page, server):
+    sign_in(page, server)
+    page.goto("/roles/post:gm-strategic-housing")
+    assert page.get_by_role("heading", level=1).inner_text() == "GM Strategic Housing"
+    assert page.get_by_role("definition").filter(has_text="Vacant since 2026-07-31").count() == 1
+    assert page.get_by_role("heading", name="Contracts").is_visible()
+    assert page.get_by_role("table", name="Contracts").get_by_role("row").count() > 1
+    page.screenshot(path=str(ARTIFACTS / "post-page.png"), full_page=True)
+
+
+def test_signing_out_ends_the_session(page, server):
+    sign_in(page, server)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in")
+    page.goto("/")
+    assert "/sign-in" in page.url
