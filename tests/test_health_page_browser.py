@@ -1,0 +1,59 @@
+"""/health in headless Chromium as a procurement officer uses it: sign in, filter to the red partners,
+open one, read its score over time; nothing is fetched from another origin."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from graph_service.auth import Role
+from tests.conftest import ROOT
+from tests.test_health_fixture import AS_OF, load
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def page(store, server):
+    if not CHROMIUM.exists():
+        pytest.skip("the browser tests need Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    load(store)
+    server.client(Role.procurement).post("/api/v1/health-report/snapshots", params={"as_of": "2026-05-31"})
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(base_url=server.url)
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        yield tab
+        browser.close()
+
+
+def test_filter_open_a_partner_and_read_its_history(page, server):
+    origins = set()
+    page.on("request", lambda request: origins.add(urlparse(request.url).netloc))
+    page.goto(f"/health?as_of={AS_OF}")
+    page.get_by_label("API key").fill(server.keys[Role.procurement])
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/health?as_of={AS_OF}")
+    assert page.get_by_role("img", name="Partners by rating: 2 green, 0 amber, 2 red").is_visible()
+    page.get_by_label("Rating", exact=True).select_option("red")
+    page.get_by_role("button", name="Show").click()
+    table = page.get_by_role("table", name="Partners, worst first")
+    assert table.get_by_role("row").count() == 3  # the header and two red partners
+    table.get_by_role("link", name="Acme Waste Ltd").click()
+    assert page.get_by_role("heading", level=2, name="Acme Waste Ltd").is_visible()
+    history = page.get_by_role("img", name="Acme Waste Ltd: score over time")
+    assert history.is_visible() and history.locator("circle").count() == 2
+    assert "Rated red because" in page.get_by_text("Acme Waste Ltd scores").inner_text()
+    page.get_by_text("Evidence (7)").click()
+    assert page.get_by_text("Source: health-fixture.csv").first.is_visible()
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "health-page.png"), full_page=True)
+    assert origins == {urlparse(server.url).netloc}
