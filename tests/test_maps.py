@@ -1,0 +1,193 @@
+"""The maps without a browser: the routes and their roles, the page is self-contained and escapes
+every name, exports parse in the tools people open them with, legends cover every colour, big
+maps are capped with a note, and a viewer's map never carries a contract value."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+from graph_service.api.deps import KEY_COOKIE
+from graph_service.auth import Role
+from graph_service.records import Batch, NodeRecord
+from graph_service.stakeholders import analyse, ego, policy_ownership
+from tests.test_stakeholders import AS_OF, PROV, REPAIRS_VALUE, WASTE_VALUE, XSS, seed
+from visualisations import EXPORT_TYPES, ego_view, export, grid_view, policy_view, render_html, stakeholder_view
+
+ROUTES = ["/maps/stakeholders", "/maps/grid", "/maps/ego/GB-COH-00000001", "/maps/policy-ownership"]
+
+
+@pytest.fixture
+def seeded(store):
+    seed(store)
+    return store
+
+
+def views(store, role=Role.viewer):
+    analysis = analyse(store, role, as_of=AS_OF)
+    return {"stakeholders": stakeholder_view(analysis), "grid": grid_view(analysis),
+            "ego": ego_view(ego(store, "GB-COH-00000001", role, as_of=AS_OF)),
+            "policy-ownership": policy_view(policy_ownership(store, as_of=AS_OF))}
+
+
+def _values(*amounts: float) -> list[str]:
+    """How a contract value could appear in text."""
+    return [form for a in amounts for form in (f"{a:,.0f}", str(int(a)), repr(a))]
+
+
+# -- the page ---------------------------------------------------------------------------------------
+def _csp(page: str) -> dict[str, str]:
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    return {d.split()[0]: d.split(None, 1)[1] for d in (p.strip() for p in policy.split(";")) if d}
+
+
+def test_the_page_loads_nothing_from_the_network(seeded):
+    for view in views(seeded).values():
+        page = render_html(view)
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+        assert not re.search(r"""(url\(|@import)\s*["']?\s*(https?:)?//""", page, re.I)
+        csp = _csp(page)
+        assert csp["default-src"] == "'none'" and csp["connect-src"] == "'none'"
+        assert csp["script-src"].startswith("'nonce-") and "unsafe" not in csp["script-src"]
+        assert page.count("<script nonce=") == 2 and "vis.Network" in page
+
+
+def test_every_name_is_escaped(seeded):
+    for view in views(seeded).values():
+        page = render_html(view, served=True)
+        assert XSS not in page and "<img" not in page.lower()
+    stakeholders = render_html(views(seeded)["stakeholders"])
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in stakeholders  # only as JSON text
+    data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', stakeholders,
+                                re.S).group(1))
+    assert data["names"]["org:xss"] == XSS and data["details"]["org:xss"][0] == ["Key", "org:xss"]
+
+
+def test_every_colour_and_size_has_a_legend_entry(seeded):
+    for kind, view in views(seeded).items():
+        legend = {entry.colour.lower() for entry in view.legend}
+        unexplained = {n.colour.lower() for n in view.nodes} - legend
+        assert not unexplained, f"{kind}: colours without a legend entry: {unexplained}"
+        unexplained = {e.colour.lower() for e in view.edges} - legend
+        assert not unexplained, f"{kind}: line colours without a legend entry: {unexplained}"
+        assert {n.border.lower() for n in view.nodes if n.border} <= legend
+        assert any("size" in entry.text.lower() for entry in view.legend), f"{kind}: sizes are not explained"
+
+
+def test_a_big_map_is_capped_and_says_so(seeded):
+    analysis = analyse(seeded, Role.viewer, as_of=AS_OF)
+    view = stakeholder_view(analysis, max_nodes=6)
+    assert len(view.nodes) <= 6
+    assert any("capped at 6 nodes" in note for note in view.notes)
+    kept = [n.id for n in view.nodes if not n.id.startswith("post:")]
+    powers = {p.key: p.power for p in analysis.partners}
+    assert min(powers[k] for k in kept) >= max(p for k, p in powers.items() if k not in kept)
+
+
+# -- exports ----------------------------------------------------------------------------------------
+def test_exports_parse_and_hold_the_same_nodes(seeded):
+    view = views(seeded)["stakeholders"]
+    ids = {n.id for n in view.nodes}
+    as_json = json.loads(export(view, "json")[0])
+    assert {n["id"] for n in as_json["nodes"]} == ids and len(as_json["legend"]) == len(view.legend)
+    rows = list(csv.DictReader(io.StringIO(export(view, "csv")[0])))
+    assert {r["id"] for r in rows if r["record"] == "node"} == ids
+    assert sum(r["record"] == "edge" for r in rows) == len(view.edges)
+    graphml = nx.parse_graphml(export(view, "graphml")[0])
+    assert set(graphml.nodes) == ids and graphml.nodes["org:xss"]["label"] == XSS
+    gexf = ET.fromstring(export(view, "gexf")[0])
+    labels = {n.get("id"): n.get("label") for n in gexf.iter() if n.tag.endswith("}node")}
+    assert set(labels) == ids and labels["org:xss"] == XSS
+
+
+def test_csv_exports_cannot_run_as_spreadsheet_formulas(store):
+    store.upsert(Batch(nodes=[NodeRecord(label="Organisation", key="org:formula", props={"name": "=HYPERLINK(\"x\")"},
+                                         provenance=PROV)], rels=[]))
+    rows = list(csv.DictReader(io.StringIO(export(stakeholder_view(analyse(store, Role.viewer)), "csv")[0])))
+    assert rows[0]["name"] == "'=HYPERLINK(\"x\")"
+
+
+# -- the routes -------------------------------------------------------------------------------------
+def test_every_map_route_serves_a_page_to_a_viewer(seeded, server):
+    viewer = server.client(Role.viewer)
+    for route in ROUTES:
+        response = viewer.get(route, params={"as_of": AS_OF})
+        assert response.status_code == 200, (route, response.text[:300])
+        assert response.headers["content-type"].startswith("text/html")
+        assert "<!doctype html>" in response.text and XSS not in response.text
+        assert server.client().get(route).status_code == 401
+
+
+def test_the_sign_in_cookie_is_accepted(seeded, server):
+    client = server.client()
+    client.cookies.set(KEY_COOKIE, server.keys[Role.viewer])
+    assert client.get("/maps/stakeholders").status_code == 200
+
+
+def test_map_routes_export_with_format(seeded, server):
+    viewer = server.client(Role.viewer)
+    for fmt, media_type in EXPORT_TYPES.items():
+        response = viewer.get("/maps/stakeholders", params={"format": fmt, "as_of": AS_OF})
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] == media_type.split(";")[0]
+        assert f'filename="stakeholders.{fmt}"' in response.headers["content-disposition"]
+    graph = nx.parse_graphml(viewer.get("/maps/ego/org:xss", params={"format": "graphml", "hops": 1}).text)
+    assert "post:gm-community" in graph
+    bad = viewer.get("/maps/grid", params={"format": "xlsx"})
+    assert bad.status_code == 400 and bad.json()["error"]["details"]["allowed"] == sorted(EXPORT_TYPES)
+
+
+def test_map_routes_filter_and_refuse_bad_input(seeded, server):
+    viewer = server.client(Role.viewer)
+    data = viewer.get("/maps/stakeholders", params={"persona": "persona:voluntary-sector", "format": "json"}).json()
+    assert {n["id"] for n in data["nodes"] if not n["id"].startswith("post:")} == {"org:xss", "org:carers"}
+    assert any(note.startswith("Filtered: persona = Voluntary sector") for note in data["notes"])
+    page = viewer.get("/maps/grid", params={"persona": "persona:voluntary-sector"}).text
+    assert '<option value="persona:voluntary-sector" selected>' in page  # the form shows the filter applied
+    assert 'name="min_health"' not in page  # health scores are procurement-only
+    assert 'name="min_health"' in server.client(Role.procurement).get("/maps/grid").text
+    assert viewer.get("/maps/grid", params={"min_health": 50}).status_code == 403
+    assert viewer.get("/maps/grid", params={"priority": "persona:contractors"}).status_code == 400
+    assert viewer.get("/maps/stakeholders", params={"as_of": "yesterday"}).status_code == 422
+    assert viewer.get("/maps/ego/org:nobody").status_code == 404
+    assert viewer.get("/maps/ego/payment:1").status_code == 404  # payments are procurement-only
+    assert server.client(Role.procurement).get("/maps/ego/payment:1").status_code == 200
+    assert viewer.get("/maps/ego/org:xss", params={"hops": 9}).status_code == 400
+
+
+def test_a_viewer_map_never_carries_a_contract_value(seeded, server):
+    viewer, procurement = server.client(Role.viewer), server.client(Role.procurement)
+    values = _values(WASTE_VALUE, REPAIRS_VALUE, WASTE_VALUE + REPAIRS_VALUE)
+    for route in ROUTES:
+        for fmt in [None, *EXPORT_TYPES]:
+            text = viewer.get(route, params={"as_of": AS_OF, **({"format": fmt} if fmt else {})}).text
+            assert not [v for v in values if v in text], (route, fmt)
+    page = procurement.get("/maps/stakeholders", params={"as_of": AS_OF, "format": "json"}).text
+    assert f"{WASTE_VALUE + REPAIRS_VALUE:,.0f}" in page  # procurement sees the value behind the power score
+
+
+def test_the_map_pages_are_in_the_openapi_description(server):
+    paths = server.client().get("/openapi.json").json()["paths"]
+    assert {"/maps/stakeholders", "/maps/grid", "/maps/ego/{key}", "/maps/policy-ownership",
+            "/api/v1/stakeholders"} <= set(paths)
+
+
+def test_posts_link_to_the_departments_they_sit_in(seeded):
+    view = views(seeded)["policy-ownership"]
+    assert ("post:gm-community", "dept:community", "IN_DEPARTMENT") in {(e.source, e.target, e.kind) for e in view.edges}
+    orphan = next(n for n in view.nodes if n.id == "policy:orphan")
+    assert orphan.category == "Policy with no responsible officer"
+    assert any("Orphan Plan" in note for note in view.notes)
+
+
+def test_the_ego_view_marks_the_centre_and_sizes_by_distance(seeded):
+    view = views(seeded)["ego"]
+    sizes = {n.id: n.size for n in view.nodes}
+    assert sizes["GB-COH-00000001"] > sizes["post:gm-procurement"] > sizes["service:waste"]
+    assert view.directed and "payment:1" not in sizes
+
