@@ -5,6 +5,7 @@ import argparse
 import importlib
 import json
 import pkgutil
+import signal
 import sys
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `graph-service health | head` ends quietly
     args = build_parser().parse_args(argv)
     settings = Settings.from_env(backend=getattr(args, "backend", None), data_dir=getattr(args, "data_dir", None))
     try:
