@@ -119,3 +119,30 @@ def any_store(request, tmp_path: Path):
     if request.param == "embedded":
         return EmbeddedStore(tmp_path / "data")
     return request.getfixturevalue("neo4j_store")
+
+
+# -- Headless chromium (Debian's), driven by Playwright ---------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags chromium calls home, which this network refuses.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for the run; required when CI=true, skipped with one message elsewhere."""
+    import os
+
+    if not CHROMIUM.exists():
+        message = "the browser tests need Debian's chromium (scripts/setup.sh --test installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

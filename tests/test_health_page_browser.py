@@ -2,37 +2,26 @@
 open one, read its score over time; nothing is fetched from another origin."""
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from graph_service.auth import Role
-from tests.conftest import ROOT
+from tests.conftest import ARTIFACTS
 from tests.test_health_fixture import AS_OF, load
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
 
 @pytest.fixture
-def page(store, server):
-    if not CHROMIUM.exists():
-        pytest.skip("the browser tests need Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def page(browser, store, server):
     load(store)
     server.client(Role.procurement).post("/api/v1/health-report/snapshots", params={"as_of": "2026-05-31"})
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(base_url=server.url)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
-        browser.close()
+    context = browser.new_context(base_url=server.url)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
 
 
 def test_filter_open_a_partner_and_read_its_history(page, server):
@@ -54,6 +43,5 @@ def test_filter_open_a_partner_and_read_its_history(page, server):
     assert "Rated red because" in page.get_by_text("Acme Waste Ltd scores").inner_text()
     page.get_by_text("Evidence (7)").click()
     assert page.get_by_text("Source: health-fixture.csv").first.is_visible()
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "test-artifacts" / "health-page.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "health-page.png"), full_page=True)
     assert origins == {urlparse(server.url).netloc}

@@ -22,16 +22,12 @@ from graph_service.backends.embedded import EmbeddedStore
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 from graph_service.reference import load_reference
 from graph_service.stakeholders import analyse
-from tests.conftest import ROOT, live_server
+from tests.conftest import ARTIFACTS, ROOT, live_server
 from tests.test_stakeholders import XSS
 from visualisations import render_html, stakeholder_view
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / "test-artifacts"
 README_IMAGE = ROOT / "docs" / "images" / "stakeholder-map.png"
 PROV = Provenance(source="browser test", locator="tests/test_maps_browser.py")
 XSS_KEY = "org:injected-name"
@@ -39,16 +35,6 @@ MAPS = {"stakeholders": "/maps/stakeholders", "grid": "/maps/grid",
         "ego": "/maps/ego/post:gm-procurement-contracted-services?hops=1", "policy-ownership": "/maps/policy-ownership"}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("the browser tests need Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +145,6 @@ def test_each_map_loads_offline_and_draws_every_node(watch, reference, kind):
     legend = watched.page.locator("#legend li").all_inner_texts()
     assert [entry["text"] for entry in expected["legend"]] == legend
     watched.check_clean(local(reference))
-    ARTIFACTS.mkdir(exist_ok=True)
     watched.page.screenshot(path=str(ARTIFACTS / f"map-{kind}.png"))
 
 
@@ -247,7 +232,6 @@ def test_a_map_file_written_offline_works_from_disk(browser, tmp_path):
         watched.open(page_file.as_uri())
         assert watched.drawn() == len(view.nodes) > 300
         watched.check_clean((page_file.as_uri(), "data:", "blob:"))
-        ARTIFACTS.mkdir(exist_ok=True)
         shot = ARTIFACTS / "map-offline-stakeholders.png"
         watched.page.screenshot(path=str(shot))
         README_IMAGE.parent.mkdir(parents=True, exist_ok=True)
@@ -291,7 +275,6 @@ def test_a_map_of_2000_nodes_settles_and_answers_clicks_within_seconds(browser, 
         for node in ("org:o7", "post:p3", "org:o1999"):
             assert watched.click_node(node) < 3
         watched.check_clean((page_file.as_uri(), "data:", "blob:"))
-        ARTIFACTS.mkdir(exist_ok=True)
         watched.page.screenshot(path=str(ARTIFACTS / "map-2000-nodes.png"))
     finally:
         watched.close()

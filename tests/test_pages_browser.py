@@ -2,32 +2,17 @@
 policy name, read who owns it, follow it to the post's handover list, all by keyboard."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from graph_service.auth import Role
 from graph_service.reference import load_reference
-from tests.conftest import ROOT
+from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("the browser tests need Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -58,7 +43,6 @@ def test_sign_in_search_a_misspelt_policy_and_find_its_owner(page, server):
     assert first.get_by_role("link").inner_text() == "New Normal Strategy 2019 to 2024"
     assert "Assistant Director – People, Performance and Innovation" in first.inner_text()
     assert "Source: new-normal-strategy-2019-2024.txt" in first.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "policy-search.png"), full_page=True)
 
     first.get_by_role("link").click()
