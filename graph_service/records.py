@@ -98,12 +98,6 @@ def _plain(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool, dt.date))
 
 
-def _plain(value: Any) -> bool:
-    if isinstance(value, list):
-        return all(isinstance(v, str) for v in value)
-    return isinstance(value, (str, int, float, bool, dt.date))
-
-
 def rel_id(rel_type: str, start: str, end: str, valid_from: str = "") -> str:
     """The stable identity of a relationship, the same on both backends."""
     return f"{start}|{rel_type}|{end}|{valid_from}"

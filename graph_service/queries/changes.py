@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import into, nodes, sort_key
+from graph_service.queries.graph import into, sort_key
 from graph_service.queries.registry import named_query
 
 EXAMPLES = [
