@@ -287,7 +287,8 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
 
     holders = _holders(link_rows, posts)
     power_weights, interest_weights = _weights("power", role), _weights("interest", role)
-    window_start = (dt.date.fromisoformat(as_of) - dt.timedelta(days=cfg["interest"]["engagement"]["window_days"])).isoformat()
+    day, window = dt.date.fromisoformat(as_of), dt.timedelta(days=cfg["interest"]["engagement"]["window_days"])
+    window_start = (day - window if day - dt.date.min >= window else dt.date.min).isoformat()  # not before year 1
     scored = []
     for row in partner_rows:
         key = row["partner"]

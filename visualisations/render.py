@@ -13,6 +13,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -65,6 +66,8 @@ def _network(view: MapView, large: bool) -> Network:
         extra: dict[str, Any] = {} if n.x is None else {"x": n.x, "y": n.y}
         if view.grid is not None:  # the grid places nodes by their scores: they must not move
             extra.update(fixed=True, physics=False)
+        if n.border_dashes:
+            extra["shapeProperties"] = {"borderDashes": [4, 3]}
         color: Any = {"background": n.colour, "border": n.border or n.colour,
                       "highlight": {"background": n.colour, "border": "#000000"}}
         net.add_node(n.id, label=n.label, shape=n.shape, color=color, size=n.size, title=n.tooltip,
@@ -79,10 +82,10 @@ def _network(view: MapView, large: bool) -> Network:
 
 
 def render_html(view: MapView, *, served: bool = False, choices: dict[str, list[dict[str, str]]] | None = None,
-                filters: dict[str, Any] | None = None, health_filter: bool = False) -> str:
+                filters: dict[str, Any] | None = None, health_filter: bool = False, compare: bool = False) -> str:
     """The page. `served` adds links that need the API (other maps, ego views); `choices` adds a filter
-    form (the values each filter can take), with a minimum health score if `health_filter`; `filters`
-    are the ones applied."""
+    form (the values each filter can take), with a minimum health score if `health_filter` and two dates
+    to compare if `compare`; `filters` are the ones applied."""
     large = len(view.nodes) > settings()["maps"]["large"]
     nodes, edges, *_, options = _network(view, large).get_network_data()  # options come back as JSON text
     data = {
@@ -90,10 +93,11 @@ def render_html(view: MapView, *, served: bool = False, choices: dict[str, list[
         "names": {n.id: n.name for n in view.nodes}, "categories": {n.id: n.category for n in view.nodes},
         "details": {n.id: n.details for n in view.nodes}, "grid": view.grid, "large": large,
         "directed": view.directed, "served": served, "exportName": view.kind,
+        "egoQuery": urlencode({"compare_from": view.diff["from"], "compare_to": view.diff["to"]}) if view.diff else "",
     }
     nonce = secrets.token_urlsafe(16)
     return _environment().get_template("map.html").render(
         view=view, data=data, nonce=nonce, served=served, choices=choices, filters=filters or {},
-        health_filter=health_filter,
+        health_filter=health_filter, compare=compare,
         formats=list(EXPORT_TYPES), vis_js=_asset(VIS / "vis-network.min.js"), vis_css=_asset(VIS / "vis-network.css"),
         map_js=_asset(ASSETS / "map.js"), map_css=_asset(ASSETS / "map.css"))

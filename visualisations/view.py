@@ -38,6 +38,7 @@ class MapNode:
     y: float | None = None
     border: str | None = None
     border_width: int = 1
+    border_dashes: bool = False  # a diff map's ended nodes
 
 
 @dataclass
@@ -53,7 +54,7 @@ class MapEdge:
 
 @dataclass
 class LegendEntry:
-    swatch: str  # dot, square, diamond, star, ring, line, dashed, area
+    swatch: str  # dot, square, diamond, star, ring, dashed-ring, line, dashed, area
     colour: str
     text: str
     size: int = 12
@@ -70,6 +71,7 @@ class MapView:
     notes: list[str] = field(default_factory=list)  # what was capped, left out or assumed
     directed: bool = False
     grid: dict[str, Any] | None = None  # the power-interest grid's geometry, drawn behind the nodes
+    diff: dict[str, Any] | None = None  # a comparison of two dates: the dates, counts and every change (diff.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -12,6 +12,7 @@ from graph_service.config import Settings
 from graph_service.errors import BadRequest
 from graph_service.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import EXPORT_TYPES, ego_view, export, grid_view, policy_view, render_html, stakeholder_view
+from visualisations.diff import comparing, ego_diff, stakeholder_diff
 
 KINDS = ["stakeholders", "grid", "ego", "policy-ownership"]
 
@@ -38,6 +39,9 @@ def _map_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hops", type=int, default=2, help="for ego: how many relationships out (default 2)")
     parser.add_argument("--out", required=True, type=Path,
                         help="FILE.html for the page; .json, .csv, .graphml or .gexf for the map's data")
+    parser.add_argument("--compare-from", help="for stakeholders and ego, with --compare-to: what was added, ended "
+                                               "or changed since this date, yyyy-mm-dd")
+    parser.add_argument("--compare-to", help="the later date of the comparison, yyyy-mm-dd")
     _common(parser)
 
 
@@ -49,9 +53,18 @@ def map_command(args: argparse.Namespace, settings: Settings) -> int:
         raise BadRequest(f"--out must end in .html, {', '.join('.' + f for f in EXPORT_TYPES)}")
     if args.kind == "ego" and not args.key:
         raise BadRequest("an ego map needs the key of the node at its centre: graph-service map ego KEY --out FILE")
+    compare = comparing(args.compare_from, args.compare_to, args.as_of)
+    if compare and args.kind not in ("stakeholders", "ego"):
+        raise BadRequest("--compare-from and --compare-to work with the stakeholders and ego maps")
     store = open_configured_store(settings)
     try:
-        if args.kind == "ego":
+        if compare and args.kind == "ego":
+            view = ego_diff(store, args.key, Role.parse(args.role), args.compare_from, args.compare_to, hops=args.hops)
+        elif compare:
+            view, _ = stakeholder_diff(store, Role.parse(args.role), args.compare_from, args.compare_to,
+                                       persona=args.persona, workstream=args.workstream, priority=args.priority,
+                                       department=args.department, min_health=args.min_health)
+        elif args.kind == "ego":
             view = ego_view(ego(store, args.key, Role.parse(args.role), hops=args.hops, as_of=args.as_of))
         elif args.kind == "policy-ownership":
             view = policy_view(policy_ownership(store, as_of=args.as_of))
@@ -64,6 +77,8 @@ def map_command(args: argparse.Namespace, settings: Settings) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"{args.out}: {view.title}, {len(view.nodes)} nodes, {len(view.edges)} links")
+    if view.diff:
+        print(f"  {view.diff['summary']}")
     for note in view.notes:
         print(f"  {note}")
     return 0

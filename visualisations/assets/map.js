@@ -115,9 +115,9 @@
     });
     box.append(list);
     if (MAP.served) {
-      var link = document.createElement("a");
-      link.href = "/maps/ego/" + encodeURIComponent(id);
-      link.textContent = "Open the ego view of this node";
+      var link = document.createElement("a");  // from a diff map, the ego view compares the same dates
+      link.href = "/maps/ego/" + encodeURIComponent(id) + (MAP.egoQuery ? "?" + MAP.egoQuery : "");
+      link.textContent = "Open the ego view of this node" + (MAP.egoQuery ? ": what changed" : "");
       box.append(link);
     }
   }

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from graph_service.api.deps import Store, Viewer
 from graph_service.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import ego_view, export, grid_view, policy_view, render_html, stakeholder_view
+from visualisations.diff import comparing, ego_diff, stakeholder_diff
 from visualisations.view import MapView
 
 router = APIRouter(tags=["maps"])
@@ -24,6 +25,8 @@ WORKSTREAM = Query(None, description="a work-stream key: partners engaged in or 
 PRIORITY = Query(None, description="a priority key: partners it depends on or that link to it")
 DEPARTMENT = Query(None, description="a department key: partners whose relationship holders sit in it")
 MIN_HEALTH = Query(None, ge=0, le=100, description="procurement only: partners with at least this health score")
+COMPARE_FROM = Query(None, description="with compare_to: show what was added, ended or changed since this date")
+COMPARE_TO = Query(None, description="with compare_from: the later date of the comparison")
 
 
 def _day(as_of: dt.date | None) -> str | None:
@@ -32,6 +35,10 @@ def _day(as_of: dt.date | None) -> str | None:
 
 def _form(analysis: Analysis) -> dict[str, Any]:
     return {"choices": analysis.choices, "filters": analysis.filters, "health_filter": analysis.includes_contract_values}
+
+
+def _comparing(compare_from: dt.date | None, compare_to: dt.date | None, as_of: dt.date | None) -> bool:
+    return comparing(_day(compare_from), _day(compare_to), _day(as_of))
 
 
 def _respond(view: MapView, fmt: str | None, **page: Any) -> Response:
@@ -46,11 +53,18 @@ def _respond(view: MapView, fmt: str | None, **page: Any) -> Response:
 def stakeholder_map(store: Store, role: Viewer, persona: str | None = PERSONA, workstream: str | None = WORKSTREAM,
                     priority: str | None = PRIORITY, department: str | None = DEPARTMENT,
                     min_health: float | None = MIN_HEALTH, as_of: dt.date | None = AS_OF,
+                    compare_from: dt.date | None = COMPARE_FROM, compare_to: dt.date | None = COMPARE_TO,
                     fmt: str | None = FORMAT) -> Response:
-    """Partners coloured by persona and sized by power, with the council posts that hold their relationships."""
-    analysis = analyse(store, role, as_of=_day(as_of), persona=persona, workstream=workstream, priority=priority,
-                       department=department, min_health=min_health)
-    return _respond(stakeholder_view(analysis), fmt, **_form(analysis))
+    """Partners coloured by persona and sized by power, with the council posts that hold their relationships;
+    with compare_from and compare_to, what was added, ended or changed between the two dates."""
+    filters = {"persona": persona, "workstream": workstream, "priority": priority, "department": department,
+               "min_health": min_health}
+    if _comparing(compare_from, compare_to, as_of):
+        view, analysis = stakeholder_diff(store, role, _day(compare_from), _day(compare_to), **filters)
+    else:
+        analysis = analyse(store, role, as_of=_day(as_of), **filters)
+        view = stakeholder_view(analysis)
+    return _respond(view, fmt, compare=True, **_form(analysis))
 
 
 @router.get("/maps/grid", response_class=HTMLResponse)
@@ -66,8 +80,12 @@ def grid_map(store: Store, role: Viewer, persona: str | None = PERSONA, workstre
 
 @router.get("/maps/ego/{key:path}", response_class=HTMLResponse)
 def ego_map(key: str, store: Store, role: Viewer, hops: int = Query(2, description="how far from the centre"),
-            as_of: dt.date | None = AS_OF, fmt: str | None = FORMAT) -> Response:
-    """One partner, post or other node and everything within `hops` relationships of it."""
+            as_of: dt.date | None = AS_OF, compare_from: dt.date | None = COMPARE_FROM,
+            compare_to: dt.date | None = COMPARE_TO, fmt: str | None = FORMAT) -> Response:
+    """One partner, post or other node and everything within `hops` relationships of it; with compare_from and
+    compare_to, what was added, ended or changed around it between the two dates."""
+    if _comparing(compare_from, compare_to, as_of):
+        return _respond(ego_diff(store, key, role, _day(compare_from), _day(compare_to), hops=hops), fmt)
     return _respond(ego_view(ego(store, key, role, hops=hops, as_of=_day(as_of))), fmt)
 
 
