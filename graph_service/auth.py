@@ -57,10 +57,15 @@ class KeyStore:
         return key
 
     def role_of(self, key: str) -> Role | None:
+        found = self.identify(key)
+        return found[0] if found else None
+
+    def identify(self, key: str) -> tuple[Role, str] | None:
+        """The key's role and label (who it was made for), or None if it is not a key."""
         digest = _digest(key)
         for entry in self._load():
             if hmac.compare_digest(entry["sha256"], digest):
-                return Role[entry["role"]]
+                return Role[entry["role"]], entry.get("label", "")
         return None
 
     def any(self) -> bool:

@@ -23,6 +23,7 @@ _TYPES: dict[str, Any] = {
     "str": str, "int": int, "float": float, "bool": bool, "date": dt.date, "strs": list[str],
 }
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._/\-]{0,199}$")
+MAX_TEXT = 131_072  # characters in one text property: the CSV readers' own field limit, for every format
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _parse(raw: dict[str, Any]) -> Schema:
         }
         model = create_model(
             f"{name}Properties",
-            __config__=ConfigDict(extra="forbid", str_strip_whitespace=True),
+            __config__=ConfigDict(extra="forbid", str_strip_whitespace=True, str_max_length=MAX_TEXT),
             **fields,
         )
         restricted = spec.get("restricted", [])

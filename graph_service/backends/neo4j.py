@@ -121,7 +121,9 @@ class Neo4jStore:
             r["key"]: _decode(r["props"], "key")
             for r in tx.run("MATCH (n:Node) WHERE n.key IN $keys RETURN n.key AS key, properties(n) AS props", keys=node_keys)
         }
-        endpoint_keys = list({k for r in batch.rels for k in (r.start, r.end)})
+        # batch nodes' labels win in check_endpoints, so only the other endpoints need looking up
+        in_batch = {n.key for n in batch.nodes}
+        endpoint_keys = list({k for r in batch.rels for k in (r.start, r.end)} - in_batch)
         labels = {
             r["key"]: r["label"]
             for r in tx.run(
@@ -139,13 +141,16 @@ class Neo4jStore:
                 staged[record.key] = state
                 node_rows[record.label].append({"key": record.key, "props": _encode(state, "key", record.key)})
 
-        rel_lookup = [{"start": r.start, "end": r.end, "id": r.rel_id} for r in batch.rels]
+        # a relationship touching a node this batch creates cannot be stored yet: look up only the others
+        created = in_batch - current_nodes.keys()
+        rel_lookup = [{"start": r.start, "end": r.end, "id": r.rel_id} for r in batch.rels
+                      if r.start not in created and r.end not in created]
         current_rels = {
             r["id"]: _decode(r["props"], "id")
             for r in tx.run(
                 "UNWIND $rows AS row MATCH (:Node {key: row.start})-[r]->(:Node {key: row.end}) WHERE r.id = row.id "
                 "RETURN r.id AS id, properties(r) AS props", rows=rel_lookup)
-        }
+        } if rel_lookup else {}
         rel_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         staged_rels: dict[str, dict[str, Any]] = {}
         for rel in batch.rels:
@@ -180,6 +185,9 @@ class Neo4jStore:
 
     def clear(self) -> None:
         with self._session() as session:
+            # relationships first, in batches: DETACH DELETE of 5000 nodes at once takes all their relationships
+            # into one transaction, which outgrows the transaction memory pool once a node has 100,000s of them
+            session.run("MATCH (:Node)-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
             session.run("MATCH (n:Node) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
 
     # -- reads ---------------------------------------------------------------

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from graph_service import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.ingest import FORMATS, ingest_file
@@ -21,6 +22,8 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
         report = ingest_file(store, args.path, args.format, progress=sys.stderr.isatty())
+        audit.record_ingest(settings.data_dir, audit.command_line_actor(), "cli", args.path, report,
+                            name=str(args.path.resolve()))
     finally:
         store.close()
     if args.json:

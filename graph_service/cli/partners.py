@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from graph_service import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
-from graph_service.ingest.identity import CONFIRMED, REJECTED, decide
+from graph_service.ingest.identity import CONFIRMED, REJECTED
 
 
 def _partner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +83,8 @@ def matches_command(args: argparse.Namespace, settings: Settings) -> int:
             rows = store.run("possible_matches", status=None if args.status == "all" else args.status)
         else:
             status = CONFIRMED if args.action == "confirm" else REJECTED
-            rows = [decide(store, args.id, status, f"graph-service matches {args.action} {args.id}")]
+            rows = [audit.decide_match(store, settings.data_dir, audit.command_line_actor(), "cli", args.id, status,
+                                       f"graph-service matches {args.action} {args.id}")]
     finally:
         store.close()
     if args.json:

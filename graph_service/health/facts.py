@@ -2,6 +2,7 @@
 so the scoring below runs the same on either backend."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,8 +32,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (or earlier), clamped to the month's end: 31 Aug + 6 = 28/29 Feb."""
     years, month = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month + 1
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:  # a window reaching past the calendar's ends stops there
+        return dt.date.min if year < dt.MINYEAR else dt.date.max
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def group_by(rows: list[Row], field: str) -> dict[str, list[Row]]:

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import ijson
@@ -14,6 +15,7 @@ from graph_service.ingest.csvutil import decode, header_name, read_rows
 
 POLICY_MARKERS = ("sponsoring officer", "date for review")
 OPENING = 4000  # characters of a document in which its ownership table appears
+MAX_JSON_DEPTH = 64  # OCDS and 360Giving nest about ten deep
 DECISIVE_KEYS = {"releases": "ocds", "records": "ocds", "ocid": "ocds", "compiledRelease": "ocds",
                  "versionedRelease": "ocds", "grants": "360giving"}
 
@@ -39,6 +41,26 @@ def detect_format(path: Path) -> str:
     return _csv_format(path)
 
 
+def check_json_depth(path: Path) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH before a reader parses it: ijson builds every event's
+    path, so a 200 KB file of nested brackets would otherwise take gigabytes of memory."""
+    depth = 0
+    try:
+        with path.open("rb") as f:
+            if not f.read(OPENING).lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+                return
+            f.seek(0)
+            for event, _ in ijson.basic_parse(f, multiple_values=True):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > MAX_JSON_DEPTH:
+                        raise UnreadableInput(f"{path.name}: JSON nested more than {MAX_JSON_DEPTH} levels deep")
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+    except (ijson.JSONError, OSError):
+        return  # broken or unreadable: the format's reader says where
+
+
 def _is_policy(text: str) -> bool:
     return any(marker in text.lower() for marker in POLICY_MARKERS)
 
@@ -47,9 +69,9 @@ def _opening_text(path: Path) -> str:
     """The first few thousand characters of a text, Word or PDF document."""
     if path.suffix.lower() == ".docx":
         try:
-            with zipfile.ZipFile(path) as docx:
-                xml = docx.read("word/document.xml").decode("utf-8", "replace")
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
+            with zipfile.ZipFile(path) as docx, docx.open("word/document.xml") as part:
+                xml = part.read(OPENING * 64).decode("utf-8", "replace")  # never all of it: a zip bomb expands hugely
+        except (zipfile.BadZipFile, KeyError, OSError, zlib.error) as exc:
             raise UnreadableInput(f"{path.name}: not a readable Word document: {exc}") from exc
         return re.sub(r"<[^>]+>", " ", xml.replace("</w:p>", "\n"))[:OPENING * 4]
     if path.suffix.lower() == ".pdf" and shutil.which("pdftotext"):

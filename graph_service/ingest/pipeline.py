@@ -9,8 +9,9 @@ stores nothing; accepted items are then written in all-or-nothing batches.
 from __future__ import annotations
 
 import sys
+from collections import ChainMap
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from pydantic import ValidationError
 
@@ -20,6 +21,7 @@ from graph_service.records import Batch, NodeRecord, Provenance, RelRecord, Writ
 from graph_service.schema import schema
 
 BATCH_SIZE = 2000
+LOOKUP_CHUNK = 1000  # items whose unknown endpoint keys are looked up in the store at once
 EXIT_OK, EXIT_UNREADABLE, EXIT_PARTIAL = 0, 2, 3
 
 
@@ -83,7 +85,7 @@ def _records(item: Item) -> tuple[list[NodeRecord], list[RelRecord]]:
     return nodes, rels
 
 
-def _check_endpoints(rels: list[RelRecord], labels: dict[str, str], locator: str) -> None:
+def _check_endpoints(rels: list[RelRecord], labels: Mapping[str, str], locator: str) -> None:
     for rel in rels:
         spec = schema().rel(rel.type)
         for end, key, allowed in (("start", rel.start, spec.sources), ("end", rel.end, spec.targets)):
@@ -94,29 +96,51 @@ def _check_endpoints(rels: list[RelRecord], labels: dict[str, str], locator: str
                 raise SchemaError(locator, f"{rel.type}.{end}", f"{rel.type} may not join a {label}")
 
 
+def _chunks(items: Iterable[Item], report: IngestReport) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        report.items += 1
+        chunk.append(item)
+        if len(chunk) >= LOOKUP_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, progress: bool = False) -> IngestReport:
     report = IngestReport(source=source, format=fmt)
     accepted: list[tuple[list[NodeRecord], list[RelRecord]]] = []
-    known: dict[str, str] = {}
+    known: dict[str, str] = {}  # labels of keys the file defines, and of stored keys it points at
     try:
-        for item in items:
-            report.items += 1
-            try:
-                if item.problem:
-                    raise SchemaError(item.locator, *item.problem)
-                nodes, rels = _records(item)
-                local = {**known, **{n.key: n.label for n in nodes}}
-                missing = {k for r in rels for k in (r.start, r.end)} - set(local)
-                if missing:  # one look-up per key the file has not itself defined
-                    stored = store.labels(missing)
-                    known.update(stored)
-                    local.update(stored)
-                _check_endpoints(rels, local, item.locator)
-            except SchemaError as exc:
-                report.rejected.append(Rejection(source, item.locator, exc.field, exc.reason))
-                continue
-            known.update({n.key: n.label for n in nodes})
-            accepted.append((nodes, rels))
+        for chunk in _chunks(items, report):
+            parsed: list[tuple[Item, tuple[list[NodeRecord], list[RelRecord]] | SchemaError]] = []
+            for item in chunk:
+                try:
+                    if item.problem:
+                        raise SchemaError(item.locator, *item.problem)
+                    parsed.append((item, _records(item)))
+                except SchemaError as exc:
+                    parsed.append((item, exc))
+            # one look-up per chunk for the keys the file has not defined so far (not one per item)
+            wanted = {k for _, records in parsed if not isinstance(records, SchemaError)
+                      for r in records[1] for k in (r.start, r.end) if k not in known}
+            stored = store.labels(wanted) if wanted else {}
+            for item, records in parsed:
+                try:
+                    if isinstance(records, SchemaError):
+                        raise records
+                    nodes, rels = records
+                    local = {n.key: n.label for n in nodes}
+                    for key in {k for r in rels for k in (r.start, r.end) if k not in local and k not in known}:
+                        if key in stored:
+                            known[key] = stored[key]
+                    _check_endpoints(rels, ChainMap(local, known), item.locator)
+                except SchemaError as exc:
+                    report.rejected.append(Rejection(source, item.locator, exc.field, exc.reason))
+                    continue
+                known.update(local)
+                accepted.append((nodes, rels))
     except UnreadableInput as exc:
         report.error = exc.message
         return report
@@ -154,5 +178,5 @@ def iterate_guarded(items: Iterator[Item], source: str) -> Iterator[Item]:
         yield from items
     except GraphServiceError:
         raise
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError) as exc:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError, RecursionError) as exc:
         raise UnreadableInput(f"{source}: could not be read: {exc}") from exc

@@ -9,8 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.types import Message
 
-from graph_service.api.deps import Admin, Store
+from graph_service import audit
+from graph_service.api.deps import Admin, Caller, Store
 from graph_service.errors import BadRequest, PayloadTooLarge, UnreadableInput
 from graph_service.ingest import FORMATS, ingest_file
 
@@ -28,8 +30,24 @@ def _too_large(request: Request) -> PayloadTooLarge:
                            "load larger files with 'graph-service ingest PATH'", limit_mb=mb)
 
 
+def _limited(request: Request) -> Request:
+    """The request with a body that stops at the limit: a chunked upload carries no length, and the form
+    parser would otherwise spool all of it to disk before the route could count it."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > _limit(request):
+            raise _too_large(request)
+        return message
+
+    return Request(request.scope, receive)
+
+
 @router.post("/api/v1/ingest", tags=["ingest"])
-async def ingest_upload(request: Request, store: Store, role: Admin) -> dict[str, Any]:
+async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
     """Ingest one uploaded file (multipart field `file`; optional field or query `format`, default auto).
 
     Answers with the run's report: created, updated, unchanged and each rejected record with
@@ -38,7 +56,7 @@ async def ingest_upload(request: Request, store: Store, role: Admin) -> dict[str
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > _limit(request):
         raise _too_large(request)  # refused before a byte of the body is read
-    form = await request.form(max_files=1)
+    form = await _limited(request).form(max_files=1)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise BadRequest("send the file as the multipart form field 'file'")
@@ -57,6 +75,7 @@ async def ingest_upload(request: Request, store: Store, role: Admin) -> dict[str
                 out.write(chunk)
         await upload.close()
         report = await run_in_threadpool(ingest_file, store, path, fmt, source=name)
+        await run_in_threadpool(audit.record_ingest, request.app.state.settings.data_dir, who, "api", path, report)
     if report.error:
         raise UnreadableInput(report.error, report=report.as_dict())
     return report.as_dict()

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from graph_service.api.deps import Admin, Procurement, Store
-from graph_service.ingest.identity import CONFIRMED, REJECTED, decide
+from graph_service import audit
+from graph_service.api.deps import Admin, Caller, Procurement, Store
+from graph_service.ingest.identity import CONFIRMED, REJECTED
 
 router = APIRouter()
 
@@ -19,12 +20,14 @@ def list_matches(store: Store, role: Procurement,
 
 
 @router.post("/api/v1/matches/{match_id}/confirm", tags=["partners"])
-def confirm_match(match_id: str, store: Store, role: Admin) -> dict[str, Any]:
+def confirm_match(match_id: str, request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
     """The two records are one organisation: later files naming it resolve to one golden record."""
-    return decide(store, match_id, CONFIRMED, f"POST /api/v1/matches/{match_id}/confirm")
+    return audit.decide_match(store, request.app.state.settings.data_dir, who, "api", match_id, CONFIRMED,
+                              f"POST /api/v1/matches/{match_id}/confirm")
 
 
 @router.post("/api/v1/matches/{match_id}/reject", tags=["partners"])
-def reject_match(match_id: str, store: Store, role: Admin) -> dict[str, Any]:
+def reject_match(match_id: str, request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
     """The two records are different organisations: ingest will not propose the pair again."""
-    return decide(store, match_id, REJECTED, f"POST /api/v1/matches/{match_id}/reject")
+    return audit.decide_match(store, request.app.state.settings.data_dir, who, "api", match_id, REJECTED,
+                              f"POST /api/v1/matches/{match_id}/reject")

@@ -1,0 +1,1 @@
+"""Benchmarks: generator, LOAD CSV statements and the runner (python -m benchmarks.run)."""

@@ -1,0 +1,254 @@
+"""Who may call what: every route the app serves, with every kind of caller, over real HTTP.
+
+Routes are enumerated from the app itself, so a route added without a line in ACCESS fails
+here until someone decides who may call it. Viewers' answers are then searched, on every
+route they may call (maps and pages included), for the reference dataset's procurement-only
+facts: contract values, payment and KPI rating keys.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import httpx
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from graph_service.auth import Role
+from graph_service.backends.embedded import EmbeddedStore
+from graph_service.reference import load_reference
+from tests.conftest import LiveServer, live_server
+
+PUBLIC = None
+OK, CREATED, SEE_OTHER, NOT_FOUND = 200, 201, 303, 404
+
+
+@dataclass(frozen=True)
+class Access:
+    minimum: Role | None  # None: anyone, with or without a key
+    ok: int  # what a caller with enough rights gets for the request below
+    page: bool = False  # a browser page: no key sends the caller to sign in instead of answering 401
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+SPEND_CSV = b"Organisation Name,Supplier Name,Amount,Payment Date\nDacorum Borough Council,Matrix Ltd,12.00,01/04/2024\n"
+ACCESS: dict[tuple[str, str], Access] = {
+    ("GET", "/openapi.json"): Access(PUBLIC, OK),
+    ("GET", "/docs"): Access(PUBLIC, OK),
+    ("GET", "/docs/oauth2-redirect"): Access(PUBLIC, OK),
+    ("GET", "/redoc"): Access(PUBLIC, OK),
+    ("GET", "/healthz"): Access(PUBLIC, OK),
+    ("GET", "/pages.css"): Access(PUBLIC, OK),
+    ("GET", "/sign-in"): Access(PUBLIC, OK),
+    ("POST", "/sign-in"): Access(PUBLIC, SEE_OTHER),  # 401 for no key or a wrong one: see _request
+    ("GET", "/sign-out"): Access(PUBLIC, SEE_OTHER),
+    ("POST", "/sign-out"): Access(PUBLIC, SEE_OTHER),
+    ("GET", "/"): Access(Role.viewer, OK, page=True, params={"q": "waste"}),
+    ("GET", "/policies/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/roles/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/health"): Access(Role.procurement, OK, page=True),
+    ("GET", "/api/v1/stats"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/nodes/{key}"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/changes"): Access(Role.viewer, OK, params={"from": "2000-01-01", "to": "2030-12-31"}),
+    ("GET", "/api/v1/partners"): Access(Role.viewer, OK, params={"q": "ltd"}),
+    ("GET", "/api/v1/partners/{key}"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/policies"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/policies/{key}"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/roles/{key}/holdings"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/accountability/gaps"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/initiatives"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/initiatives/unaligned"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/initiatives/{key}/alignment"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/initiatives/{key}/approval-route"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/indicators/coverage"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/stakeholders"): Access(Role.viewer, OK),
+    ("GET", "/maps/stakeholders"): Access(Role.viewer, OK),
+    ("GET", "/maps/grid"): Access(Role.viewer, OK),
+    ("GET", "/maps/ego/{key}"): Access(Role.viewer, OK),
+    ("GET", "/maps/policy-ownership"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/commissioning/decisions"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/health-report"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/health-report/snapshots"): Access(Role.procurement, OK),
+    ("POST", "/api/v1/health-report/snapshots"): Access(Role.procurement, CREATED),
+    ("GET", "/api/v1/partners/{key}/health"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/partners/{key}/health/history"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/partners/{key}/impact"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/procurement/expiring-contracts"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/procurement/spend-concentration"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/procurement/single-points-of-failure"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/procurement/kraljic"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/procurement/commissioning"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/matches"): Access(Role.procurement, OK),
+    ("GET", "/api/v1/audit"): Access(Role.procurement, OK),
+    ("POST", "/api/v1/ingest"): Access(Role.admin, OK),
+    ("POST", "/api/v1/matches/{match_id}/confirm"): Access(Role.admin, NOT_FOUND),  # no such match: reached, 404
+    ("POST", "/api/v1/matches/{match_id}/reject"): Access(Role.admin, NOT_FOUND),
+}
+CALLERS = ["no key", "wrong key", *Role]
+
+
+@dataclass
+class Reference:
+    server: LiveServer
+    store: EmbeddedStore
+    keys: dict[str, str]  # path parameter for each route prefix
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
+    folder = tmp_path_factory.mktemp("authz")
+    store = EmbeddedStore(folder / "data")
+    load_reference(store)
+    nodes, rels = store.export()
+    paid = {r.end for r in rels if r.type == "PAID_TO"}
+    supplier = max((r.start for r in rels if r.type == "SUPPLIES" and r.start in paid),
+                   key=lambda k: sum(1 for r in rels if k in (r.start, r.end)))
+    first = {label: min(n.key for n in nodes if n.label == label) for label in ("Policy", "Post", "Initiative")}
+    keys = {"/api/v1/policies/": first["Policy"], "/policies/": first["Policy"], "/roles/": first["Post"],
+            "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier}
+    with live_server(store, folder / "keys") as running:
+        yield Reference(running, store, keys)
+
+
+def routes(app) -> set[tuple[str, str]]:
+    """(method, path) of every route the app serves, HEAD aside (it mirrors GET)."""
+    return {(method, context.path_format) for context in iter_route_contexts(app.routes)
+            for method in context.methods - {"HEAD"}}
+
+
+def _url(path: str, keys: dict[str, str]) -> str:
+    prefix = max((p for p in keys if path.startswith(p)), key=len)
+    return path.replace("{key}", keys[prefix]).replace("{match_id}", "m-no-such-match")
+
+
+def _client(server: LiveServer, caller: str | Role) -> httpx.Client:
+    client = server.client(caller if isinstance(caller, Role) else None)
+    if caller == "wrong key":
+        client.headers["Authorization"] = "Bearer gs_" + "x" * 43
+    client.follow_redirects = False
+    return client
+
+
+def _request(client: httpx.Client, method: str, path: str, access: Access, reference: Reference) -> httpx.Response:
+    url = _url(path, reference.keys)
+    if path == "/sign-in" and method == "POST":
+        key = client.headers.get("Authorization", "").removeprefix("Bearer ")
+        return client.post(url, data={"key": key, "next": "/"})
+    if path == "/api/v1/ingest":
+        return client.post(url, files={"file": ("matrix.csv", SPEND_CSV, "text/csv")})
+    return client.request(method, url, params=access.params)
+
+
+def test_every_route_has_a_declared_access_rule(reference: Reference):
+    """A new route cannot escape the matrix: it fails here until it is given a line in ACCESS."""
+    served = routes(reference.server.app)
+    assert served - set(ACCESS) == set(), "routes with no access rule"
+    assert set(ACCESS) - served == set(), "access rules for routes that no longer exist"
+
+
+@pytest.mark.parametrize("route", sorted(ACCESS), ids=lambda r: f"{r[0]} {r[1]}")
+def test_each_caller_gets_exactly_the_allowed_answer(route: tuple[str, str], reference: Reference):
+    method, path = route
+    access = ACCESS[route]
+    for caller in CALLERS:
+        response = _request(_client(reference.server, caller), method, path, access, reference)
+        who = f"{caller} on {method} {path}: {response.status_code} {response.text[:300]}"
+        if access.minimum is PUBLIC:
+            keyed = isinstance(caller, Role)
+            expected = access.ok if keyed or (method, path) != ("POST", "/sign-in") else 401
+            assert response.status_code == expected, who
+        elif not isinstance(caller, Role):
+            if access.page:
+                assert response.status_code == SEE_OTHER, who
+                assert response.headers["location"].startswith("/sign-in?next="), who
+            else:
+                _assert_error(response, 401, "unauthorised", who)
+        elif caller < access.minimum:
+            if access.page:
+                assert response.status_code == 403 and "Not allowed" in response.text, who
+            else:
+                _assert_error(response, 403, "forbidden", who)
+        else:
+            assert response.status_code == access.ok, who
+            if access.ok == NOT_FOUND:
+                _assert_error(response, 404, "not_found", who)  # the route answered, not the router
+
+
+def _assert_error(response: httpx.Response, status: int, code: str, who: str) -> None:
+    assert response.status_code == status, who
+    error = response.json()["error"]
+    assert error["code"] == code and error["message"], who
+
+
+# -- procurement-only facts never reach a viewer --------------------------------------------------
+KEY = re.compile(r"(?:payment|kpi):[\w./-]*\w")
+NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?")
+
+
+def _secrets(store: EmbeddedStore) -> tuple[set[str], set[float]]:
+    """Payment and KPI rating keys, and contract values: what a viewer must never receive."""
+    nodes, _ = store.export()
+    keys = {n.key for n in nodes if n.label in ("Payment", "KpiRating")}
+    values = {n.props["value"] for n in nodes if n.label == "Contract" and n.props.get("value")}
+    return keys, values
+
+
+def _found(text: str, secrets: tuple[set[str], set[float]]) -> list[str]:
+    """The secrets in a response, however it prints them: 1234567.0, 1234567 or 1,234,567.00."""
+    keys, values = secrets
+    hits = {k for k in KEY.findall(text) if k in keys}
+    hits |= {number for number in NUMBER.findall(text) if float(number.replace(",", "")) in values}
+    return sorted(hits)
+
+
+def _viewer_requests(reference: Reference) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every GET route a viewer may call, with the supplier, contracts and maps in each of their formats."""
+    nodes, rels = reference.store.export()
+    supplier = reference.keys[""]
+    contracts = sorted(r.end for r in rels if r.type == "SUPPLIES" and r.start == supplier)
+    for (method, path), access in ACCESS.items():
+        if method != "GET" or access.minimum is not Role.viewer:
+            continue
+        yield _url(path, reference.keys), access.params
+        if path in ("/api/v1/nodes/{key}", "/maps/ego/{key}"):
+            for key in contracts[:3]:
+                yield path.replace("{key}", key), {}
+        if path.startswith("/maps/"):
+            for fmt in ("json", "csv", "graphml", "gexf"):
+                yield _url(path, reference.keys), {**access.params, "format": fmt}
+    for key in contracts[:3]:
+        yield "/", {"q": next(n.props["title"] for n in nodes if n.key == key)}
+    yield "/api/v1/partners", {"q": "", "limit": 500}
+
+
+def _leaks(client: httpx.Client, reference: Reference) -> dict[str, list[str]]:
+    secrets = _secrets(reference.store)
+    found: dict[str, list[str]] = {}
+    for url, params in _viewer_requests(reference):
+        response = client.get(url, params=params)
+        assert response.status_code == 200, f"{url} {params}: {response.status_code} {response.text[:300]}"
+        hits = _found(response.text, secrets)
+        if hits:
+            found[f"{url} {params}"] = hits[:5]
+    return found
+
+
+def test_viewers_never_receive_procurement_only_facts(reference: Reference):
+    keys, values = _secrets(reference.store)
+    assert len(keys) > 1000 and len(values) > 100  # every payment, KPI rating and contract value there is
+    assert _leaks(_client(reference.server, Role.viewer), reference) == {}
+
+
+def test_the_leak_search_finds_what_procurement_may_see(reference: Reference):
+    """The same search over procurement's answers finds contract values: a viewer's clean result means something."""
+    found = _leaks(_client(reference.server, Role.procurement), reference)
+    assert any("/api/v1/nodes/contract:" in where for where in found), found
+    assert any(where.startswith("/api/v1/partners/") for where in found), found
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stakeholders", "/maps/stakeholders", "/maps/grid"])
+def test_the_health_score_filter_needs_procurement(path: str, reference: Reference):
+    """A parameter can be procurement-only too: filtering by health score would reveal the scores."""
+    _assert_error(_client(reference.server, Role.viewer).get(path, params={"min_health": 50}), 403, "forbidden", path)
+    assert _client(reference.server, Role.procurement).get(path, params={"min_health": 50}).status_code == 200
