@@ -481,7 +481,7 @@ def render_size(r: dict[str, Any]) -> str:
     frac = f" ({r['fraction']:g} of national)" if r.get("fraction", 1) < 1 else ""
     rows = sum(r["generate"]["rows"].values())
     lines = [f"### {r['size'].capitalize()}{frac}: {r['partners']:,} partners, {r['contracts']:,} contracts, {rows:,} CSV rows",
-             "", f"Run {r['when']}; seed {r['seed']}; CSVs generated in {r['generate']['seconds']} s: "
+             "", f"Run {r['when']} (`{'`, `'.join(r.get('commands', [r['command']]))}`); seed {r['seed']}; CSVs generated in {r['generate']['seconds']} s: "
              + ", ".join(f"{k} {v:,}" for k, v in r["generate"]["rows"].items()) + ".", ""]
     if "nodes" in emb:
         lines += [f"Graph after loading: {emb['nodes']:,} nodes, {emb['relationships']:,} relationships (embedded)"
@@ -554,20 +554,38 @@ def render_size(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _kept_sections(text: str) -> dict[str, str]:
+    """The figures already in the document, by size, for sizes whose results file is gone (results are not in git)."""
+    if START not in text or END not in text:
+        return {}
+    block = text[text.index(START):text.index(END)]
+    sections, name = {}, None
+    for line in block.splitlines():
+        if line.startswith("### "):
+            name = line[4:].split()[0].rstrip(":").lower()
+            sections[name] = ""
+        if name:
+            sections[name] += line + "\n"
+    return sections
+
+
 def write_doc() -> None:
     results = [json.loads((RESULTS / f"{n}.json").read_text()) for n in ORDER if (RESULTS / f"{n}.json").exists()]
     results = [r for r in results if r["size"] != "tiny"]
     if not results:
         return
+    kept = _kept_sections(DOC.read_text()) if DOC.exists() else {}
     m = results[-1]["machine"]
     version = next((r["loadcsv"].get("neo4j_version") for r in results if r.get("loadcsv", {}).get("neo4j_version")), "?")
     body = [START, "", "## Figures", "",
             f"Machine: {m['cores']} cores, {m.get('cpu', '?')}, {m.get('MemTotal', '?')} memory "
             f"({m.get('MemAvailable', '?')} available at the start of the last run), {m['platform']}; "
             f"Python {m['python']}; Neo4j {version} Community.", "",
-            "Produced by " + "; ".join(sorted({f"`{c}`" for r in results for c in r.get("commands", [r["command"]])})) + " "
-            "(figures of each size come from its latest run).", ""]
-    body += [render_size(r) for r in results]
+            "Produced by `python -m benchmarks.run --sizes council,county` and reruns of single phases or sizes: "
+            + "; ".join(sorted({f"`{c}`" for r in results for c in r.get("commands", [r["command"]])})) + " "
+            "(figures of each size come from its latest run; each size's section says when it ran).", ""]
+    fresh = {r["size"]: render_size(r) for r in results}
+    body += [fresh.get(n) or kept[n].rstrip("\n") + "\n" for n in ORDER if n in fresh or n in kept]
     body += [END]
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n" + START + "\n" + END + "\n"
     if START in text and END in text:
