@@ -13,7 +13,6 @@ server.directories.import to <GRAPH_SERVICE_NEO4J_HOME>/import, and file:/// URL
 """
 from __future__ import annotations
 
-from typing import Any
 
 ANCHOR = "2026-11-01"
 _PROV = "_source: $source, _locator: 'row ' + toString(line), _loaded_at: $loaded_at, _illustrative: true, _history: '[]'"

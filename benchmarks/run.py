@@ -408,6 +408,10 @@ def _sub(args: argparse.Namespace, phase: str, size: str, data: Path) -> dict[st
     return result
 
 
+def _default_python() -> str:
+    return str(Path(sys.base_prefix) / "bin" / "python3") if sys.prefix == sys.base_prefix else sys.executable
+
+
 def run(args: argparse.Namespace) -> None:
     from benchmarks.generate import SIZES, write_csv
     from graph_service import neo4j_server
@@ -440,10 +444,10 @@ def run(args: argparse.Namespace) -> None:
             previous = RESULTS / f"{name}.json"
             if set(phases) - {"neo4j-ingest"} != {"loadcsv", "neo4j", "embedded"} and previous.exists():  # rerun some
                 old = json.loads(previous.read_text())
+                command = result["command"] + ("" if sys.executable == _default_python() else f"  # with {sys.executable}")
                 result = {**old, **{k: v for k, v in result.items() if k not in ("generate", "when", "command")}}
                 result["rerun"] = {**old.get("rerun", {}), **{p: result["machine"] for p in phases}}
-                result["commands"] = sorted(set(old.get("commands", [old["command"]])) | {result["command"]})
-                result["command"] = old["command"]
+                result["commands"] = [*old.get("commands", [old["command"]]), command]
             if not args.skip_neo4j:
                 result["neo4j_settings"] = {k: os.environ[k] for k in ("GRAPH_SERVICE_NEO4J_HEAP", "GRAPH_SERVICE_NEO4J_PAGE_CACHE")}
                 for phase in ("loadcsv", "neo4j", "neo4j-ingest"):
@@ -492,7 +496,8 @@ def render_size(r: dict[str, Any]) -> str:
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     lc_rate = lc.get("rows_per_s")
     extra = r.get("neo4j-ingest") or {}
-    extra_label = "Neo4j, our pipeline, driver with neo4j-rust-ext" if extra.get("rust_extension") else "Neo4j, our pipeline (again)"
+    extra_label = ("Neo4j, our pipeline, driver with neo4j-rust-ext" if extra.get("rust_extension")
+                   else "Neo4j, our pipeline (ingest only)")
     for label, res in (("embedded store, our pipeline", emb), ("Neo4j, our pipeline", neo), (extra_label, extra)):
         ing = res.get("ingest")
         if ing:
