@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal, get_args
 
+from graph_service.backends.embedded import fsync_dir
 from graph_service.errors import StoreWriteError
 
 if TYPE_CHECKING:
@@ -103,19 +104,11 @@ def record(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) 
         finally:
             os.close(fd)
         if new:
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
     except OSError as exc:
         raise StoreWriteError(f"could not append to the audit log {path}: {exc.strerror or exc}",
                               path=str(path)) from exc
     return entry
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _last_byte(path: Path) -> bytes:

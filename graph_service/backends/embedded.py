@@ -51,7 +51,8 @@ def _decode(line: bytes) -> dict[str, Any] | None:
         return None
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in this directory durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -174,7 +175,7 @@ class EmbeddedStore:
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(tmp, self._snapshot_path)
-                _fsync_dir(self.dir)
+                fsync_dir(self.dir)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)
                 raise StoreWriteError(f"could not write a snapshot in {self.dir}: {exc.strerror or exc}; the old state is intact") from exc
