@@ -34,14 +34,15 @@ def _reader(fmt: str) -> Callable[[Path], Iterator[Item]]:
     return reader
 
 
-def read(path: Path, fmt: str = "auto") -> tuple[str, Iterator[Item]]:
-    """The format (detected when 'auto') and the items the file's reader yields."""
+def read(path: Path, fmt: str = "auto", store: GraphStore | None = None) -> tuple[str, Iterator[Item]]:
+    """The format (detected when 'auto') and the items the file's reader yields (OCDS compiles each
+    process with the releases `store` already holds)."""
     from graph_service.ingest.detect import check_json_depth, detect_format
 
     check_json_depth(path)
     if fmt == "auto":
         fmt = detect_format(path)
-    return fmt, _reader(fmt)(path)
+    return fmt, (_reader(fmt)(path, store) if fmt == "ocds" else _reader(fmt)(path))
 
 
 def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str | None = None,
@@ -51,7 +52,7 @@ def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str
 
     source = source or path.name
     try:
-        fmt, items = read(path, fmt)
+        fmt, items = read(path, fmt, store)
     except UnreadableInput as exc:
         report = IngestReport(source=source, format=fmt)
         report.error = exc.message
