@@ -38,7 +38,7 @@ from ocdsmerge.rules import get_merge_rules
 
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.csvutil import Values
-from graph_service.ingest.identity import normalise_identifier, org_node
+from graph_service.ingest.identity import ORG_ID_LISTS, normalise_identifier, org_node
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import MAX_TEXT, slug
@@ -57,6 +57,7 @@ TAG_STAGE = {"planning": "planning", "planningUpdate": "planning", "tender": "te
              "awardCancellation": "award", "contract": "contract", "contractUpdate": "contract",
              "contractAmendment": "contract", "contractTermination": "contract", "implementation": "implementation",
              "implementationUpdate": "implementation", "contractImplementation": "implementation"}
+PARTY_ID_SCHEMES = (*ORG_ID_LISTS, "GB-PPON")  # Public Procurement Organisation Numbers name Find a Tender's parties
 Obj = dict[str, Any]
 
 
@@ -404,14 +405,30 @@ def _key_part(value: Any) -> str:
     return text if text and all(c.isalnum() or c in "._-" for c in text) else slug(text)
 
 
+def _identifiers(party: Obj) -> list[str]:
+    """A party's org-ids: its identifier and additional identifiers, else its party id when that is an
+    org-id (Find a Tender's `GB-PPON-...`), so a party with no name is kept under its identifier."""
+    identifier = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
+    found = [normalise_identifier(identifier.get("scheme"), str(identifier.get("id") or ""))]
+    found += [normalise_identifier(a.get("scheme"), str(a.get("id") or ""))
+              for a in party.get("additionalIdentifiers") or [] if isinstance(a, dict)]
+    found = [i for i in found if i]
+    pid = str(party.get("id") or "")
+    if not found and any(pid.upper().startswith(f"{scheme}-") for scheme in PARTY_ID_SCHEMES):
+        found = [normalise_identifier(None, pid)]
+    return found
+
+
 def _org(token: str, party: Obj) -> dict[str, Any]:
     identifier = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
-    identifiers = [normalise_identifier(identifier.get("scheme"), str(identifier.get("id") or ""))]
-    identifiers += [normalise_identifier(a.get("scheme"), str(a.get("id") or ""))
-                    for a in party.get("additionalIdentifiers") or [] if isinstance(a, dict)]
     address = party.get("address") if isinstance(party.get("address"), dict) else {}
-    name = party.get("name") or identifier.get("legalName") or next((i for i in identifiers if i), None)
-    return org_node(token, name, identifiers, address.get("postalCode"), also_named=[identifier.get("legalName")])
+    return org_node(token, party.get("name") or identifier.get("legalName"), _identifiers(party),
+                    address.get("postalCode"), also_named=[identifier.get("legalName")])
+
+
+def _nameless(party: Obj) -> bool:
+    identifier = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
+    return not str(party.get("name") or identifier.get("legalName") or "").strip() and not _identifiers(party)
 
 
 def _origins(releases: list[Release]) -> dict[tuple, Release]:
@@ -553,6 +570,9 @@ def _process(compiled: Obj, releases: list[Release]) -> Iterator[Item]:
         for role, rel_type, members in (("buyer", "BUYS", buyers), ("supplier", "SUPPLIES", suppliers),
                                         ("funder", "FUNDS", funders)):
             for pid, p in members:
+                if _nameless(p):
+                    yield _unnamed(origin, role, pid)
+                    continue
                 token = f"?{role}:{pid}"
                 nodes.append(_org(token, p))
                 rels.append({"type": rel_type, "start": token, "end": key,
@@ -561,6 +581,13 @@ def _process(compiled: Obj, releases: list[Release]) -> Iterator[Item]:
         for c in contracts:
             yield from _transactions(ocid, key, c, origins, latest, lambda ref: _party(ref, parties))
             yield from _ratings(ocid, key, c, origins, latest)
+
+
+def _unnamed(origin: Release, role: str, pid: str) -> Item:
+    """A located rejection of one party link, so the rest of the process is still stored."""
+    locator = f"{origin.locator} ({role} {pid})"
+    return Item(locator, Provenance(source=origin.source, locator=locator),
+                problem=(role, f"a {role} with neither a name nor an identifier is not linked"))
 
 
 def _party(ref: Any, parties: dict[str, Obj]) -> Obj | None:
@@ -607,6 +634,8 @@ def _tender(compiled: Obj, tender: Obj, key: str, buyers: list[tuple[str, Obj]],
     rels = []
     for role, rel_type, members in (("buyer", "BUYS", buyers), ("tenderer", "TENDERED_FOR", tenderers)):
         for pid, p in members:
+            if _nameless(p):
+                continue  # rejected once, with the contract's links; a notice's bidders say no more
             token = f"?{role}:{pid}"
             nodes.append(_org(token, p))
             rels.append({"type": rel_type, "start": token, "end": key})
