@@ -141,26 +141,26 @@ def _held(store, ocid: str) -> list[tuple[str, Release]]:
 
 def _compile(source: str, ocid: str, held: list[tuple[str, Release]], fresh: list[Release]) -> Iterator[Item]:
     releases = dict(held)
-    new_nodes: list[str] = []  # keys of releases this file adds
+    mine: list[str] = []  # keys of this file's releases, loaded before or not (a reload reports them unchanged)
     for release in fresh:
         key = release_key(ocid, release.data)
-        if key in releases:
-            continue  # loaded before, or twice in this file
+        if key in mine:
+            continue  # twice in this file
         problem = None
         if len(release.canonical) > MAX_TEXT:
             problem = ("release", f"a release of {len(release.canonical)} characters is more than the {MAX_TEXT} kept")
-        elif len(releases) >= MAX_RELEASES:
+        elif key not in releases and len(releases) >= MAX_RELEASES:
             problem = ("ocid", f"{ocid} already has {MAX_RELEASES} releases, the most kept for one process")
         if problem:
             yield Item(release.locator, Provenance(source=source, locator=release.locator), problem=problem)
             continue
-        releases[key] = release
-        new_nodes.append(key)
+        releases.setdefault(key, release)  # one loaded before keeps where it was first read
+        mine.append(key)
         yield Item(release.locator, Provenance(source=source, locator=release.locator), [{
             "label": "OcdsRelease", "key": key, "props": {
                 "ocid": ocid, "release_id": str(release.data.get("id") or ""), "date": str(release.data["date"]),
                 "published": release.canonical}}])
-    if not releases:
+    if not mine:
         return  # every release of it was refused above
     ordered = sorted(releases.values(), key=lambda r: r.order)
     latest = ordered[-1]
@@ -170,10 +170,9 @@ def _compile(source: str, ocid: str, held: list[tuple[str, Release]], fresh: lis
         yield Item(latest.locator, Provenance(source=source, locator=latest.locator),
                    problem=("ocid", f"the releases of {ocid} cannot be merged: {exc}"))
         return
-    if new_nodes:
-        record = {"label": "OcdsRecord", "key": record_key(ocid), "props": {"ocid": ocid, "releases": sorted(releases)}}
-        where = releases[new_nodes[-1]].locator
-        yield Item(where, Provenance(source=source, locator=where), [record])
+    where = fresh[-1].locator
+    yield Item(where, Provenance(source=source, locator=where),
+               [{"label": "OcdsRecord", "key": record_key(ocid), "props": {"ocid": ocid, "releases": sorted(releases)}}])
     yield from _process(compiled, ordered)
 
 
