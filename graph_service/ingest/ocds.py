@@ -36,6 +36,7 @@ from ocdsmerge import CompiledRelease
 from ocdsmerge.exceptions import OCDSMergeError, OCDSMergeWarning
 from ocdsmerge.rules import get_merge_rules
 
+from graph_service.backends.base import GraphStore
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.csvutil import Values
 from graph_service.ingest.identity import ORG_ID_LISTS, normalise_identifier, org_node
@@ -108,12 +109,12 @@ def compile_releases(releases: list[Obj]) -> Obj:
     return merged.asdict()
 
 
-def read_ocds(path: Path, store=None) -> Iterator[Item]:
+def read_ocds(path: Path, store: GraphStore | None = None) -> Iterator[Item]:
     """The items of one OCDS file, each contracting process compiled with the releases `store` holds."""
     opener = _opener(path)
-    check_bounds(opener, path.name)
+    array, keys = check_bounds(opener, path.name)
     with _Spool() as spool:
-        for where, obj in _objects(opener, path):
+        for where, obj in _objects(opener, path, array, keys):
             if not isinstance(obj, dict):
                 raise UnreadableInput(f"{path.name}: {where} is not a JSON object")
             for locator, release, problem in _releases_of(where, obj):
@@ -128,7 +129,7 @@ def read_ocds(path: Path, store=None) -> Iterator[Item]:
                 yield from _compile(path.name, ocid, held, spool.releases(ocid))
 
 
-def _held(store, ocid: str) -> list[tuple[str, Release]]:
+def _held(store: GraphStore, ocid: str) -> list[tuple[str, Release]]:
     """The releases of this ocid that earlier loads kept, with their keys."""
     record = store.get(record_key(ocid))
     found = []
@@ -251,13 +252,21 @@ class _Transcoded:
         self.raw.close()
 
 
-def check_bounds(opener: Callable[[], BinaryIO], name: str) -> None:
+def check_bounds(opener: Callable[[], BinaryIO], name: str) -> tuple[bool, set[str]]:
     """Refuse JSON nested more than MAX_DEPTH deep or with a string longer than MAX_TEXT anywhere in the
-    file (every line of JSON Lines), before anything is built from it: ijson keeps every event's path."""
+    file (every line of JSON Lines), before anything is built from it: ijson keeps every event's path.
+    Returns whether the file is a JSON array, and its top-level keys, which tell a package from a record
+    or a release."""
     depth = 0
+    keys: set[str] = set()
+    array = None
     try:
         with opener() as f:
             for prefix, event, value in ijson.parse(f, multiple_values=True):
+                if array is None:
+                    array = event == "start_array"
+                if event == "map_key" and depth == 1 and not prefix:
+                    keys.add(value)
                 if event in ("start_map", "start_array"):
                     depth += 1
                     if depth > MAX_DEPTH:
@@ -270,22 +279,19 @@ def check_bounds(opener: Callable[[], BinaryIO], name: str) -> None:
                                           f"{prefix or 'the top'} is {len(value)} characters, more than {MAX_TEXT}")
     except ijson.JSONError as exc:
         raise UnreadableInput(f"{name}: not valid JSON: {exc}") from exc
+    return bool(array), keys
 
 
-def _objects(opener: Callable[[], BinaryIO], path: Path) -> Iterator[tuple[str, Any]]:
+def _objects(opener: Callable[[], BinaryIO], path: Path, array: bool, keys: set[str]) -> Iterator[tuple[str, Any]]:
     """Each release or record in the file with its JSON path, streamed."""
     try:
         with opener() as f:
-            head = f.read(4096).lstrip(b" \t\r\n")
-        with opener() as f:
-            if head.startswith(b"["):
+            if array:
                 yield from ((f"[{i}]", o) for i, o in enumerate(ijson.items(f, "item", use_float=True)))
                 return
             if _json_lines(opener):
                 yield from _lines(opener, path)
                 return
-            keys = {value for prefix, event, value in ijson.parse(f, use_float=True) if prefix == "" and event == "map_key"}
-        with opener() as f:
             if "records" in keys:
                 yield from ((f"records[{i}]", o) for i, o in enumerate(ijson.items(f, "records.item", use_float=True)))
             elif keys & {"compiledRelease", "versionedRelease"} or {"releases", "ocid"} <= keys:
@@ -467,7 +473,7 @@ def _framework(compiled: Obj, award: Obj) -> bool:
     """A framework agreement, as the release says: techniques, or its method or title naming one (not a call-off)."""
     tender = compiled.get("tender") or {}
     techniques = tender.get("techniques") if isinstance(tender.get("techniques"), dict) else {}
-    if techniques.get("hasFrameworkAgreement") is True:
+    if techniques.get("hasFrameworkAgreement") is True or isinstance(techniques.get("frameworkAgreement"), dict):
         return True
     text = " ".join(str(t or "") for t in (tender.get("procurementMethodDetails"), tender.get("title"), award.get("title"))).lower()
     return "framework" in text and "call-off" not in text and "call off" not in text
