@@ -261,3 +261,16 @@ def test_json_bounds_hold_past_the_opening_bytes(store, tmp_path):
         report = ingest_file(store, path, "ocds")
         assert report.exit_code == 2 and says in report.error, report.as_dict()
     assert store.stats()["nodes"] == 0
+
+
+def test_the_releases_kept_for_one_process_are_bounded(store, tmp_path, monkeypatch):
+    """Synthetic: with room for two releases a third is a located rejection; the two compile as ever."""
+    import graph_service.ingest.ocds as ocds
+
+    monkeypatch.setattr(ocds, "MAX_RELEASES", 2)
+    releases = [{"ocid": "ocds-synth-5", "id": str(i), "date": f"2024-0{i}-01T00:00:00Z", "tag": ["tender"],
+                 "tender": {"title": f"Title {i}"}} for i in (1, 2, 3)]
+    report = ingest_file(store, write(tmp_path, releases))
+    assert [(r.locator, r.field) for r in report.rejected] == [("releases[2]", "ocid")]
+    assert store.get("tender:ocds-synth-5").props["title"] == "Title 2"
+    assert len(store.get("record:ocds-synth-5").props["releases"]) == 2
