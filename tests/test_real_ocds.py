@@ -274,3 +274,12 @@ def test_the_releases_kept_for_one_process_are_bounded(store, tmp_path, monkeypa
     assert [(r.locator, r.field) for r in report.rejected] == [("releases[2]", "ocid")]
     assert store.get("tender:ocds-synth-5").props["title"] == "Title 2"
     assert len(store.get("record:ocds-synth-5").props["releases"]) == 2
+
+
+def test_releases_are_ordered_by_time_not_by_how_their_dates_are_written(store, tmp_path):
+    """Synthetic: 10:30+01:00 is 09:30Z, before 10:00Z, though it sorts after it as text."""
+    def release(date: str, title: str) -> dict:
+        return {"ocid": "ocds-synth-6", "id": title, "date": date, "tag": ["tender"], "tender": {"title": title}}
+    ingest_file(store, write(tmp_path, [release("2024-01-01T10:30:00+01:00", "earlier"),
+                                        release("2024-01-01T10:00:00Z", "later")]))
+    assert store.get("tender:ocds-synth-6").props["title"] == "later"

@@ -20,6 +20,7 @@ See docs/ocds.md for the stored shape the views read.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import html
 import json
@@ -57,7 +58,7 @@ TAG_STAGE = {"planning": "planning", "planningUpdate": "planning", "tender": "te
              "tenderUpdate": "tender", "tenderCancellation": "tender", "award": "award", "awardUpdate": "award",
              "awardCancellation": "award", "contract": "contract", "contractUpdate": "contract",
              "contractAmendment": "contract", "contractTermination": "contract", "implementation": "implementation",
-             "implementationUpdate": "implementation", "contractImplementation": "implementation"}
+             "implementationUpdate": "implementation"}
 PARTY_ID_SCHEMES = (*ORG_ID_LISTS, "GB-PPON")  # Public Procurement Organisation Numbers name Find a Tender's parties
 Obj = dict[str, Any]
 
@@ -76,7 +77,17 @@ class Release:
 
     @property
     def order(self) -> tuple[str, str, str]:
-        return str(self.data.get("date") or ""), str(self.data.get("id") or ""), self.canonical
+        """Date (as UTC, so +01:00 and Z compare as times), then id, then content: a total order."""
+        return _utc(self.data.get("date")), str(self.data.get("id") or ""), self.canonical
+
+
+def _utc(value: Any) -> str:
+    text = str(value or "")
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment.astimezone(dt.timezone.utc).isoformat() if moment.tzinfo else moment.isoformat()
 
 
 def canonical_json(value: Any) -> str:
