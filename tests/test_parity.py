@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
 from graph_service.ingest import ingest_file
 from graph_service.queries import registry
 from graph_service.reference import load_reference
+from graph_service.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.neo4j
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
 from graph_service.ingest import ingest_file
 from graph_service.schema import MAX_TEXT
+from graph_service.store.embedded import EmbeddedStore
 from tests.conftest import SHARED
 
 DATA = SHARED / "data"

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, UnreadableInput
 from graph_service.ingest.pipeline import IngestReport, Item, ingest, iterate_guarded
 

@@ -37,13 +37,13 @@ from ocdsmerge import CompiledRelease
 from ocdsmerge.exceptions import OCDSMergeError, OCDSMergeWarning
 from ocdsmerge.rules import get_merge_rules
 
-from graph_service.backends.base import GraphStore
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.csvutil import Values
 from graph_service.ingest.identity import ORG_ID_LISTS, normalise_identifier, org_node
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import MAX_TEXT, slug
+from graph_service.store.base import GraphStore
 
 # Procurement Act 2023 KPI ratings (UK extension: contracts/implementation/metrics/observations/measureClassification)
 KPI_RATINGS = {"met": "Good", "slightlyBelow": "Approaching target", "below": "Requires improvement",
