@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -15,7 +16,7 @@ from graph_service.ingest.pipeline import IngestReport, Item, ingest, iterate_gu
 FORMATS = ("ocds", "360giving", "spend-csv", "contracts-csv", "register", "policy-document")
 
 
-def _reader(fmt: str) -> Callable[[Path], Iterator[Item]]:
+def _reader(fmt: str) -> Callable[..., Iterator[Item]]:
     """Each format's reader, imported when first used (policy documents pull in document parsers)."""
     if fmt == "ocds":
         from graph_service.ingest.ocds import read_ocds as reader
@@ -34,14 +35,18 @@ def _reader(fmt: str) -> Callable[[Path], Iterator[Item]]:
     return reader
 
 
-def read(path: Path, fmt: str = "auto") -> tuple[str, Iterator[Item]]:
-    """The format (detected when 'auto') and the items the file's reader yields."""
+def read(path: Path, fmt: str = "auto", *, store: GraphStore | None = None) -> tuple[str, Iterator[Item]]:
+    """The format (detected when 'auto') and the items the file's reader yields (OCDS compiles each
+    process with the releases `store` already holds)."""
     from graph_service.ingest.detect import check_json_depth, detect_format
 
     check_json_depth(path)
     if fmt == "auto":
         fmt = detect_format(path)
-    return fmt, _reader(fmt)(path)
+    reader = _reader(fmt)
+    if fmt == "ocds":
+        reader = partial(reader, store=store)
+    return fmt, reader(path)
 
 
 def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str | None = None,
@@ -51,7 +56,7 @@ def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str
 
     source = source or path.name
     try:
-        fmt, items = read(path, fmt)
+        fmt, items = read(path, fmt, store=store)
     except UnreadableInput as exc:
         report = IngestReport(source=source, format=fmt)
         report.error = exc.message
