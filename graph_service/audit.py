@@ -144,7 +144,7 @@ def decide_match(store: GraphStore, data_dir: Path, actor: Actor, via: str, matc
                  locator: str) -> dict[str, Any]:
     """Record an officer's match decision in the graph (identity.decide), then in the audit log with the status
     it replaced; returns the decided match."""
-    from graph_service.ingest.identity import decide
+    from graph_service.ingest.resolver import decide
 
     before = store.run("possible_matches", status=None, match_id=match_id)
     decided = decide(store, match_id, status, locator)

@@ -10,7 +10,8 @@ import pytest
 from graph_service.ingest import ingest_file
 from graph_service.ingest.csvutil import parse_amount, parse_date
 from graph_service.ingest.detect import detect_format
-from graph_service.ingest.identity import normalise_identifier, normalise_name
+from graph_service.ingest.identifiers import normalise_identifier
+from graph_service.ingest.names import normalise_name
 from graph_service.records import Batch, NodeRecord, Provenance
 
 SPEND_HEADER = "Organisation Name,Service Area,Expenses Type,Payment Date,Transaction Number,Amount (£),Supplier Name"

@@ -8,7 +8,7 @@ from graph_service import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
-from graph_service.ingest.identity import CONFIRMED, REJECTED
+from graph_service.ingest.resolver import CONFIRMED, REJECTED
 
 
 def _partner_arguments(parser: argparse.ArgumentParser) -> None:

@@ -47,7 +47,7 @@ def read(path: Path, fmt: str = "auto") -> tuple[str, Iterator[Item]]:
 def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str | None = None,
                 progress: bool = False) -> IngestReport:
     """Read, resolve organisations to golden records, validate and store one file; never raises for bad input."""
-    from graph_service.ingest.identity import Resolver
+    from graph_service.ingest.resolver import Resolver
 
     source = source or path.name
     try:

@@ -21,7 +21,8 @@ from typing import Iterator
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.csvutil import (Values, cell, find_header, header_name, map_columns, parse_amount, parse_date,
                                           read_rows)
-from graph_service.ingest.identity import council_node, normalise_identifier, org_node
+from graph_service.ingest.identifiers import normalise_identifier
+from graph_service.ingest.resolver import council_node, org_node
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import slug

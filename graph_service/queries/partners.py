@@ -1,7 +1,7 @@
 """Finding partners and their golden records, and the identity facts ingest resolves against.
 
 `partner_search` and `partner_profile` answer officers; `organisation_identities` and
-`possible_matches` are what ingest/identity.py and the match review read, so identity
+`possible_matches` are what ingest/resolver.py and the match review read, so identity
 resolution asks both backends the same question.
 """
 from __future__ import annotations
