@@ -8,11 +8,13 @@ from graph_service import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
+from graph_service.ingest.identifiers import normalise_identifier
 from graph_service.ingest.resolver import CONFIRMED, REJECTED
 
 
 def _partner_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", help="part of a name, alias or identifier, or an organisation's key")
+    parser.add_argument("query", help="an organisation's key or identifier (org:..., GB-COH-..., GB-LAE-...), "
+                        "or part of a name or alias")
     parser.add_argument("--persona", help="a persona key or name, e.g. 'Voluntary sector'")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -20,12 +22,14 @@ def _partner_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("partner", "find partners by name, alias or identifier; one match shows its golden record", _partner_arguments)
 def partner_command(args: argparse.Namespace, settings: Settings) -> int:
+    query = normalise_identifier(None, args.query.strip()) or args.query  # 'gb-coh-2445189' is GB-COH-02445189
     store = open_configured_store(settings)
     try:
-        found = store.run("partner_search", q=args.query, persona=args.persona, limit=args.limit)
-        exact = [r for r in found if r["key"] == args.query or r["rank"] == 0]
+        profile = store.run("partner_profile", key=query) if args.persona is None else []
+        found = [] if profile else store.run("partner_search", q=args.query, persona=args.persona, limit=args.limit)
+        exact = [r for r in found if r["rank"] == 0]
         key = exact[0]["key"] if len(exact) == 1 else found[0]["key"] if len(found) == 1 else None
-        profile = store.run("partner_profile", key=key) if key else []
+        profile = profile or (store.run("partner_profile", key=key) if key else [])
     finally:
         store.close()
     if args.json:
@@ -37,7 +41,7 @@ def partner_command(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{row['key']:40} {row['name']}" + (f"  [{', '.join(row['personas'])}]" if row["personas"] else ""))
         if not found:
             print(f"no partner matches {args.query!r}")
-    return 0 if found else 1
+    return 0 if profile or found else 1
 
 
 def _print_profile(p: dict) -> None:

@@ -31,7 +31,8 @@ ORG_TYPES = {"GB-COH": "company", "GB-CHC": "charity", "GB-SC": "charity", "GB-N
 COMPANY_PREFIXES = frozenset(
     "SC NI R0 OC SO NC LP SL NL FC SF NF GE GS GN IP SP NP RS RC SR NR AC SA NA ZC SZ NZ CE CS SE ES NO IC SI NV "
     "PC OE SG EN".split())
-_COMPANY_NUMBER = re.compile(r"(?!0{8})\d{8}|(?P<prefix>[A-Z][A-Z0-9])\d{6}|(?:IP|SP|NP)\d{5}R")
+# societies also appear under their mutuals-register number, a letter after 5 digits (IP29746R, IP00723C)
+_COMPANY_NUMBER = re.compile(r"(?!0{8})\d{8}|(?P<prefix>[A-Z][A-Z0-9])\d{6}|(?:IP|SP|NP)\d{5}[A-Z]")
 _CHARITY_NUMBER = re.compile(r"[1-9]\d{5,6}(?:-\d{1,3})?")  # England and Wales: 6 or 7 digits, '-1' a subsidiary
 _OSCR_NUMBER = re.compile(r"SC\d{6}")
 

@@ -3,7 +3,7 @@
     >>> normalise_name("TÜV SÜD Limited"), normalise_name("Acme Limited Liability Partnership")
     ('tuv sud ltd', 'acme llp')
     >>> strip_qualifiers("British Gas A/C 1234"), strip_qualifiers("Ministry of Justice SW1H 9AJ")
-    (('British Gas', None), ('Ministry of Justice', 'SW1H 9AJ'))
+    ('British Gas', 'Ministry of Justice')
     >>> council_identifier("Hertfordshire County Council - Pensions")
     'GB-LAE-HRT'
 
@@ -26,7 +26,7 @@ _LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "
                           "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"})
 _POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
 # a trailing postcode, bare or in brackets, after a space, comma or dash
-_POSTCODE_SUFFIX = re.compile(rf"^(?P<name>.*?\S)[\s,\-–]+\(?(?P<postcode>{_POSTCODE})\)?$", re.IGNORECASE)
+_POSTCODE_SUFFIX = re.compile(rf"^(?P<name>.*?\S)[\s,\-–]+\(?{_POSTCODE}\)?$", re.IGNORECASE)
 # a utility's (or anyone's) account line: 'British Gas A/C 1234', 'EDF Energy - account 99', 'Acc No. 12/34'
 _ACCOUNT_SUFFIX = re.compile(r"^(?P<name>.*?\S)[\s,\-–:(]+(?:a/c|acct|acc|account)(?:\s*(?:no|number|ref|reference))?"
                              r"\.?\s*[:#]?\s*[\w/\-]*\d[\w/\-]*\)?$", re.IGNORECASE)
@@ -54,21 +54,15 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def strip_qualifiers(name: str) -> tuple[str, str | None]:
-    """The organisation a published name means, and the postcode it carried: an account number,
-    a payment method or a postcode after the name is not part of it. A name that is nothing
-    but a qualifier is kept whole."""
-    value, found = clean_name(name), None
-    while True:
-        for pattern in (_POSTCODE_SUFFIX, _ACCOUNT_SUFFIX, _PAYMENT_SUFFIX):
-            match = pattern.match(value)
-            if match:
-                if pattern is _POSTCODE_SUFFIX:
-                    found = found or postcode(match.group("postcode"))
-                value = match.group("name").rstrip(" ,-–:")
-                break
-        else:
-            return value, found
+def strip_qualifiers(name: str) -> str:
+    """The organisation a published name means: an account number, a payment method or a postcode after
+    the name is not part of it (a billing address is not a second body, so the postcode is not kept as
+    the organisation's). A name that is nothing but a qualifier is kept whole."""
+    value = clean_name(name)
+    while match := next((m for m in (p.match(value) for p in (_POSTCODE_SUFFIX, _ACCOUNT_SUFFIX, _PAYMENT_SUFFIX))
+                         if m), None):
+        value = match.group("name").rstrip(" ,-–:")
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +78,7 @@ def normalise_name(text: str | None) -> str:
     """The form two names must share to be one name: case, accents, punctuation, '&'/'and', dotted
     initials, the spelling of a legal form ('Limited Liability Partnership'/'LLP'), a leading 'The' and
     trailing account numbers, payment methods and postcodes do not matter."""
-    value = fold(strip_qualifiers(text or "")[0]).lower().replace("&", " and ")
+    value = fold(strip_qualifiers(text or "")).lower().replace("&", " and ")
     value = re.sub(r"['’`´]", "", value)
     value = re.sub(r"[^\w]+|_", " ", value)
     value = re.sub(r"\b\w(?: \w\b)+", lambda m: m.group(0).replace(" ", ""), value)  # 'l l p' -> 'llp'
@@ -104,7 +98,7 @@ def council_identifier(name: str | None) -> str | None:
     """The GB-LAE (or LAS, LANI, PLA) code of a council named with a suffix or in another form:
     'Borough of X', 'X Borough Council', 'X Council (Direct Debit Payments)', 'X County Council - Pensions'.
     Only names that say council or borough are tried, so a supplier called 'Bolton' stays a supplier."""
-    value = strip_qualifiers(name or "")[0]
+    value = strip_qualifiers(name or "")
     if not _COUNCIL_NAME.search(value):
         return None
     code = council_code(value)

@@ -14,8 +14,9 @@ the whole file at once, which stored or new Organisation each placeholder is:
   reason, status "pending") asks an officer: one name with several identified
   organisations, a near-identical or cut-short name, the same council under another
   form of its name, or a name-only body at another's postcode;
-- an identifier no register could have issued (a 9-digit company number) rejects its
-  record, saying which organisation and why.
+- an identifier no register could have issued (a 9-digit company number) is not
+  accepted: the record is stored without it, and the identifier is reported as a
+  rejection at the record's locator, saying which organisation and why.
 
 Near names are looked for only among names sharing a word with the new one (a token
 index), so resolving a file costs the same however large the store has grown.
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 from graph_service.backends.base import GraphStore
@@ -72,7 +73,7 @@ def org_node(token: str, name: str | None, identifiers: Iterable[str | None] = (
     the register's name for 'Kent County Council (Direct Debit Payments)'); the published name stays an alias.
     """
     published = clean_name(name)
-    meant, named_postcode = strip_qualifiers(published)
+    meant = strip_qualifiers(published)
     ids = tuple(dict.fromkeys(i for i in identifiers if i))
     if not any(i.startswith(scheme + "-") for i in ids for scheme in LOCAL_AUTHORITY_LISTS):
         code = council_identifier(published)
@@ -81,7 +82,7 @@ def org_node(token: str, name: str | None, identifiers: Iterable[str | None] = (
     names = tuple(dict.fromkeys(n for n in (published, *(clean_name(a) for a in also_named)) if n and n != meant))
     kept = tuple((k, v) for k, v in facts.items() if v not in (None, ""))
     return {"label": "Organisation", "key": token,
-            "identity": OrgRef(meant, ids, postcode(postal_code) or named_postcode, names, kept)}
+            "identity": OrgRef(meant, ids, postcode(postal_code), names, kept)}
 
 
 def council_node(token: str) -> dict[str, Any]:
@@ -95,12 +96,19 @@ def match_id(a: str, b: str) -> str:
     return "m-" + hashlib.sha1(f"{first}\n{second}".encode()).hexdigest()[:10]
 
 
-def _problem(ref: OrgRef) -> str | None:
-    for identifier in ref.identifiers:
-        problem = identifier_problem(identifier)
-        if problem:
-            return f"{identifier} for {ref.name or 'an unnamed organisation'!r}: {problem}"
-    return None
+def _without_impossible_identifiers(item: Item) -> tuple[Item, list[str]]:
+    """The item with every identifier no register could have issued taken off its organisations, and why."""
+    reasons: list[str] = []
+    nodes = []
+    for node in item.nodes:
+        ref = node.get("identity") if isinstance(node, dict) else None
+        if isinstance(ref, OrgRef):
+            bad = {i: identifier_problem(i) for i in ref.identifiers}
+            reasons += [f"{i} for {ref.name or 'an unnamed organisation'!r}: {why}; stored without it"
+                        for i, why in bad.items() if why]
+            node = {**node, "identity": replace(ref, identifiers=tuple(i for i in ref.identifiers if not bad[i]))}
+        nodes.append(node)
+    return (Item(item.locator, item.provenance, nodes, item.rels, item.problem) if reasons else item), reasons
 
 
 # -- resolution ---------------------------------------------------------------------------------
@@ -222,29 +230,24 @@ class Resolver:
 
     # the file ----------------------------------------------------------------------------
     def resolve(self, items: Iterable[Item]) -> Iterator[Item]:
-        items = list(items)
-        refs, problems = [], {}
+        """The file's items with golden-record keys; an impossible identifier is taken off its organisation
+        and reported as a rejection of that identifier at the record's locator (the record itself is kept)."""
+        items, refused = list(items), {}
         for index, item in enumerate(items):
-            if item.problem is not None:
-                continue
-            mine = [node for node in item.nodes if isinstance(node, dict) and isinstance(node.get("identity"), OrgRef)]
-            problem = next((p for p in map(_problem, (n["identity"] for n in mine)) if p), None)
-            if problem:
-                problems[index] = ("identifiers", problem)
-            else:
-                refs += [(index, node) for node in mine]
-        if not refs:
-            yield from (Item(i.locator, i.provenance, problem=problems[n]) if n in problems else i
-                        for n, i in enumerate(items))
-            return
-        self._load()
-        keys = self._decide([(index, node["identity"]) for index, node in refs])
+            if item.problem is None:
+                items[index], reasons = _without_impossible_identifiers(item)
+                if reasons:
+                    refused[index] = reasons
+        refs = [(index, node) for index, item in enumerate(items) if item.problem is None for node in item.nodes
+                if isinstance(node, dict) and isinstance(node.get("identity"), OrgRef)]
+        if refs:
+            self._load()
+        keys = self._decide([(index, node["identity"]) for index, node in refs]) if refs else {}
         props = self._props(items, refs, keys)
         for index, item in enumerate(items):
-            if index in problems:
-                yield Item(item.locator, item.provenance, problem=problems[index])
-                continue
-            if item.problem:
+            for reason in refused.get(index, ()):
+                yield Item(item.locator, item.provenance, problem=("identifiers", reason))
+            if item.problem or not refs:
                 yield item
                 continue
             tokens: dict[str, str] = {}

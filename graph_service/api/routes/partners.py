@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from graph_service.api.deps import Store, Viewer
 from graph_service.auth import Role
 from graph_service.errors import NotFound
+from graph_service.ingest.identifiers import normalise_identifier
 from graph_service.redaction import redact_props, visible_label
 
 router = APIRouter()
@@ -22,8 +23,9 @@ def search_partners(store: Store, role: Viewer, q: str = "", persona: str | None
 
 @router.get("/api/v1/partners/{key}", tags=["partners"])  # org keys have no "/": leaves /health, /impact to their routes
 def partner(key: str, store: Store, role: Viewer, as_of: str | None = None) -> dict[str, Any]:
-    """One partner's golden record; contract values, spending and match reviews need the procurement role."""
-    rows = store.run("partner_profile", key=key, as_of=as_of)
+    """One partner's golden record by its key or any identifier it lists; contract values, spending and match
+    reviews need the procurement role."""
+    rows = store.run("partner_profile", key=normalise_identifier(None, key) or key, as_of=as_of)
     if not rows:
         raise NotFound(f"no organisation with key {key!r}", key=key)
     return redact_profile(rows[0], role)
