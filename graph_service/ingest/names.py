@@ -66,14 +66,19 @@ def strip_qualifiers(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def legal_forms() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(spelling, form) replacements from data/legal_forms.yaml, longest spelling first."""
+def legal_forms() -> dict[str, str]:
+    """Every spelling in data/legal_forms.yaml -> its form."""
     text = resources.files("graph_service.ingest").joinpath("data/legal_forms.yaml").read_text(encoding="utf-8")
-    pairs = [(spelling, form) for form, spellings in yaml.safe_load(text).items() for spelling in spellings]
-    pairs.sort(key=lambda pair: -len(pair[0]))
-    return tuple((re.compile(rf"\b{re.escape(spelling)}\b"), form) for spelling, form in pairs)
+    return {spelling: form for form, spellings in yaml.safe_load(text).items() for spelling in spellings}
 
 
+@lru_cache(maxsize=1)
+def _legal_form_pattern() -> re.Pattern[str]:
+    spellings = sorted(legal_forms(), key=len, reverse=True)  # the longest spelling wins where several start
+    return re.compile(r"\b(" + "|".join(map(re.escape, spellings)) + r")\b")
+
+
+@lru_cache(maxsize=200_000)  # the same names recur on every row of a file and in every file
 def normalise_name(text: str | None) -> str:
     """The form two names must share to be one name: case, accents, punctuation, '&'/'and', dotted
     initials, the spelling of a legal form ('Limited Liability Partnership'/'LLP'), a leading 'The' and
@@ -83,14 +88,13 @@ def normalise_name(text: str | None) -> str:
     value = re.sub(r"[^\w]+|_", " ", value)
     value = re.sub(r"\b\w(?: \w\b)+", lambda m: m.group(0).replace(" ", ""), value)  # 'l l p' -> 'llp'
     value = re.sub(r"\s+", " ", value).strip()
-    for pattern, form in legal_forms():
-        value = pattern.sub(form, value)
+    value = _legal_form_pattern().sub(lambda m: legal_forms()[m.group(1)], value)
     return re.sub(r"^the ", "", value)
 
 
 def name_tokens(normalised: str) -> set[str]:
     """The words worth blocking on: not legal forms or stop words."""
-    forms = {form for _, form in legal_forms()}
+    forms = set(legal_forms().values())
     return {t for t in normalised.split() if len(t) > 1 and t not in STOP_WORDS and t not in forms}
 
 
