@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -114,7 +115,7 @@ def rows(path: Path) -> Iterator[Row]:
                     raise UnreadableInput(f"{path.name}: this is a binary file, not a CSV")
                 yield line
 
-        reader = csv.reader(lines())
+        reader = csv.reader(lines(), delimiter=_delimiter(path, "utf-16" if utf16 else "utf-8-sig"))
         line = 1
         try:
             for cells in reader:
@@ -128,6 +129,30 @@ def rows(path: Path) -> Iterator[Row]:
             reason = (f"a field longer than {MAX_FIELD:,} characters" if "field larger" in str(exc)
                       else f"not valid CSV: {exc}")
             raise UnreadableInput(f"{path.name}: line {reader.line_num}: {reason}") from exc
+
+
+DELIMITERS = (",", ";", "\t")
+SNIFF = 64 * 1024  # characters of a file its delimiter is told from
+
+
+def _delimiter(path: Path, encoding: str) -> str:
+    """',' unless ';' or a tab splits the opening lines into more columns (header rows are the widest)."""
+    try:
+        with path.open(encoding=encoding, errors="graph-service-cp1252", newline="") as f:
+            opening = f.read(SNIFF)
+    except (OSError, UnicodeError):
+        return ","
+    lines = [line for line in re.split(r"\r\n|\r|\n", opening)[:50] if line.strip()]
+
+    def steadiness(delimiter: str) -> tuple[int, int, bool]:
+        """How many lines split into the same number of columns, and how many that is."""
+        counts = Counter(n for n in (line.count(delimiter) for line in lines) if n)
+        if not counts:
+            return 0, 0, delimiter == ","
+        width, agreeing = counts.most_common(1)[0]
+        return agreeing, width, delimiter == ","
+
+    return max(DELIMITERS, key=steadiness)
 
 
 def _workbook_rows(path: Path) -> Iterator[Row]:
@@ -304,6 +329,8 @@ def parse_amount(text: str | None) -> float | None:
     if value.upper().endswith("CR"):
         negative, value = True, value[:-2]
     value = re.sub(r"^([-+]?)[^\d\-+.]+", r"\1", value.strip())  # a currency sign, whatever byte it became
+    if re.fullmatch(r"[-+]?\d+(\.\d{3})*,\d{1,2}-?", value.replace(" ", "")):  # '1.234,50': a decimal comma
+        value = value.replace(".", "").replace(",", ".")
     value = value.replace(",", "").replace(" ", "")
     if value.endswith("-"):  # some ledgers put the sign last
         negative, value = True, value[:-1]
