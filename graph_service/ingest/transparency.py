@@ -201,7 +201,8 @@ def _skip(row: Row, shape: _Shape, amount_field: str, core: tuple[str, ...]) -> 
     """Why a row is no record (a reason counted in the report), or None for a record."""
     if not any(c.strip() for c in row.cells):
         return "comma-only rows"
-    if shape.header is not None and header_names(row.cells) == shape.header:
+    if shape.header is not None and row.cells and header_name(row.cells[0]) == shape.header[0] \
+            and header_names(row.cells) == shape.header:
         return "repeated header rows"
     if any(TOTAL.fullmatch(c.strip()) for c in row.cells if c.strip()):
         return "total rows"
@@ -333,7 +334,7 @@ def _raw(row: Row, columns: dict[str, int], name: str) -> str:
     index = columns.get(name)
     if index is None or index >= len(row.cells):
         return ""
-    return re.sub(r"\s+", " ", row.cells[index].replace("\xa0", " ")).strip()
+    return " ".join(row.cells[index].replace("\xa0", " ").split())
 
 
 # -- the readers ----------------------------------------------------------------------------------------
@@ -410,8 +411,11 @@ def _body_node(token: str, body: _Body) -> dict[str, Any]:
 
 
 def _identifiers(row: list[str], columns: dict[str, int]) -> list[str | None]:
-    return [normalise_identifier("GB-COH", cell(row, columns, "company")),
-            normalise_identifier("GB-CHC", cell(row, columns, "charity"))]
+    """A company or charity number only where the cell holds one (a matching service's 'CQC-1-...' is neither)."""
+    company = re.sub(r"^GB-COH-", "", cell(row, columns, "company") or "", flags=re.IGNORECASE).replace(" ", "")
+    charity = re.sub(r"^(GB-)?CHC-", "", cell(row, columns, "charity") or "", flags=re.IGNORECASE).replace(" ", "")
+    return [normalise_identifier("GB-COH", company) if re.fullmatch(r"([A-Za-z]{2})?\d{1,8}(\.0)?", company) else None,
+            normalise_identifier("GB-CHC", charity) if re.fullmatch(r"\d{5,8}(\.0)?", charity) else None]
 
 
 class SpendReader(_Reader):
