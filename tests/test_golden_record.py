@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph_service.auth import Role
 from graph_service.cli import main
 from graph_service.ingest import ingest_file
 from graph_service.ingest.identifiers import company_number_problem, identifier_problem, normalise_identifier
@@ -283,3 +284,14 @@ def test_partner_answers_org_keys_org_ids_and_names(store, tmp_path, capsys):
         assert expected in capsys.readouterr().out.splitlines()[0], query
     assert main([*data, "partner", "org:tuv-sud", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["key"] == "org:tuv-sud"
+
+
+def test_the_api_partner_route_answers_keys_and_identifiers(store, server, tmp_path):
+    ingest_file(store, spend(tmp_path, "spend.csv", ("Deloitte LLP", ""), ("TÜV SÜD", "")))
+    ingest_file(store, spend(tmp_path, "contracts.csv", ("DELOITTE LLP", "OC303675")))
+    viewer = server.client(Role.viewer)
+    for path in ("org:deloitte-llp", "GB-COH-OC303675", "gb-coh-oc303675", "org:tuv-sud"):
+        answer = viewer.get(f"/api/v1/partners/{path}")
+        assert answer.status_code == 200, path
+        assert answer.json()["key"] == ("org:tuv-sud" if "tuv" in path else "org:deloitte-llp")
+    assert viewer.get("/api/v1/partners/GB-COH-99999999").status_code == 404

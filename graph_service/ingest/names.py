@@ -43,8 +43,8 @@ def clean_name(text: str | None) -> str:
     """A name as published, without HTML entities, non-breaking spaces or stray whitespace."""
     if not text:
         return ""
-    value = html.unescape(html.unescape(str(text)))
-    value = unicodedata.normalize("NFKC", value).replace("\xa0", " ")
+    value = html.unescape(html.unescape(str(text))).replace("´", "'")  # an acute accent typed as an apostrophe;
+    value = unicodedata.normalize("NFKC", value).replace("\xa0", " ")  # NFKC would make it a space and a mark
     return re.sub(r"\s+", " ", value).strip()
 
 

@@ -53,24 +53,30 @@ BLOCK_LIMIT = 500  # a word more names share than this ('services') finds no can
 # -- what a record says about an organisation ---------------------------------------------------
 @dataclass(frozen=True)
 class OrgRef:
-    name: str
+    name: str  # as published
     identifiers: tuple[str, ...] = ()
     postal_code: str | None = None
-    also_named: tuple[str, ...] = ()  # a legal name beside the trading name, or the name as published
+    also_named: tuple[str, ...] = ()  # a legal name beside the trading name
     facts: tuple[tuple[str, Any], ...] = ()  # website, org_type ...
     council: bool = False  # "the council whose file this is": the store's is_council organisation
+    meant: str = ""  # the name a new record takes when it differs from the published one ('British Gas')
 
     @property
     def normalised(self) -> str:
-        return normalise_name(self.name)
+        return normalise_name(self.meant or self.name)
+
+    @property
+    def record_name(self) -> str:
+        return self.meant or self.name
 
 
 def org_node(token: str, name: str | None, identifiers: Iterable[str | None] = (), postal_code: str | None = None,
              also_named: Iterable[str | None] = (), **facts: Any) -> dict[str, Any]:
     """A placeholder Organisation for a reader's Item; relationships name it by `token`.
 
-    The name is the organisation the published name means ('British Gas' for 'British Gas A/C 1234',
-    the register's name for 'Kent County Council (Direct Debit Payments)'); the published name stays an alias.
+    A new record is named for the organisation the published name means ('British Gas' for 'British
+    Gas A/C 1234', the register's name for 'Kent County Council (Direct Debit Payments)'); its aliases
+    are only the names as published.
     """
     published = clean_name(name)
     meant = strip_qualifiers(published)
@@ -79,10 +85,11 @@ def org_node(token: str, name: str | None, identifiers: Iterable[str | None] = (
         code = council_identifier(published)
         if code:
             ids, meant = (code, *ids), council(code).name
-    names = tuple(dict.fromkeys(n for n in (published, *(clean_name(a) for a in also_named)) if n and n != meant))
+    names = tuple(dict.fromkeys(n for n in (clean_name(a) for a in also_named) if n and n != published))
     kept = tuple((k, v) for k, v in facts.items() if v not in (None, ""))
     return {"label": "Organisation", "key": token,
-            "identity": OrgRef(meant, ids, postcode(postal_code), names, kept)}
+            "identity": OrgRef(published, ids, postcode(postal_code), names, kept,
+                               meant="" if meant == published else meant)}
 
 
 def council_node(token: str) -> dict[str, Any]:
@@ -295,7 +302,7 @@ class Resolver:
             by_name.setdefault(ref.normalised, []).append((index, ref))
         for normalised, group in by_name.items():
             for pc, members in _by_postcode(group).items():
-                key = self._named(normalised, pc, members[0][0], members[0][1].name)
+                key = self._named(normalised, pc, members[0][0], members[0][1].record_name)
                 for member in members:
                     keys[member] = key
         return keys
@@ -303,7 +310,7 @@ class Resolver:
     def _identified(self, cluster: list[tuple[int, OrgRef]]) -> tuple[str, bool]:
         """The stored organisation its identifiers name, the one name-only record of its name, or a new one."""
         identifiers = list(dict.fromkeys(i for _, ref in cluster for i in ref.identifiers))
-        names = [n for _, ref in cluster for n in (ref.name, *ref.also_named)]
+        names = [n for _, ref in cluster for n in (ref.name, ref.meant, *ref.also_named) if n]
         pc = next((r.postal_code for _, r in cluster if r.postal_code), None)
         stored = list(dict.fromkeys(self.by_identifier[i] for i in identifiers if i in self.by_identifier))
         if not stored:
@@ -321,7 +328,7 @@ class Resolver:
             return key, False
         first = cluster[0][1]
         key = next((i for i in identifiers if _valid_key(i)), None) or self._free_key(first.normalised, None)
-        entity = _Entity(key, first.name, identifiers=set(identifiers), postal_code=pc)
+        entity = _Entity(key, first.record_name, identifiers=set(identifiers), postal_code=pc)
         self._add(entity, names)
         return key, True
 
@@ -348,7 +355,7 @@ class Resolver:
                     self._propose(key, other, 0.9, f"same name {normalised!r}; one has no identifier", index)
         self._near(entity, index, identified_too=False)
 
-    def _named(self, normalised: str, pc: str | None, index: int, published: str) -> str:
+    def _named(self, normalised: str, pc: str | None, index: int, name: str) -> str:
         """A name-only organisation: the one identified organisation of that name, its own earlier node,
         the one organisation of that name, or a new one."""
         holders = self.by_name.get(normalised, set())
@@ -368,7 +375,7 @@ class Resolver:
             return min(members, key=lambda k: (not self.entities[k].identified, k))
         else:
             key = self._free_key(normalised, pc)
-            self._add(_Entity(key, published, postal_code=pc), [published])
+            self._add(_Entity(key, name, postal_code=pc), [name])
         entity = self.entities[key]
         for other in compatible:
             if other != key and self.entities[other].identified:
@@ -431,7 +438,7 @@ class Resolver:
             key = keys[(index, ref)]
             entity = self.entities.get(key)
             stored = (entity.stored if entity else None) or {}
-            mine = facts.setdefault(key, {"name": stored.get("name") or (entity.name if entity else ref.name) or key})
+            mine = facts.setdefault(key, {"name": stored.get("name") or (entity.name if entity else ref.record_name) or key})
             offered = {"postal_code": ref.postal_code, "org_type": org_type_of(ref.identifiers), **dict(ref.facts)}
             for name, value in offered.items():
                 if value is not None and name not in mine and not stored.get(name):
