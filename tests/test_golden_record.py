@@ -221,6 +221,16 @@ def test_bolton_name_merges_agree_with_north_west_open_datas_numbers(store):
     assert key_of["Bury Council"] == "GB-LAE-BUR" and key_of["Lancashire County Council"] == "GB-LAE-LAN"
 
 
+def test_bolton_through_the_spend_reader_gives_each_company_number_one_record(store):
+    numbers = {normalise_identifier("GB-COH", r["company_number"].strip()) for r in bolton_rows()} - {None}
+    assert ingest_file(store, BOLTON).exit_code == 0
+    held = collections.Counter(i for p in organisations(store).values() for i in p.get("identifiers", [])
+                               if i.startswith("GB-COH-"))
+    assert set(held) == numbers and set(held.values()) == {1}
+    assert not [p for p in organisations(store).values()
+                if len([i for i in p.get("identifiers", []) if i.startswith("GB-COH-")]) > 1]
+
+
 def test_bolton_company_numbers_are_all_valid_and_its_cqc_ids_are_no_charity_numbers():
     rows = bolton_rows()
     companies = {r["company_number"].strip() for r in rows} - {""}
