@@ -289,7 +289,8 @@ def test_partner_answers_org_keys_org_ids_and_names(store, tmp_path, capsys):
     data = ["--data-dir", str(store.dir)]
     for query, expected in [("org:tuv-sud", "TÜV SÜD  (org:tuv-sud)"), ("GB-CHC-1110767", "(GB-CHC-1110767)"),
                             ("G Force", "(GB-CHC-1110767)"), ("gb-coh-oc303675", "Deloitte LLP  (GB-COH-OC303675)"),
-                            ("GB-LAE-TRF", "(GB-LAE-TRF)"), ("GB-LAE-DAC", "Dacorum Borough Council  (GB-LAE-DAC)")]:
+                            ("GB-LAE-TRF", "(GB-LAE-TRF)"), ("GB-LAE-DAC", "Dacorum Borough Council  (GB-LAE-DAC)"),
+                            ("Deloitte Limited Liability Partnership", "(GB-COH-OC303675)"), ("TUV SUD", "(org:tuv-sud)")]:
         assert main([*data, "partner", query]) == 0, query
         assert expected in capsys.readouterr().out.splitlines()[0], query
     assert main([*data, "partner", "org:tuv-sud", "--json"]) == 0
