@@ -11,9 +11,9 @@ import httpx
 import pytest
 import uvicorn
 
-from graph_service.api.app import create_app
-from graph_service.auth import KeyStore, Role
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.web.app import create_app
+from graph_service.access.auth import KeyStore, Role
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,8 +83,8 @@ def neo4j_session_store():
     """
     import os
 
-    from graph_service import neo4j_server
-    from graph_service.backends.neo4j import Neo4jStore
+    from graph_service.store import neo4j_server
+    from graph_service.store.neo4j import Neo4jStore
 
     already_running = neo4j_server.status().running
     try:

@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from graph_service.auth import KeyStore, Role
+from graph_service.access.auth import KeyStore, Role
 from graph_service.cli import main
 from tests.conftest import ROOT, _free_port
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.ingest import ingest_file
 from graph_service.ingest.identifiers import company_number_problem, identifier_problem, normalise_identifier

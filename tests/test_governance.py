@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from graph_service import governance
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.answers import governance
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.queries import registry
 from graph_service.queries.initiatives import MAX_HOPS
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
-from graph_service.health import procurement
-from graph_service.health.report import assess, health_report
+from graph_service.store.embedded import EmbeddedStore
+from graph_service.answers import procurement
+from graph_service.answers.health.report import assess, health_report
 from graph_service.reference import load_reference
 
 ANCHOR = "2026-11-01"

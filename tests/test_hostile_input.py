@@ -20,7 +20,7 @@ import httpx
 import pytest
 from fastapi.routing import iter_route_contexts
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.ingest import ingest_file

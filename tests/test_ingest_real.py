@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.ingest import ingest_file
 from graph_service.ingest.identifiers import ORG_ID_LISTS
 from tests.conftest import SHARED

@@ -16,7 +16,7 @@ from typing import Iterator
 import neo4j
 import pytest
 
-from graph_service import neo4j_server
+from graph_service.store import neo4j_server
 
 pytestmark = pytest.mark.neo4j
 
@@ -146,8 +146,8 @@ def test_missing_java_or_maven_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
 
 
 def test_api_answers_503_while_neo4j_is_down_and_recovers_by_itself(home: Path, tmp_path: Path) -> None:
-    from graph_service.auth import Role
-    from graph_service.backends.neo4j import Neo4jStore
+    from graph_service.access.auth import Role
+    from graph_service.store.neo4j import Neo4jStore
     from tests.conftest import live_server
 
     store = Neo4jStore(*neo4j_server.connection_settings())

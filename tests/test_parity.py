@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.queries import registry
 from graph_service.reference import load_reference
 

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, UnreadableInput
 from graph_service.ingest.pipeline import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, IngestReport, Item, ingest, iterate_guarded
 

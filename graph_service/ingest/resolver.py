@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound, UnreadableInput
 from graph_service.ingest.councils import council
 from graph_service.ingest.identifiers import LOCAL_AUTHORITY_LISTS, identifier_problem, org_type_of

@@ -1,0 +1,77 @@
+"""The `graph-service` command. Each module in this package adds the subcommands of its area."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import signal
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from graph_service.config import Settings
+from graph_service.errors import GraphServiceError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+@dataclass
+class Command:
+    name: str
+    help: str
+    handler: Handler
+    arguments: Callable[[argparse.ArgumentParser], None]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None):
+    """Register a subcommand; `arguments` adds its options to its parser."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = Command(name, help, handler, arguments)
+        return handler
+
+    return register
+
+
+def open_configured_store(settings: Settings):
+    from graph_service.store import open_store
+
+    return open_store(settings)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "__main__":  # importing it would run the command again
+            importlib.import_module(f"{__name__}.{module.name}")
+    # the store options are accepted before or after the subcommand
+    store_options = argparse.ArgumentParser(add_help=False)
+    store_options.add_argument("--backend", choices=["embedded", "neo4j"], default=argparse.SUPPRESS,
+                               help="overrides GRAPH_SERVICE_BACKEND")
+    store_options.add_argument("--data-dir", default=argparse.SUPPRESS, help="overrides GRAPH_SERVICE_DATA_DIR")
+    parser = argparse.ArgumentParser(prog="graph-service", parents=[store_options],
+                                     description="Partners, contracts, policies and who owns them, as one graph.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in sorted(COMMANDS):
+        spec = COMMANDS[name]
+        spec.arguments(sub.add_parser(name, help=spec.help, description=spec.help, parents=[store_options]))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `graph-service health | head` ends quietly
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env(backend=getattr(args, "backend", None), data_dir=getattr(args, "data_dir", None))
+    try:
+        return COMMANDS[args.command].handler(args, settings)
+    except GraphServiceError as exc:
+        print(f"graph-service: {exc.message}", file=sys.stderr)
+        return 1

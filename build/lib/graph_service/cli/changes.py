@@ -1,0 +1,37 @@
+"""`graph-service changes`: what changed between two dates."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from graph_service.cli import command, open_configured_store, print_json
+from graph_service.config import Settings
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", required=True, type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
+    for name in ("partner", "persona", "workstream", "policy"):
+        parser.add_argument(f"--{name}", help=f"only changes touching this {name} (its key)")
+    parser.add_argument("--json", action="store_true")
+
+
+@command("changes", "what began, ended or changed between two dates", _arguments)
+def changes_command(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_configured_store(settings)
+    try:
+        rows = store.run("changed_facts", date_from=args.date_from.isoformat(), date_to=args.date_to.isoformat(),
+                         partner=args.partner, persona=args.persona, workstream=args.workstream, policy=args.policy)
+    finally:
+        store.close()
+    if args.json:
+        print_json(rows)
+        return 0
+    for change in rows:
+        subject = f"{change['start']} -{change['what']}-> {change['end']}" if change["kind"] == "relationship" \
+            else f"{change['what']} {change['key']}"
+        values = "; ".join(f"{k}: {v['before']!r} -> {v['after']!r}" for k, v in change["values"].items())
+        print(f"{change['on']}  {change['change']:8} {subject}  {values}  [{change['provenance']['source']}"
+              f" {change['provenance']['locator']}]")
+    print(f"{len(rows)} changes")
+    return 0

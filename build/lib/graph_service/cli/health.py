@@ -1,0 +1,198 @@
+"""Relationship health and procurement's views on the command line:
+
+    graph-service health                      the portfolio, worst first (--json, --csv, --save)
+    graph-service health GB-COH-01234567      one partner's score with its evidence
+    graph-service impact GB-COH-01234567      what is hit if the partner fails
+    graph-service procurement expiring        also concentration, single-points-of-failure, kraljic, commissioning
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from typing import Any
+
+from graph_service.cli import command, open_configured_store, print_json
+from graph_service.config import Settings
+from graph_service.answers import procurement
+from graph_service.answers.health import snapshots
+from graph_service.answers.health.report import health_report, partner_health, partner_impact, to_csv
+
+
+def _as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="score as on this day (default: today)")
+
+
+def _health_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("partner", nargs="?", help="a partner's key: show its score and evidence")
+    _as_of(parser)
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument("--csv", action="store_true", help="print the portfolio as CSV")
+    for name, what in (("persona", "persona"), ("workstream", "work-stream"), ("service", "service")):
+        parser.add_argument(f"--{name}", help=f"only partners of this {what} (key or name)")
+    parser.add_argument("--rating", choices=["green", "amber", "red"], help="only partners with this rating")
+    parser.add_argument("--save", action="store_true",
+                        help=f"keep this run as the dated snapshot in <data dir>/{snapshots.SNAPSHOT_DIR}/")
+
+
+def format_partner(result: dict[str, Any]) -> list[str]:
+    """A partner's score as an officer reads it: the verdict, each dimension, and the evidence behind it."""
+    lines = [f"{result['name']}  ({result['partner']})  as of {result['as_of']}", f"  {result['explanation']}"]
+    change = result["change"]
+    if change and not change["new"] and change["score_delta"] is not None:
+        moved = ", ".join(f"{m['dimension']} {m['points']:+.2f}" for m in change["moved"]) or "nothing"
+        lines.append(f"  Change since {change['since']}: {change['score_delta']:+.2f} ({moved})")
+    lines.append(f"  {'dimension':12} {'sub-score':>9} {'weight':>7} {'points':>7}  why")
+    for d in result["dimensions"]:
+        sub = "no data" if d["sub_score"] is None else f"{d['sub_score']:.1f}"
+        lines.append(f"  {d['name']:12} {sub:>9} {d['effective_weight']:>7.2f} {d['points']:>7.2f}  {d['summary']}")
+        lines += [f"      - {x['fact']}  [{x['source']}: {x['locator']}; {x['key']}]" for x in d["evidence"]]
+    for x in result["overrides"]:
+        lines.append(f"  Capped at red: {x['message']}")
+    for x in result["flags"]:
+        lines.append(f"  Flag: {x['message']}")
+    return lines
+
+
+def format_report(report: dict[str, Any]) -> list[str]:
+    counts = ", ".join(f"{n} {r}" for r, n in report["counts"].items())
+    since = f"; change since {report['previous_snapshot']}" if report["previous_snapshot"] else ""
+    lines = [f"Partner relationship health as of {report['as_of']}: {counts}{since}"]
+    if report["saved_snapshot"]:
+        lines.append(f"Saved the snapshot for {report['saved_snapshot']}.")
+    for r in report["partners"]:
+        score = "   -  " if r["score"] is None else f"{r['score']:6.1f}"
+        delta = (r["change"] or {}).get("score_delta")
+        drivers = "; ".join(f"{d['dimension']} -{d['lost']:.1f}" for d in r["drivers"])
+        lines.append(f"{r['rank']:4} {score} {r['rating']:7} {r['coverage']:5.0%} "
+                     f"{'' if delta is None else f'{delta:+6.1f}':6} {r['name']}  ({r['partner']})  {drivers}")
+    return lines
+
+
+@command("health", "relationship-health scores: the portfolio worst first, or one partner with its evidence",
+         _health_arguments)
+def health_command(args: argparse.Namespace, settings: Settings) -> int:
+    directory = snapshots.snapshot_dir(settings.data_dir)
+    store = open_configured_store(settings)
+    try:
+        if args.partner:
+            result = partner_health(store, args.partner, args.as_of, snapshot_dir=directory)
+        else:
+            result = health_report(store, args.as_of, persona=args.persona, workstream=args.workstream,
+                                   service=args.service, rating=args.rating, snapshot_dir=directory, save=args.save)
+    finally:
+        store.close()
+    if args.json:
+        print_json(result)
+    elif args.csv and not args.partner:
+        sys.stdout.write(to_csv(result))
+    else:
+        print("\n".join(format_partner(result) if args.partner else format_report(result)))
+    return 0
+
+
+def _impact_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("partner", help="the partner's key")
+    _as_of(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def format_impact(answer: dict[str, Any]) -> list[str]:
+    def owners(entry: dict[str, Any]) -> str:
+        named = [f"{o['title']} ({', '.join(h['name'] for h in o['holders']) or 'vacant'})" for o in entry.get("owners", [])]
+        return f"  owned by {'; '.join(named)}" if named else ""
+
+    partner = answer["partner"]
+    lines = [f"If {partner['name']} ({partner['key']}) fails, as of {answer['as_of']}:{owners(partner)}"]
+    for field, title in (("contracts", "Contracts"), ("grants", "Grants"), ("services", "Services"),
+                         ("key_indicators", "Key indicators"), ("priorities", "Priorities"), ("workstreams", "Work-streams")):
+        lines.append(f"  {title}: {len(answer[field]) or 'none'}")
+        for entry in answer[field]:
+            extra = ""
+            if field == "services":
+                alternatives = len(entry["alternatives"])
+                extra = (" (critical)" if entry["critical"] else "") + (
+                    f", {alternatives} other provider(s)" if alternatives else ", NO other provider")
+            via = ", ".join(sorted({link["from"] for link in entry["via"]}))
+            lines.append(f"    {entry['name']}  ({entry['key']}){extra}  via {via}{owners(entry)}")
+    return lines
+
+
+@command("impact", "what is hit if a partner fails: contracts, services, indicators, priorities, owners",
+         _impact_arguments)
+def impact_command(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_configured_store(settings)
+    try:
+        answer = partner_impact(store, args.partner, args.as_of)
+    finally:
+        store.close()
+    if args.json:
+        print_json(answer)
+    else:
+        print("\n".join(format_impact(answer)))
+    return 0
+
+
+def _procurement_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("view", choices=procurement.VIEWS)
+    _as_of(parser)
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument("--csv", action="store_true", help="print a table as CSV")
+
+
+def view_rows(view: str, answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """A view as flat rows: what the text and CSV forms print."""
+    if view == "expiring":
+        return [{"window_months": c["window_months"], "end_date": c["end_date"], "days_left": c["days_left"],
+                 "contract": c["contract"], "title": c["title"], "value": c["value"],
+                 "suppliers": "; ".join(s["name"] for s in c["suppliers"]), "successor_status": c["successor_status"],
+                 "successors": "; ".join(s["key"] for s in c["successors"])} for c in answer["contracts"]]
+    if view == "concentration":
+        return [{"service": s["service"], "name": s["name"], "critical": s["critical"], "spend": s["spend"], "hhi": s["hhi"],
+                 "band": s["band"], "suppliers": len(s["suppliers"]),
+                 "largest": f"{s['suppliers'][0]['name']} {s['suppliers'][0]['share']:.0%}" if s["suppliers"] else ""}
+                for s in answer["services"]]
+    if view == "single-points-of-failure":
+        return ([{"kind": "sole provider", "of": s["name"], "critical": s["critical"], "partner": s["partner_name"],
+                  "detail": ""} for s in answer["services"]]
+                + [{"kind": "sole priority provider", "of": p["name"], "critical": "", "partner": p["partner_name"],
+                    "detail": ""} for p in answer["priorities"]]
+                + [{"kind": "cut vertex", "of": c["priority_name"], "critical": "", "partner": c["name"],
+                    "detail": "cuts off " + "; ".join(x["name"] for x in c["cut_off"])} for c in answer["cut_vertices"]])
+    if view == "kraljic":
+        return [{"position": p["position"], "partner": p["partner"], "name": p["name"], "value_per_year": p["value_per_year"],
+                 "supply_risk": p["supply_risk"], "review_every_months": p["review_every_months"],
+                 "last_review": p["last_review"], "next_review_due": p["next_review_due"],
+                 "review_overdue": p["review_overdue"]} for p in answer["partners"]]
+    return [{"year": y["year"], "persona": p["name"], "grant": p["grant"], "contract": p["contract"],
+             "grant_share_of_year": y["grant_share"]} for y in answer["years"] for p in y["personas"]]
+
+
+VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement.concentration,
+                  "single-points-of-failure": procurement.single_points_of_failure, "kraljic": procurement.kraljic,
+                  "commissioning": procurement.commissioning}
+
+
+@command("procurement", "procurement's views: expiring contracts, spend concentration, single points of failure, "
+                        "Kraljic positions, grants against contracts by year", _procurement_arguments)
+def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_configured_store(settings)
+    try:
+        answer = VIEW_FUNCTIONS[args.view](store, args.as_of)
+    finally:
+        store.close()
+    if args.json:
+        print_json(answer)
+        return 0
+    rows = view_rows(args.view, answer)
+    if args.csv:
+        writer = csv.DictWriter(sys.stdout, list(rows[0]) if rows else ["none"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    print(f"{args.view} as of {answer['as_of']}: {len(rows)} row(s)")
+    for row in rows:
+        print("  " + " | ".join("" if v is None else str(v) for v in row.values()))
+    return 0

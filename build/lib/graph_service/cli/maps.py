@@ -1,0 +1,114 @@
+"""Stakeholder commands: `map` writes a map as an offline HTML page (or its data), and
+`stakeholders` prints the analysis. Both show what a viewer may see unless --role says otherwise,
+so a file written here is safe to share with anyone who may see the maps."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from graph_service.access.auth import Role
+from graph_service.cli import command, open_configured_store, print_json
+from graph_service.config import Settings
+from graph_service.errors import BadRequest
+from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
+from visualisations import EXPORT_TYPES, ego_view, export, grid_view, policy_view, render_html, stakeholder_view
+from visualisations.diff import comparing, ego_diff, stakeholder_diff
+
+KINDS = ["stakeholders", "grid", "ego", "policy-ownership"]
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--role", choices=[r.name for r in Role], default="viewer",
+                        help="whose view to produce: procurement and admin add contract values (default: viewer)")
+    parser.add_argument("--as-of", help="the date to show, yyyy-mm-dd (default: today)")
+    for name, example in (("persona", "persona:contractors"), ("workstream", "workstream:partnerships"),
+                          ("priority", "priority:economic-well-being"), ("department", "dept:housing")):
+        parser.add_argument(f"--{name}", help=f"only partners with this {name} key, e.g. {example}")
+    parser.add_argument("--min-health", type=float, help="only partners with at least this health score (0-100; "
+                                                        "needs --role procurement)")
+
+
+def _analyse(store, args: argparse.Namespace) -> Analysis:
+    return analyse(store, Role.parse(args.role), as_of=args.as_of, persona=args.persona, workstream=args.workstream,
+                   priority=args.priority, department=args.department, min_health=args.min_health)
+
+
+def _map_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("key", nargs="?", help="for ego: the partner, post or other node at the centre")
+    parser.add_argument("--hops", type=int, default=2, help="for ego: how many relationships out (default 2)")
+    parser.add_argument("--out", required=True, type=Path,
+                        help="FILE.html for the page; .json, .csv, .graphml or .gexf for the map's data")
+    parser.add_argument("--compare-from", help="for stakeholders and ego, with --compare-to: what was added, ended "
+                                               "or changed since this date, yyyy-mm-dd")
+    parser.add_argument("--compare-to", help="the later date of the comparison, yyyy-mm-dd")
+    _common(parser)
+
+
+@command("map", "write a stakeholder, grid, ego or policy-ownership map to an offline HTML file (or its data)",
+         _map_arguments)
+def map_command(args: argparse.Namespace, settings: Settings) -> int:
+    fmt = args.out.suffix.lower().lstrip(".")
+    if fmt not in ("html", *EXPORT_TYPES):
+        raise BadRequest(f"--out must end in .html, {', '.join('.' + f for f in EXPORT_TYPES)}")
+    if args.kind == "ego" and not args.key:
+        raise BadRequest("an ego map needs the key of the node at its centre: graph-service map ego KEY --out FILE")
+    compare = comparing(args.compare_from, args.compare_to, args.as_of)
+    if compare and args.kind not in ("stakeholders", "ego"):
+        raise BadRequest("--compare-from and --compare-to work with the stakeholders and ego maps")
+    store = open_configured_store(settings)
+    try:
+        if compare and args.kind == "ego":
+            view = ego_diff(store, args.key, Role.parse(args.role), args.compare_from, args.compare_to, hops=args.hops)
+        elif compare:
+            view, _ = stakeholder_diff(store, Role.parse(args.role), args.compare_from, args.compare_to,
+                                       persona=args.persona, workstream=args.workstream, priority=args.priority,
+                                       department=args.department, min_health=args.min_health)
+        elif args.kind == "ego":
+            view = ego_view(ego(store, args.key, Role.parse(args.role), hops=args.hops, as_of=args.as_of))
+        elif args.kind == "policy-ownership":
+            view = policy_view(policy_ownership(store, as_of=args.as_of))
+        else:
+            analysis = _analyse(store, args)
+            view = stakeholder_view(analysis) if args.kind == "stakeholders" else grid_view(analysis)
+    finally:
+        store.close()
+    text = render_html(view) if fmt == "html" else export(view, fmt)[0]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"{args.out}: {view.title}, {len(view.nodes)} nodes, {len(view.edges)} links")
+    if view.diff:
+        print(f"  {view.diff['summary']}")
+    for note in view.notes:
+        print(f"  {note}")
+    return 0
+
+
+def _stakeholder_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the whole analysis as JSON")
+    parser.add_argument("--top", type=int, default=25, help="how many partners to list (default 25)")
+    _common(parser)
+
+
+@command("stakeholders", "score partners' power and interest, and list brokers and communities",
+         _stakeholder_arguments)
+def stakeholders_command(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_configured_store(settings)
+    try:
+        analysis = _analyse(store, args)
+    finally:
+        store.close()
+    if args.json:
+        print_json(analysis.to_dict())
+        return 0
+    print(f"{len(analysis.partners)} of {analysis.total_partners} partners as on {analysis.as_of}. {analysis.basis}")
+    print(f"{'power':>6} {'interest':>8}  {'quadrant':16} partner")
+    for partner in analysis.partners[:args.top]:
+        print(f"{partner.power:6.3f} {partner.interest:8.3f}  {partner.quadrant_name:16} {partner.name} ({partner.key})")
+    print("\nBrokers (bridge otherwise separate groups):")
+    for broker in analysis.brokers:
+        print(f"  {broker.betweenness:.3f}  {broker.name} ({broker.label}), communities {broker.communities}")
+    print("\nCommunities:")
+    for community in analysis.communities:
+        print(f"  {community.id:>3}. {community.name}: {community.partners} partners, {community.posts} posts")
+    return 0

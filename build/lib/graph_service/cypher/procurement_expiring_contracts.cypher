@@ -1,0 +1,13 @@
+// Current contracts ending by $until, with suppliers, services, managing posts, exit plan and the
+// contracts let to succeed them. Current: the term covers $as_of.
+MATCH (c:Contract)
+WHERE c.end_date IS NOT NULL AND ($until IS NULL OR c.end_date <= $until)
+  AND ($as_of IS NULL OR (coalesce(c.start_date, '') <= $as_of AND c.end_date > $as_of))
+RETURN c.key AS contract, c.title AS title, c.value AS value, c.start_date AS start_date, c.end_date AS end_date,
+       c.has_exit_plan AS has_exit_plan,
+       [(o:Organisation)-[r:SUPPLIES]->(c) WHERE coalesce(o.is_council, false) = false
+          AND ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of) | {key: o.key, name: o.name}] AS suppliers,
+       [(c)-[:DELIVERS]->(s:Service) | {key: s.key, name: s.name, critical: coalesce(s.critical, false)}] AS services,
+       [(s:Contract)-[:SUCCEEDS]->(c) | {key: s.key, title: s.title, start_date: s.start_date}] AS successors,
+       [(p:Post)-[r:MANAGES]->(c) WHERE ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of) | p.key] AS managers,
+       c._source AS source, c._locator AS locator

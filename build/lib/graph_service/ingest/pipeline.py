@@ -1,0 +1,182 @@
+"""The one path every format takes into the store.
+
+A format parser yields Items: everything one source record (a row, a release, a
+register entry) says, with where it came from. Each item is validated whole; a bad
+item is rejected with its locator, field and reason, and nothing of it is written.
+The whole file is parsed before anything is written, so a file that cannot be read
+stores nothing; accepted items are then written in all-or-nothing batches.
+"""
+from __future__ import annotations
+
+import sys
+from collections import ChainMap
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+
+from pydantic import ValidationError
+
+from graph_service.store.base import GraphStore
+from graph_service.errors import GraphServiceError, SchemaError, UnreadableInput
+from graph_service.records import Batch, NodeRecord, Provenance, RelRecord, WriteReport
+from graph_service.schema import schema
+
+BATCH_SIZE = 2000
+LOOKUP_CHUNK = 1000  # items whose unknown endpoint keys are looked up in the store at once
+EXIT_OK, EXIT_UNREADABLE, EXIT_PARTIAL = 0, 2, 3
+
+
+@dataclass
+class Item:
+    """What one source record says: raw node and relationship dicts and their provenance."""
+
+    locator: str
+    provenance: Provenance
+    nodes: list[dict[str, Any]] = field(default_factory=list)  # {label, key, props}
+    rels: list[dict[str, Any]] = field(default_factory=list)  # {type, start, end, props?, valid_from?, valid_to?}
+    problem: tuple[str, str] | None = None  # (field, reason) when the reader already knows the record is bad
+
+
+@dataclass
+class Rejection:
+    source: str
+    locator: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.locator}: field {self.field!r}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    source: str
+    format: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    items: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error:
+            return EXIT_UNREADABLE
+        return EXIT_PARTIAL if self.rejected else EXIT_OK
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "format": self.format, "items": self.items,
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "rejected": [r.__dict__ for r in self.rejected], "error": self.error, "exit_code": self.exit_code,
+        }
+
+
+def _records(item: Item) -> tuple[list[NodeRecord], list[RelRecord]]:
+    try:
+        nodes = [NodeRecord(provenance=item.provenance, **n) for n in item.nodes]
+        rels = [RelRecord(provenance=item.provenance, **r) for r in item.rels]
+    except ValidationError as exc:
+        cause = exc.errors()[0]
+        original = cause.get("ctx", {}).get("error")
+        if isinstance(original, SchemaError):
+            raise original from None
+        raise SchemaError(item.locator, ".".join(map(str, cause["loc"])), cause["msg"]) from None
+    return nodes, rels
+
+
+def _check_endpoints(rels: list[RelRecord], labels: Mapping[str, str], locator: str) -> None:
+    for rel in rels:
+        spec = schema().rel(rel.type)
+        for end, key, allowed in (("start", rel.start, spec.sources), ("end", rel.end, spec.targets)):
+            label = labels.get(key)
+            if label is None:
+                raise SchemaError(locator, f"{rel.type}.{end}", f"no node with key {key!r}")
+            if label not in allowed:
+                raise SchemaError(locator, f"{rel.type}.{end}", f"{rel.type} may not join a {label}")
+
+
+def _chunks(items: Iterable[Item], report: IngestReport) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        report.items += 1
+        chunk.append(item)
+        if len(chunk) >= LOOKUP_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, progress: bool = False) -> IngestReport:
+    report = IngestReport(source=source, format=fmt)
+    accepted: list[tuple[list[NodeRecord], list[RelRecord]]] = []
+    known: dict[str, str] = {}  # labels of keys the file defines, and of stored keys it points at
+    try:
+        for chunk in _chunks(items, report):
+            parsed: list[tuple[Item, tuple[list[NodeRecord], list[RelRecord]] | SchemaError]] = []
+            for item in chunk:
+                try:
+                    if item.problem:
+                        raise SchemaError(item.locator, *item.problem)
+                    parsed.append((item, _records(item)))
+                except SchemaError as exc:
+                    parsed.append((item, exc))
+            # one look-up per chunk for the keys the file has not defined so far (not one per item)
+            wanted = {k for _, records in parsed if not isinstance(records, SchemaError)
+                      for r in records[1] for k in (r.start, r.end) if k not in known}
+            stored = store.labels(wanted) if wanted else {}
+            for item, records in parsed:
+                try:
+                    if isinstance(records, SchemaError):
+                        raise records
+                    nodes, rels = records
+                    local = {n.key: n.label for n in nodes}
+                    for key in {k for r in rels for k in (r.start, r.end) if k not in local and k not in known}:
+                        if key in stored:
+                            known[key] = stored[key]
+                    _check_endpoints(rels, ChainMap(local, known), item.locator)
+                except SchemaError as exc:
+                    report.rejected.append(Rejection(source, item.locator, exc.field, exc.reason))
+                    continue
+                known.update(local)
+                accepted.append((nodes, rels))
+    except UnreadableInput as exc:
+        report.error = exc.message
+        return report
+    _write(store, accepted, report, progress)
+    return report
+
+
+def _write(store: GraphStore, accepted: list[tuple[list[NodeRecord], list[RelRecord]]],
+           report: IngestReport, progress: bool) -> None:
+    totals = WriteReport()
+    bar = _progress_bar(len(accepted)) if progress else None
+    for start in range(0, len(accepted), BATCH_SIZE):
+        chunk = accepted[start:start + BATCH_SIZE]
+        # nodes first across the chunk so relationships may point at any node in it
+        batch = Batch(nodes=[n for nodes, _ in chunk for n in nodes], rels=[r for _, rels in chunk for r in rels])
+        totals.add(store.upsert(batch))
+        if bar:
+            bar.update(len(chunk))
+    if bar:
+        bar.close()
+    report.created, report.updated, report.unchanged = totals.created, totals.updated, totals.unchanged
+
+
+def _progress_bar(total: int):
+    if total < BATCH_SIZE or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="record", desc="storing", file=sys.stderr)
+
+
+def iterate_guarded(items: Iterator[Item], source: str) -> Iterator[Item]:
+    """Turn a parser's low-level failure (bad JSON, truncation) into UnreadableInput."""
+    try:
+        yield from items
+    except GraphServiceError:
+        raise
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError, RecursionError) as exc:
+        raise UnreadableInput(f"{source}: could not be read: {exc}") from exc

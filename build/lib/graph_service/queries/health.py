@@ -1,0 +1,274 @@
+"""The facts behind relationship health: each partner's current contracts, KPI ratings, spend,
+engagements, charters, owners and the delivery network it sits in, each row with the
+provenance (source, locator) and key of the node or relationship that states it.
+
+The score itself is Python over these rows (graph_service/answers/health/), so both backends share it.
+A contract or grant is current on as_of when its term covers the day: started on or before
+it and not yet ended (end_date after it), mirroring `in_force` for relationships.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import networkx as nx
+
+from graph_service.queries.graph import in_force, nodes, sort_key
+from graph_service.queries.registry import named_query
+
+AS_OF = "2026-11-01"  # the illustrative layer's anchor date, so examples hit current contracts
+EXAMPLES = [{}, {"as_of": AS_OF}, {"as_of": "2024-04-01"}]
+OWNER_TYPES = ("MANAGES", "SPONSORS", "LEADS")
+OWNED_LABELS = ("Contract", "Grant", "Charter", "Workstream")
+
+
+def canonical(*order: str, money: tuple[str, ...] = ()) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """A finish step: lists inside rows sorted, `money` fields rounded to pence, rows in a total order."""
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, default=str)
+
+    def tidy(row: dict[str, Any]) -> dict[str, Any]:
+        out = {k: (sorted(v, key=dumps) if isinstance(v, list) else v) for k, v in row.items()}
+        for name in money:
+            if out.get(name) is not None:
+                out[name] = round(float(out[name]), 2)
+        return out
+
+    def finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        by_order = sort_key(*order)
+        return sorted((tidy(r) for r in rows), key=lambda r: (by_order(r), dumps(r)))
+
+    return finish
+
+
+def current(props: dict[str, Any], as_of: str | None) -> bool:
+    """A contract or grant whose term covers as_of (no as_of: every one)."""
+    if as_of is None:
+        return True
+    end = props.get("end_date")
+    return (props.get("start_date") or "") <= as_of and (end is None or end > as_of)
+
+
+def partner(graph: nx.MultiDiGraph, key: str) -> bool:
+    attrs = graph.nodes[key]
+    return attrs["label"] == "Organisation" and not attrs["props"].get("is_council")
+
+
+def provenance(attrs: dict[str, Any]) -> dict[str, str]:
+    return {"source": attrs["prov"]["source"], "locator": attrs["prov"]["locator"]}
+
+
+def name_of(graph: nx.MultiDiGraph, key: str) -> str | None:
+    """coalesce(n.name, n.title)"""
+    props = graph.nodes[key]["props"]
+    return props["name"] if props.get("name") is not None else props.get("title")
+
+
+def out_edges(graph: nx.MultiDiGraph, key: str, *types: str):
+    """(end, relationship id, attrs) for key's outgoing relationships of these types."""
+    for _, end, rid, attrs in graph.out_edges(key, keys=True, data=True):
+        if attrs["type"] in types:
+            yield end, rid, attrs
+
+
+def in_edges(graph: nx.MultiDiGraph, key: str, *types: str):
+    """(start, relationship id, attrs) for key's incoming relationships of these types."""
+    for start, _, rid, attrs in graph.in_edges(key, keys=True, data=True):
+        if attrs["type"] in types:
+            yield start, rid, attrs
+
+
+@named_query("health_partners", finish=canonical("partner"), examples=EXAMPLES)
+def health_partners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Every partner (each organisation but the council) with its personas and the posts that hold
+    the relationship with it on as_of (HOLDS_RELATIONSHIP): who gets a health score, and its owners."""
+    rows = []
+    for key, org in nodes(graph, "Organisation"):
+        if org.get("is_council"):
+            continue
+        personas = [{"key": p, "name": graph.nodes[p]["props"]["name"]}
+                    for p, _, _ in out_edges(graph, key, "HAS_PERSONA") if graph.nodes[p]["label"] == "Persona"]
+        owners = [{"post": post, "title": graph.nodes[post]["props"]["title"], "rel": rid, **provenance(attrs)}
+                  for post, rid, attrs in in_edges(graph, key, "HOLDS_RELATIONSHIP") if in_force(attrs["props"], as_of)]
+        rows.append({"partner": key, "name": org["name"], "org_type": org.get("org_type"), "personas": personas,
+                     "owners": owners, **provenance(graph.nodes[key])})
+    return rows
+
+
+def _link(graph: nx.MultiDiGraph, start: str, end: str, rid: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    return {"start": start, "start_label": graph.nodes[start]["label"], "start_name": name_of(graph, start),
+            "type": attrs["type"], "end": end, "end_label": graph.nodes[end]["label"], "end_name": name_of(graph, end),
+            "rel": rid, "critical": graph.nodes[end]["props"].get("critical"), **provenance(attrs)}
+
+
+def _link_holds(graph: nx.MultiDiGraph, start: str, end: str, attrs: dict[str, Any], as_of: str | None) -> bool:
+    """Which relationships make up the delivery network on as_of (see cypher/health_links.cypher)."""
+    kind, a, b = attrs["type"], graph.nodes[start], graph.nodes[end]
+    if not in_force(attrs["props"], as_of):
+        return False
+    if kind in ("SUPPLIES", "RECEIVES", "FUNDS"):
+        return partner(graph, start) and b["label"] in ("Contract", "Grant") and current(b["props"], as_of)
+    if kind == "DELIVERS":
+        return b["label"] == "Service" and current(a["props"], as_of)
+    if kind == "SUPPORTS":
+        return (b["label"] == "Priority" and a["label"] in ("Service", "Contract", "Grant", "Charter")
+                and (a["label"] not in ("Contract", "Grant") or current(a["props"], as_of)))
+    if kind == "CONTRIBUTES_TO":
+        return (b["label"] == "KeyIndicator" and a["label"] in ("Service", "Contract", "Organisation", "Workstream")
+                and (a["label"] != "Contract" or current(a["props"], as_of))
+                and (a["label"] != "Organisation" or partner(graph, start)))
+    if kind == "MEASURES":
+        return True
+    if kind in ("PARTY_TO", "ENGAGED_IN"):
+        return partner(graph, start) and b["label"] in ("Charter", "Workstream")
+    if kind == "WORKS_WITH":
+        return partner(graph, start) and partner(graph, end)
+    return False
+
+
+LINK_TYPES = ("SUPPLIES", "RECEIVES", "FUNDS", "DELIVERS", "SUPPORTS", "CONTRIBUTES_TO", "MEASURES", "PARTY_TO",
+              "ENGAGED_IN", "WORKS_WITH")
+
+
+@named_query("health_links", finish=canonical("start", "type", "end", "rel"), examples=EXAMPLES)
+def health_links(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """The delivery network on as_of: partners to their current contracts and grants (as supplier,
+    recipient or co-funder), on to services, priorities and key indicators, and partners' charters,
+    work-streams and each other. What the impact chain, dependency and cut-vertex analysis walk.
+    `critical` is the end node's critical flag (services)."""
+    return [_link(graph, start, end, rid, attrs)
+            for start, end, rid, attrs in graph.edges(keys=True, data=True)
+            if attrs["type"] in LINK_TYPES and _link_holds(graph, start, end, attrs, as_of)]
+
+
+def _current_supplies(graph: nx.MultiDiGraph, as_of: str | None):
+    """(partner, contract, contract props) for each current contract a partner supplies."""
+    for key, contract in nodes(graph, "Contract"):
+        if not current(contract, as_of):
+            continue
+        for supplier, _, attrs in in_edges(graph, key, "SUPPLIES"):
+            if partner(graph, supplier) and in_force(attrs["props"], as_of):
+                yield supplier, key, contract
+
+
+@named_query("health_contracts", finish=canonical("partner", "contract"), examples=EXAMPLES)
+def health_contracts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Each partner's current contracts: value, term, management and exit plans, and the
+    contracts that succeed each (SUCCEEDS points from the successor)."""
+    rows = []
+    for supplier, key, c in _current_supplies(graph, as_of):
+        successors = [{"key": s, "start_date": graph.nodes[s]["props"].get("start_date")}
+                      for s, _, _ in in_edges(graph, key, "SUCCEEDS")]
+        rows.append({"partner": supplier, "contract": key, "title": c["title"], "value": c.get("value"),
+                     "start_date": c.get("start_date"), "end_date": c.get("end_date"),
+                     "has_management_plan": c.get("has_management_plan"), "has_exit_plan": c.get("has_exit_plan"),
+                     "kraljic_category": c.get("kraljic_category"), "successors": successors,
+                     **provenance(graph.nodes[key])})
+    return rows
+
+
+@named_query("health_kpi_ratings", finish=canonical("partner", "contract", "period_end", "kpi"), examples=EXAMPLES)
+def health_kpi_ratings(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Procurement Act KPI ratings on partners' current contracts, for periods ended by as_of."""
+    rows = []
+    for supplier, key, c in _current_supplies(graph, as_of):
+        for rating, _, _ in out_edges(graph, key, "RATED"):
+            r = graph.nodes[rating]["props"]
+            if as_of is None or r["period_end"] <= as_of:
+                rows.append({"partner": supplier, "contract": key, "title": c["title"], "value": c.get("value"),
+                             "rating_key": rating, "kpi": r["kpi"], "rating": r["rating"], "period_end": r["period_end"],
+                             **provenance(graph.nodes[rating])})
+    return rows
+
+
+def paid_within(payment: dict[str, Any], since: str | None, as_of: str | None) -> bool:
+    """A payment made in [since, as_of]; an undated one counts only when neither bound is set."""
+    paid = payment.get("paid_on")
+    if since is None and as_of is None:
+        return True
+    return paid is not None and (since is None or paid >= since) and (as_of is None or paid <= as_of)
+
+
+def spend_rows(graph: nx.MultiDiGraph, by: str, since: str | None, as_of: str | None) -> dict[tuple[str, str], dict]:
+    """Payments in [since, as_of] summed per (payee, thing paid under or for): total, count, first and last day."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, payment in nodes(graph, "Payment"):
+        if not paid_within(payment, since, as_of):
+            continue
+        for thing, _, _ in out_edges(graph, key, by):
+            for payee, _, _ in out_edges(graph, key, "PAID_TO"):
+                group = groups.setdefault((payee, thing), {"spend": 0.0, "payments": 0, "first_paid": None,
+                                                           "last_paid": None, "sources": set()})
+                group["spend"] += payment["amount"]
+                group["payments"] += 1
+                paid = payment.get("paid_on")
+                if paid is not None:
+                    group["first_paid"] = min(paid, group["first_paid"] or paid)
+                    group["last_paid"] = max(paid, group["last_paid"] or paid)
+                group["sources"].add(graph.nodes[key]["prov"]["source"])
+    return groups
+
+
+@named_query("health_contract_spend", finish=canonical("partner", "contract", money=("spend",)),
+             examples=[{}, {"as_of": AS_OF, "since": "2025-11-01"}])
+def health_contract_spend(graph: nx.MultiDiGraph, as_of: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
+    """Spend under each contract per payee, paid in [since, as_of]: what cost compares with the contract's value."""
+    return [{"partner": payee, "contract": contract, **{**g, "sources": sorted(g["sources"])}}
+            for (payee, contract), g in spend_rows(graph, "PAID_UNDER", since, as_of).items()]
+
+
+@named_query("health_engagements", finish=canonical("partner", "held_on", "engagement"), examples=EXAMPLES)
+def health_engagements(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Meetings, reviews and other contact with each partner held on or before as_of, and the posts that attended."""
+    rows = []
+    for key, e in nodes(graph, "Engagement"):
+        if as_of is not None and e["held_on"] > as_of:
+            continue
+        attended = [p for p, _, _ in in_edges(graph, key, "ATTENDED")]
+        for org, _, _ in out_edges(graph, key, "WITH_PARTNER"):
+            if partner(graph, org):
+                rows.append({"partner": org, "engagement": key, "kind": e["kind"], "held_on": e["held_on"],
+                             "attended_by": attended, **provenance(graph.nodes[key])})
+    return rows
+
+
+@named_query("health_owners", finish=canonical("owned", "role", "post", "rel"), examples=EXAMPLES)
+def health_owners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Which post owns what on as_of: contracts, grants and charters (MANAGES) and work-streams
+    (SPONSORS, LEADS). Partner relationships' owners come with health_partners."""
+    rows = []
+    for post, _ in nodes(graph, "Post"):
+        for owned, rid, attrs in out_edges(graph, post, *OWNER_TYPES):
+            label = graph.nodes[owned]["label"]
+            if label in OWNED_LABELS and in_force(attrs["props"], as_of):
+                rows.append({"owned": owned, "owned_label": label, "role": attrs["type"], "post": post,
+                             "title": graph.nodes[post]["props"]["title"], "rel": rid, **provenance(attrs)})
+    return rows
+
+
+@named_query("health_post_holders", finish=canonical("post", "person"), examples=EXAMPLES)
+def health_post_holders(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Who holds each post on as_of; a post without a row is vacant."""
+    rows = []
+    for post, p in nodes(graph, "Post"):
+        for person, rid, attrs in in_edges(graph, post, "HOLDS"):
+            if in_force(attrs["props"], as_of):
+                rows.append({"post": post, "title": p["title"], "person": person,
+                             "name": graph.nodes[person]["props"]["name"], "rel": rid, **provenance(attrs)})
+    return rows
+
+
+@named_query("health_charters", finish=canonical("partner", "charter", "rel"), examples=EXAMPLES)
+def health_charters(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Business charters and principles of partnership each partner is party to on as_of."""
+    rows = []
+    for key, c in nodes(graph, "Charter"):
+        for org, rid, attrs in in_edges(graph, key, "PARTY_TO"):
+            if partner(graph, org) and in_force(attrs["props"], as_of):
+                rows.append({"partner": org, "charter": key, "name": c["name"], "kind": c.get("kind"),
+                             "status": c.get("status"), "signed_on": c.get("signed_on"),
+                             "review_date": c.get("review_date"), "joined": attrs["props"].get("valid_from"),
+                             "rel": rid, **provenance(attrs)})
+    return rows
+

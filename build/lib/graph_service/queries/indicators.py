@@ -1,0 +1,25 @@
+"""Key indicators and the top priorities they measure, looked at from both ends."""
+from __future__ import annotations
+
+import networkx as nx
+
+from graph_service.queries.graph import nodes
+from graph_service.queries.initiatives import Row, edges_in, edges_out, link, provenance, sorted_lists
+from graph_service.queries.registry import named_query
+
+
+@named_query("indicator_coverage", finish=sorted_lists("links", by=("kind", "key")),
+             examples=[{}, {"as_of": "2020-04-01"}])
+def indicator_coverage(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Row]:
+    """Each top priority with the key indicators that measure it, and each key indicator with the
+    priorities it measures, so gaps show on either side."""
+    rows = []
+    for key, priority in nodes(graph, "Priority"):
+        rows.append({"kind": "priority", "key": key, "name": priority["name"], "unit": None, "target": None,
+                     "provenance": provenance(graph.nodes[key]),
+                     "links": [link(graph, k, a) for k, a in edges_in(graph, key, ("MEASURES",), as_of, "KeyIndicator")]})
+    for key, indicator in nodes(graph, "KeyIndicator"):
+        rows.append({"kind": "indicator", "key": key, "name": indicator["name"], "unit": indicator.get("unit"),
+                     "target": indicator.get("target"), "provenance": provenance(graph.nodes[key]),
+                     "links": [link(graph, p, a) for p, a in edges_out(graph, key, ("MEASURES",), as_of, "Priority")]})
+    return rows

@@ -1,0 +1,180 @@
+"""Finding partners and their golden records, and the identity facts ingest resolves against.
+
+`partner_search` and `partner_profile` answer officers; `organisation_identities` and
+`possible_matches` are what ingest/identity.py and the match review read, so identity
+resolution asks both backends the same question.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+
+from graph_service.queries.graph import in_force, nodes, props, sort_key, sorted_rows
+from graph_service.queries.registry import named_query
+
+Row = dict[str, Any]
+SEARCH_FIELDS = ("name", "aliases", "identifiers")
+CONTRACT_ROLES = ("SUPPLIES", "BUYS", "FUNDS")
+GRANT_ROLES = ("FUNDS", "RECEIVES")
+
+
+def _texts(node: Row) -> list[str]:
+    values = [node.get("name")] + list(node.get("aliases") or []) + list(node.get("identifiers") or [])
+    return [v.lower() for v in values if v]
+
+
+def _personas(graph: nx.MultiDiGraph, key: str) -> list[str]:
+    return [props(graph, p)["name"] for _, p, a in graph.out_edges(key, data=True)
+            if a["type"] == "HAS_PERSONA" and graph.nodes[p]["label"] == "Persona"]
+
+
+@named_query("organisation_identities", finish=sorted_rows("key"))
+def organisation_identities(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Row]:
+    """Every organisation's names, identifiers and postcode: what ingest matches records against.
+
+    Organisations hold no period, so as_of changes nothing here.
+    """
+    return [{"key": key, "name": o["name"], "aliases": o.get("aliases") or [], "identifiers": o.get("identifiers") or [],
+             "postal_code": o.get("postal_code"), "website": o.get("website"), "org_type": o.get("org_type"),
+             "is_council": bool(o.get("is_council"))}
+            for key, o in nodes(graph, "Organisation")]
+
+
+def _match_row(graph: nx.MultiDiGraph, start: str, end: str, attrs: Row) -> Row:
+    a, b, r = props(graph, start), props(graph, end), attrs["props"]
+    return {"id": r.get("match_id"), "start": start, "start_name": a["name"], "start_identifiers": a.get("identifiers") or [],
+            "end": end, "end_name": b["name"], "end_identifiers": b.get("identifiers") or [],
+            "score": r.get("score"), "reason": r.get("reason"), "status": r.get("status"),
+            "source": attrs["prov"]["source"], "locator": attrs["prov"]["locator"]}
+
+
+@named_query("possible_matches", finish=sorted_rows("status", "start", "end"),
+             examples=[{}, {"status": None}, {"status": "confirmed"}])
+def possible_matches(graph: nx.MultiDiGraph, status: str | None = "pending", match_id: str | None = None,
+                     as_of: str | None = None) -> list[Row]:
+    """Uncertain golden-record matches (all, or those with $status, or one by $match_id) for an officer.
+
+    A match holds no period, so as_of changes nothing here.
+    """
+    return [_match_row(graph, start, end, attrs)
+            for start, end, attrs in graph.edges(data=True)
+            if attrs["type"] == "POSSIBLY_SAME_AS"
+            and (status is None or attrs["props"].get("status") == status)
+            and (match_id is None or attrs["props"].get("match_id") == match_id)]
+
+
+def _ranked(rows: list[Row]) -> list[Row]:
+    return sorted_rows("rank", "name", "key")(rows)
+
+
+@named_query("partner_search", finish=_ranked,
+             examples=[{"q": "council"}, {"q": "LTD", "persona": "persona:contractors", "limit": 5},
+                       {"q": "gb-coh-0", "limit": 3}, {"q": "", "persona": "Voluntary sector", "limit": 10}])
+def partner_search(graph: nx.MultiDiGraph, q: str = "", persona: str | None = None, limit: int = 20,
+                   as_of: str | None = None) -> list[Row]:
+    """Organisations whose name, an alias or an identifier contains q (any case): exact, then prefix, then
+    substring matches, then by name. persona is a Persona key or name. Persona links hold no period, so
+    as_of changes nothing here."""
+    needle = (q or "").lower()
+    rows = []
+    for key, o in nodes(graph, "Organisation"):
+        texts = _texts(o)
+        if not any(needle in t for t in texts):
+            continue
+        personas = _personas(graph, key)
+        persona_keys = [p for _, p, a in graph.out_edges(key, data=True) if a["type"] == "HAS_PERSONA"]
+        if persona is not None and persona not in persona_keys and persona.lower() not in [p.lower() for p in personas]:
+            continue
+        rank = 0 if needle in texts else 1 if any(t.startswith(needle) for t in texts) else 2
+        rows.append({"key": key, "name": o["name"], "org_type": o.get("org_type"), "identifiers": o.get("identifiers") or [],
+                     "personas": personas, "rank": rank})
+    return _ranked(rows)[:limit]
+
+
+def _finish_profile(rows: list[Row]) -> list[Row]:
+    """Lists in a fixed order, aliases with their sources, and spending summed here so both backends agree."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        sources: dict[str, list[Row]] = {}
+        for entry in row.pop("alias_sources") or []:
+            name, _, rest = entry.partition(" | ")
+            source, _, locator = rest.partition(" | ")
+            sources.setdefault(name, []).append({"source": source, "locator": locator})
+        row["aliases"] = [{"name": a, "sources": sorted(sources.get(a, []), key=sort_key("source", "locator"))}
+                          for a in sorted(set(row["aliases"] or []) | set(sources))]
+        row["identifiers"] = sorted(row["identifiers"] or [])
+        row["personas"] = sorted(row["personas"])
+        row["contracts"] = sorted(row["contracts"], key=sort_key("start_date", "key", "role", "valid_from"))
+        row["grants"] = sorted(row["grants"], key=sort_key("award_date", "key", "role"))
+        row["charters"] = sorted(row["charters"], key=sort_key("key", "valid_from"))
+        row["matches"] = sorted(row["matches"], key=sort_key("status", "other"))
+        row["relationship_holders"] = sorted(
+            ({**h, "holders": sorted(h["holders"], key=sort_key("valid_from", "person"))} for h in row["relationship_holders"]),
+            key=sort_key("valid_from", "post"))
+        paid_to, paid_by = row.pop("paid_to"), row.pop("paid_by")
+        row["spending"] = {"paid_to": _total(paid_to), "paid_by": _total(paid_by)}
+        out.append(row)
+    return out
+
+
+def _total(amounts: list[float]) -> Row:
+    return {"payments": len(amounts), "total": round(math.fsum(amounts), 2)}
+
+
+@named_query("partner_profile", finish=_finish_profile,
+             examples=[{"key": "GB-LAE-DAC"}, {"key": "org:hertfordshire-lep"},
+                       {"key": "GB-LAE-DAC", "as_of": "2024-06-30"}, {"key": "org:nobody"}])
+def partner_profile(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -> list[Row]:
+    """One organisation's golden record: identifiers, aliases with sources, personas, contracts, grants,
+    charters, payments to and from it (paid by as_of), pending or decided matches, and the council posts
+    holding the relationship with who holds them (relationships in force on as_of)."""
+    if key not in graph or graph.nodes[key]["label"] != "Organisation":
+        return []
+    o = props(graph, key)
+    contracts, grants, charters, matches, holders = [], [], [], [], []
+    for _, other, attrs in graph.out_edges(key, data=True):
+        kind, rel, label = attrs["type"], attrs["props"], graph.nodes[other]["label"]
+        if not in_force(rel, as_of):
+            continue
+        target = props(graph, other)
+        if kind in CONTRACT_ROLES and label == "Contract":
+            contracts.append({"key": other, "title": target["title"], "role": kind, "value": target.get("value"),
+                              "currency": target.get("currency"), "status": target.get("status"),
+                              "start_date": target.get("start_date"), "end_date": target.get("end_date"),
+                              "valid_from": rel.get("valid_from"), "valid_to": rel.get("valid_to")})
+        elif kind in GRANT_ROLES and label == "Grant":
+            grants.append({"key": other, "title": target["title"], "role": kind, "amount": target.get("amount"),
+                           "currency": target.get("currency"), "award_date": target.get("award_date"),
+                           "programme": target.get("programme")})
+        elif kind == "PARTY_TO":
+            charters.append({"key": other, "name": target["name"], "status": target.get("status"),
+                             "valid_from": rel.get("valid_from"), "valid_to": rel.get("valid_to")})
+    for start, end, attrs in [*graph.out_edges(key, data=True), *graph.in_edges(key, data=True)]:
+        if attrs["type"] == "POSSIBLY_SAME_AS":
+            other = end if start == key else start
+            matches.append({"id": attrs["props"].get("match_id"), "other": other, "other_name": props(graph, other)["name"],
+                            "status": attrs["props"].get("status"), "score": attrs["props"].get("score"),
+                            "reason": attrs["props"].get("reason")})
+    paid = {"PAID_TO": [], "PAID_BY": []}
+    for payment, _, attrs in graph.in_edges(key, data=True):
+        if attrs["type"] in paid:
+            p = props(graph, payment)
+            if as_of is None or (p.get("paid_on") is not None and p["paid_on"] <= as_of):
+                paid[attrs["type"]].append(p["amount"])
+    for post, _, attrs in graph.in_edges(key, data=True):
+        if attrs["type"] == "HOLDS_RELATIONSHIP" and in_force(attrs["props"], as_of):
+            people = [{"person": person, "name": props(graph, person)["name"], "valid_from": h["props"].get("valid_from"),
+                       "valid_to": h["props"].get("valid_to")}
+                      for person, _, h in graph.in_edges(post, data=True)
+                      if h["type"] == "HOLDS" and in_force(h["props"], as_of)]
+            holders.append({"post": post, "title": props(graph, post)["title"], "valid_from": attrs["props"].get("valid_from"),
+                            "valid_to": attrs["props"].get("valid_to"), "holders": people})
+    return [{"key": key, "name": o["name"], "org_type": o.get("org_type"), "website": o.get("website"),
+             "postal_code": o.get("postal_code"), "is_council": bool(o.get("is_council")), "verified_on": o.get("verified_on"),
+             "identifiers": o.get("identifiers") or [], "aliases": o.get("aliases") or [],
+             "alias_sources": o.get("alias_sources") or [], "personas": _personas(graph, key),
+             "contracts": contracts, "grants": grants, "charters": charters, "matches": matches,
+             "relationship_holders": holders, "paid_to": paid["PAID_TO"], "paid_by": paid["PAID_BY"]}]

@@ -1,0 +1,67 @@
+"""The GraphStore protocol both backends implement, and the checks they share."""
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from graph_service.errors import SchemaError
+from graph_service.records import Batch, Node, Relationship, WriteReport
+from graph_service.schema import schema
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    backend: str
+
+    def upsert(self, batch: Batch) -> WriteReport:
+        """Write a batch all-or-nothing, upserting each record by key."""
+
+    def get(self, key: str) -> Node | None: ...
+
+    def labels(self, keys: set[str]) -> dict[str, str]:
+        """The label of each of these keys that is stored."""
+
+    def neighbours(self, key: str) -> list[tuple[Relationship, Node]]:
+        """Every relationship touching the node, with the node at its other end."""
+
+    def run(self, query: str, **params: Any) -> Any:
+        """Run a named query (graph_service.queries) with parameters."""
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def export(self) -> tuple[list[Node], list[Relationship]]:
+        """Everything stored, with provenance and history (for copies between backends)."""
+
+    def restore(self, nodes: list[Node], rels: list[Relationship]) -> None:
+        """Write exported nodes and relationships exactly as they were (provenance and history included)."""
+
+    def clear(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def check_endpoints(batch: Batch, label_of: dict[str, str | None]) -> None:
+    """Reject the batch if a relationship joins labels its type does not allow.
+
+    label_of maps each endpoint key to its stored label (None if absent); nodes in
+    the batch itself count as present.
+    """
+    labels = {**label_of, **{n.key: n.label for n in batch.nodes}}
+    for rel in batch.rels:
+        spec = schema().rel(rel.type)
+        name = f"{rel.type} {rel.start!r}->{rel.end!r}"
+        for end, key, allowed in (("start", rel.start, spec.sources), ("end", rel.end, spec.targets)):
+            label = labels.get(key)
+            if label is None:
+                raise SchemaError(name, end, f"no node with key {key!r} in the store or the batch")
+            if label not in allowed:
+                raise SchemaError(name, end, f"{rel.type} may not join a {label}; allowed: {sorted(allowed)}")
+
+
+def stats_from_counts(backend: str, labels: dict[str, int], rels: dict[str, int]) -> dict[str, Any]:
+    return {
+        "backend": backend,
+        "nodes": sum(labels.values()),
+        "relationships": sum(rels.values()),
+        "labels": dict(sorted(labels.items())),
+        "relationship_types": dict(sorted(rels.items())),
+    }

@@ -1,0 +1,357 @@
+"""The four maps as MapViews: the stakeholder network, the power-interest grid, an ego view and
+policy ownership. Colours and sizes each get a legend entry; names are plain text throughout
+(render.py never lets one become markup)."""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from graph_service.answers.stakeholders import (Analysis, Ego, Factor, Holder, Partner, PolicyOwnership, Post, quadrant_names,
+                                       settings)
+from visualisations.view import LegendEntry, MapEdge, MapNode, MapView
+
+POST_SHAPE = "square"
+BROKER_BORDER = "#111111"
+LINK_COLOURS = {"WORKS_WITH": "#8fa8c8", "council": "#d9b99b"}  # partner-partner; post-partner
+QUADRANT_COLOURS = {"manage_closely": "#fde0dd", "keep_satisfied": "#fff3cd", "keep_informed": "#e0f0e3",
+                    "monitor": "#eeeeee"}
+LABEL_COLOURS = {  # ego view: one colour per label
+    "Organisation": "#1f77b4", "Post": "#444444", "Person": "#e377c2", "Department": "#7f7f7f", "Contract": "#ff7f0e",
+    "Grant": "#2ca02c", "Service": "#17becf", "Engagement": "#bcbd22", "Charter": "#9467bd", "Priority": "#d62728",
+    "KeyIndicator": "#ff9896", "Policy": "#8c564b", "Persona": "#c5b0d5", "Workstream": "#98df8a",
+    "Programme": "#c49c94", "Theme": "#dbdb8d", "Objective": "#9edae5", "GovernanceBody": "#393b79",
+    "Initiative": "#637939", "CommissioningDecision": "#843c39", "KpiRating": "#7b4173", "Payment": "#a55194"}
+OTHER_COLOUR = "#aec7e8"
+HOP_SIZES = {0: 32, 1: 18, 2: 12, 3: 9}
+ROLE_COLOURS = {"RESPONSIBLE_FOR": "#1f77b4", "SPONSORING_OFFICER_FOR": "#17becf", "SPONSORING_MEMBER_FOR": "#d62728",
+                "PORTFOLIO_HOLDER_FOR": "#ff7f0e", "APPROVES": "#2ca02c", "OVERSEES": "#9467bd"}
+ROLE_NAMES = {"RESPONSIBLE_FOR": "responsible officer", "SPONSORING_OFFICER_FOR": "sponsoring officer",
+              "SPONSORING_MEMBER_FOR": "sponsoring member", "PORTFOLIO_HOLDER_FOR": "portfolio holder",
+              "APPROVES": "approves", "OVERSEES": "oversees"}
+OWNER_COLOURS = {"officer": "#1f77b4", "member": "#d62728", "body": "#393b79", "department": "#9e9e9e",
+                 "policy": "#8c564b", "unowned": "#d62728"}
+GRID_WIDTH, GRID_HEIGHT, GRID_STEP, GRID_DOT = 1000, 700, 14, 6  # pixels; dots are GRID_DOT in radius
+GRID_POINTS = (GRID_WIDTH // GRID_STEP + 1) * (GRID_HEIGHT // GRID_STEP + 1)  # one dot to a lattice point
+GOLDEN_ANGLE, SPACING = math.pi * (3 - math.sqrt(5)), 22.0  # large maps' starting layout
+FACTOR_NAMES = {"contract_value": "contract value", "services": "services depending on it",
+                "priorities": "priorities", "centrality": "network centrality", "engagement": "engagement",
+                "charters": "charters", "involvement": "involvement"}
+
+
+# -- shared pieces -------------------------------------------------------------------------------
+def persona_colours(analysis: Analysis) -> dict[str, str]:
+    """Configured colours for known personas, then the extra palette in key order for any others."""
+    cfg = settings()["maps"]
+    colours = dict(cfg["persona_colours"])
+    others = [c["key"] for c in analysis.choices["persona"] if c["key"] not in colours]
+    for index, key in enumerate(sorted(others)):
+        colours[key] = cfg["extra_colours"][index % len(cfg["extra_colours"])]
+    return colours
+
+
+def _persona(partner: Partner) -> dict[str, str] | None:
+    return min(partner.personas, key=lambda p: p["key"]) if partner.personas else None
+
+
+def _partner_colour(partner: Partner, colours: dict[str, str]) -> tuple[str, str]:
+    persona = _persona(partner)
+    if persona is None:
+        return settings()["maps"]["no_persona_colour"], "No persona recorded"
+    return colours[persona["key"]], persona["name"]
+
+
+def _factor_line(score: str, factor: Factor) -> tuple[str, list[str]]:
+    """A factor as a details row: how its score was reached, then the facts behind it."""
+    raw = f"{factor.raw:,.0f}" if factor.name == "contract_value" else f"{factor.raw:g}"
+    summary = f"{raw} -> {factor.score:.2f} x weight {factor.weight:.2f} = {factor.contribution:.3f}"
+    return f"{score} - {FACTOR_NAMES.get(factor.name, factor.name)}", [summary, *factor.detail]
+
+
+def _holder_line(holder: Holder) -> str:
+    how = ", ".join(f"{k.lower().replace('_', ' ')} x{n}" for k, n in holder.how.items())
+    where = "; ".join(d["name"] for d in holder.departments)
+    held = f"; held by {', '.join(holder.held_by)}" if holder.held_by else "; vacant"
+    return f"{holder.title} ({how})" + (f" - {where}" if where else "") + held
+
+
+def partner_details(partner: Partner, analysis: Analysis) -> list[tuple[str, str | list[str]]]:
+    """Everything the details panel shows for a partner: the scores and the facts behind them."""
+    communities = {c.id: c.name for c in analysis.communities}
+    rows = [("Key", partner.key), ("Personas", ", ".join(p["name"] for p in partner.personas) or "none recorded"),
+            ("Quadrant", partner.quadrant_name), ("Power", f"{partner.power:.3f} ({analysis.basis})"),
+            ("Interest", f"{partner.interest:.3f}")]
+    if partner.health_rating is not None:
+        rows.append(("Health (procurement only)", "no data" if partner.health is None
+                     else f"{partner.health:.1f} ({partner.health_rating})"))
+    rows += [_factor_line("Power", f) for f in partner.power_factors]
+    rows += [_factor_line("Interest", f) for f in partner.interest_factors]
+    rows += [("Relationship holders", [_holder_line(h) for h in partner.holders] or "none recorded"),
+             ("Community", communities.get(partner.community, "not linked to anyone")),
+             ("Betweenness", f"{partner.betweenness:.4f}")]
+    return rows
+
+
+def _tooltip(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+# -- the stakeholder network ---------------------------------------------------------------------
+def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> MapView:
+    """Partners (colour: persona, size: power) and the council posts linked to them."""
+    limit = max_nodes or settings()["maps"]["max_nodes"]
+    posts_of: dict[str, set[str]] = defaultdict(set)
+    for link in analysis.links:
+        for a, b in ((link.source, link.target), (link.target, link.source)):
+            if b in analysis.posts:
+                posts_of[a].add(b)
+    shown: list[Partner] = []
+    shown_posts: set[str] = set()
+    for partner in analysis.partners:  # highest power first, so a cap keeps the most powerful
+        extra = posts_of[partner.key] - shown_posts
+        if len(shown) + len(shown_posts) + 1 + len(extra) > limit:
+            break
+        shown.append(partner)
+        shown_posts |= extra
+    colours = persona_colours(analysis)
+    brokers = {b.key for b in analysis.brokers}
+    nodes = []
+    for partner in shown:
+        colour, category = _partner_colour(partner, colours)
+        nodes.append(MapNode(
+            partner.key, partner.name, partner.name, category, colour, round(8 + 28 * partner.power, 1),
+            tooltip=_tooltip(partner.name, category, f"Power {partner.power:.2f} - interest {partner.interest:.2f}: "
+                             f"{partner.quadrant_name}", "Broker between communities" if partner.key in brokers else ""),
+            details=partner_details(partner, analysis),
+            border=BROKER_BORDER if partner.key in brokers else None, border_width=4 if partner.key in brokers else 1))
+    for key in sorted(shown_posts):
+        post = analysis.posts[key]
+        nodes.append(MapNode(key, post.title, post.title, "Council post", settings()["maps"]["post_colour"], 10,
+                             shape=POST_SHAPE, tooltip=_tooltip(post.title, "Council post",
+                                                                "Broker between communities" if key in brokers else ""),
+                             details=_post_details(post, analysis, posts_of),
+                             border=BROKER_BORDER if key in brokers else None, border_width=4 if key in brokers else 1))
+    if len(nodes) > settings()["maps"]["large"]:
+        _seed_positions(nodes, {p.key: p.community for p in shown} | {k: analysis.posts[k].community for k in shown_posts})
+    ids = {n.id for n in nodes}
+    edges = [MapEdge(link.source, link.target, "+".join(link.kinds),
+                     LINK_COLOURS["WORKS_WITH" if link.kinds == ["WORKS_WITH"] else "council"],
+                     round(1 + math.log2(link.weight), 2), tooltip=", ".join(k.lower().replace("_", " ") for k in link.kinds)
+                     + f" ({link.weight} link{'s' if link.weight > 1 else ''})")
+             for link in analysis.links if link.source in ids and link.target in ids]
+    notes = _filter_notes(analysis) + _cap_notes(len(shown), len(analysis.partners), limit)
+    used = {n.category for n in nodes if n.id not in analysis.posts}
+    legend = _persona_legend(analysis, colours, used) + [
+        LegendEntry(POST_SHAPE, settings()["maps"]["post_colour"], "Council post (relationship holder)"),
+        LegendEntry("ring", BROKER_BORDER, "Thick black border: broker (bridges communities)"),
+        LegendEntry("dot", "#999999", "Size: power 0", 8), LegendEntry("dot", "#999999", "Size: power 1", 36),
+        LegendEntry("line", LINK_COLOURS["WORKS_WITH"], "Partners that work with each other"),
+        LegendEntry("line", LINK_COLOURS["council"], "Post holds the relationship, manages a contract or attended"),
+        LegendEntry("text", "#333333", "Line width: how many links join the pair")]
+    return MapView("stakeholders", "Stakeholder map", _subtitle(analysis, len(shown)), nodes, edges, legend, notes)
+
+
+def _seed_positions(nodes: list[MapNode], community: dict[str, int | None]) -> None:
+    """Start a large map with each community on its own disc, so the browser only has to polish the layout.
+
+    Discs and the dots in them are laid out as sunflowers (golden-angle spirals): deterministic and
+    roughly even, biggest community in the middle. Unconnected nodes share the last disc.
+    """
+    groups: dict[int, list[MapNode]] = defaultdict(list)
+    for node in nodes:
+        groups[community[node.id] or 0].append(node)
+    order = sorted(groups, key=lambda g: (g == 0, -len(groups[g]), g))
+    placed = 0
+    for index, group in enumerate(order):
+        members = groups[group]
+        distance = SPACING * math.sqrt(placed + len(members) / 2)
+        cx, cy = distance * math.cos(index * GOLDEN_ANGLE), distance * math.sin(index * GOLDEN_ANGLE)
+        for j, node in enumerate(members):
+            node.x = round(cx + SPACING * math.sqrt(j) * math.cos(j * GOLDEN_ANGLE), 1)
+            node.y = round(cy + SPACING * math.sqrt(j) * math.sin(j * GOLDEN_ANGLE), 1)
+        placed += len(members)
+
+
+def _post_details(post: Post, analysis: Analysis, posts_of: dict[str, set[str]]) -> list[tuple[str, str]]:
+    communities = {c.id: c.name for c in analysis.communities}
+    return [("Key", post.key), ("Departments", ", ".join(d["name"] for d in post.departments) or "none recorded"),
+            ("Held by", ", ".join(post.held_by) or "vacant"),
+            ("Partners linked", str(sum(post.key in posts for posts in posts_of.values()))),
+            ("Community", communities.get(post.community, "not linked to anyone")),
+            ("Betweenness", f"{post.betweenness:.4f}")]
+
+
+def _persona_legend(analysis: Analysis, colours: dict[str, str], used: set[str]) -> list[LegendEntry]:
+    names = {c["key"]: c["name"] for c in analysis.choices["persona"]}
+    entries = [LegendEntry("dot", colours[key], name) for key, name in sorted(names.items(), key=lambda kv: kv[1])
+               if name in used]
+    if "No persona recorded" in used:
+        entries.append(LegendEntry("dot", settings()["maps"]["no_persona_colour"], "No persona recorded"))
+    return entries
+
+
+def _subtitle(analysis: Analysis, shown: int) -> str:
+    return (f"{shown} of {analysis.total_partners} partners as on {analysis.as_of}. {analysis.basis} "
+            f"Click a node for the facts behind its scores.")
+
+
+def _cap_notes(shown: int, partners: int, limit: int) -> list[str]:
+    if shown == partners:
+        return []
+    return [f"Showing the {shown} partners with the highest power of {partners}: a map is capped at {limit} nodes so "
+            f"it stays usable. Filter by persona, work-stream, priority or department to see the rest."]
+
+
+def _filter_notes(analysis: Analysis) -> list[str]:
+    names = {f: {c["key"]: c["name"] for c in choices} for f, choices in analysis.choices.items()}
+    active = [f"{f.replace('_', ' ')} = {names.get(f, {}).get(v, v)}" for f, v in analysis.filters.items()
+              if v is not None]
+    return [f"Filtered: {', '.join(active)} ({len(analysis.partners)} partners match)."] if active else []
+
+
+# -- the power-interest grid ---------------------------------------------------------------------
+def _grid_positions(partners: list[Partner]) -> tuple[dict[str, tuple[float, float]], int]:
+    """Where each partner sits: interest across, power up, on a lattice of GRID_STEP pixels with one dot
+    to a point, so every dot can be hovered and clicked. A partner whose point is taken gets the nearest
+    free one (highest power placed first); returns the positions and the furthest any dot was moved."""
+    columns, rows = GRID_WIDTH // GRID_STEP, GRID_HEIGHT // GRID_STEP
+    taken: set[tuple[int, int]] = set()
+    searched_from: dict[tuple[int, int], int] = {}  # rings around a point already known to be full
+    positions, moved = {}, 0.0
+    for p in sorted(partners, key=lambda m: (-m.power, -m.interest, m.key)):
+        fx, fy = p.interest * GRID_WIDTH / GRID_STEP, (1 - p.power) * GRID_HEIGHT / GRID_STEP
+        home = (round(fx), round(fy))
+        radius = searched_from.get(home, 0)
+        while True:
+            ring = [(i, j) for i, j in _ring(home, radius) if 0 <= i <= columns and 0 <= j <= rows and (i, j) not in taken]
+            if ring:
+                break
+            radius += 1
+        searched_from[home] = radius
+        cell = min(ring, key=lambda c: ((c[0] - fx) ** 2 + (c[1] - fy) ** 2, c))
+        taken.add(cell)
+        positions[p.key] = (float(cell[0] * GRID_STEP), float(cell[1] * GRID_STEP))
+        moved = max(moved, GRID_STEP * math.hypot(cell[0] - fx, cell[1] - fy))
+    return positions, round(moved)
+
+
+def _ring(centre: tuple[int, int], radius: int) -> list[tuple[int, int]]:
+    """The lattice points exactly `radius` steps (Chebyshev) from centre."""
+    x, y = centre
+    if radius == 0:
+        return [centre]
+    side = range(-radius, radius + 1)
+    return ([(x + d, y - radius) for d in side] + [(x + d, y + radius) for d in side]
+            + [(x - radius, y + d) for d in side[1:-1]] + [(x + radius, y + d) for d in side[1:-1]])
+
+
+def grid_view(analysis: Analysis) -> MapView:
+    """Each partner placed by interest (across) and power (up) over the four quadrants."""
+    cfg = settings()
+    colours = persona_colours(analysis)
+    limit = min(cfg["maps"]["max_nodes"], GRID_POINTS)
+    shown = analysis.partners[:limit]  # highest power first
+    ranked = sorted(shown, key=lambda p: (-(p.power + p.interest), p.key))
+    labelled = {p.key for p in ranked[:cfg["maps"]["grid_labels"]]}
+    positions, moved = _grid_positions(shown)
+    nodes = []
+    for partner in shown:
+        colour, category = _partner_colour(partner, colours)
+        x, y = positions[partner.key]
+        nodes.append(MapNode(
+            partner.key, partner.name if partner.key in labelled else "", partner.name, category, colour, GRID_DOT,
+            tooltip=_tooltip(partner.name, category, f"Power {partner.power:.2f} - interest {partner.interest:.2f}: "
+                             f"{partner.quadrant_name}"),
+            details=partner_details(partner, analysis), x=x, y=y))
+    grid = {"width": GRID_WIDTH, "height": GRID_HEIGHT, "power_threshold": cfg["grid"]["power_threshold"],
+            "interest_threshold": cfg["grid"]["interest_threshold"], "quadrants": quadrant_names(),
+            "colours": QUADRANT_COLOURS}
+    used = {n.category for n in nodes}
+    legend = _persona_legend(analysis, colours, used) + [
+        LegendEntry("area", QUADRANT_COLOURS[q], f"{name} quadrant") for q, name in quadrant_names().items()] + [
+        LegendEntry("text", "#333333", "Across: interest 0 to 1. Up: power 0 to 1. All dots are the same size."),
+        LegendEntry("text", "#333333", f"Names shown for the {len(labelled)} partners with the highest power + interest; "
+                                       "hover, click or search for the others.")]
+    notes = _filter_notes(analysis) + _cap_notes(len(shown), len(analysis.partners), limit)
+    if moved > GRID_STEP:
+        notes.append(f"Partners with (nearly) the same scores are laid out side by side around their point, up to "
+                     f"{moved} pixels ({moved / GRID_WIDTH:.2f} of a score) from it, so each can be clicked.")
+    return MapView("grid", "Power-interest grid", _subtitle(analysis, len(nodes)), nodes, [], legend, notes, grid=grid)
+
+
+# -- the ego view --------------------------------------------------------------------------------
+def ego_view(found: Ego) -> MapView:
+    """A node and everything within N hops: colour by label, size by distance from the centre."""
+    nodes = []
+    for node in sorted(found.nodes.values(), key=lambda n: (n.hop, n.key)):
+        name = f"{node.name} ({node.dated})" if node.dated and node.label == "Engagement" else node.name
+        nodes.append(MapNode(node.key, name, name, node.label, LABEL_COLOURS.get(node.label, OTHER_COLOUR),
+                             HOP_SIZES.get(node.hop, 8), tooltip=_tooltip(name, node.label, f"{node.hop} hop(s) away"),
+                             details=[("Key", node.key), ("Label", node.label), ("Hops from the centre", str(node.hop))],
+                             border=BROKER_BORDER if node.hop == 0 else None, border_width=3 if node.hop == 0 else 1))
+    edges = [MapEdge(start, end, kind, tooltip=kind) for start, kind, end in found.edges]
+    centre = found.nodes[found.centre]
+    used = sorted({n.label for n in found.nodes.values()})
+    legend = [LegendEntry("dot", LABEL_COLOURS.get(label, OTHER_COLOUR), label) for label in used] + [
+        LegendEntry("dot", "#999999", f"Size: {hop} hop(s) away" if hop else "Size: the centre", size)
+        for hop, size in HOP_SIZES.items() if hop <= found.hops] + [
+        LegendEntry("ring", BROKER_BORDER, "Black border: the centre"),
+        LegendEntry("line", "#c8c8c8", "A relationship (hover for its type)")]
+    notes = []
+    if found.left_out:
+        notes.append(f"At least {found.left_out} more nodes lie within {found.hops} hops; the map is capped at "
+                     f"{len(found.nodes)} nodes. Choose fewer hops or a less connected centre to see them.")
+    subtitle = (f"{centre.name} and everything within {found.hops} hop(s), as on {found.as_of}: "
+                f"{len(found.nodes)} nodes, {len(edges)} relationships.")
+    return MapView("ego", f"Ego view: {centre.name}", subtitle, nodes, edges, legend, notes, directed=True)
+
+
+# -- policy ownership ----------------------------------------------------------------------------
+def policy_view(ownership: PolicyOwnership) -> MapView:
+    """Policies, the posts and bodies that own them (officers and members apart), and their departments."""
+    unowned = set(ownership.unowned)
+    nodes, edges = [], []
+    departments: dict[str, str] = {}
+    for key, policy in sorted(ownership.policies.items()):
+        roles = policy["roles"]
+        details = [("Key", key), ("Review date", policy["review_date"] or "not recorded")]
+        details += [(ROLE_NAMES[role].capitalize(), ", ".join(ownership.owners[o].name for o in owners))
+                    for role, owners in sorted(roles.items())]
+        category = "Policy with no responsible officer" if key in unowned else "Policy"
+        nodes.append(MapNode(key, policy["title"], policy["title"], category, OWNER_COLOURS["policy"], 22, shape="diamond",
+                             tooltip=_tooltip(policy["title"], category), details=details,
+                             border=OWNER_COLOURS["unowned"] if key in unowned else None,
+                             border_width=4 if key in unowned else 1))
+        edges += [MapEdge(owner, key, role, ROLE_COLOURS[role], 2, tooltip=ROLE_NAMES[role])
+                  for role, owners in sorted(roles.items()) for owner in owners]
+    for key, owner in sorted(ownership.owners.items()):
+        kind = "body" if owner.label == "GovernanceBody" else ("member" if owner.kind == "member" else "officer")
+        category = {"body": "Governance body", "member": "Member post", "officer": "Officer post"}[kind]
+        nodes.append(MapNode(key, owner.name, owner.name, category, OWNER_COLOURS[kind], 14,
+                             shape="triangle" if kind == "body" else "dot",
+                             tooltip=_tooltip(owner.name, category, "Held by " + ", ".join(owner.held_by) if owner.held_by else ""),
+                             details=[("Key", key), ("Kind", owner.kind or category),
+                                      ("Held by", ", ".join(owner.held_by) or ("vacant" if owner.label == "Post" else "-")),
+                                      ("Departments", ", ".join(d["name"] for d in owner.departments) or "none recorded")]))
+        for department in owner.departments:
+            departments[department["key"]] = department["name"]
+            edges.append(MapEdge(key, department["key"], "IN_DEPARTMENT", "#9e9e9e", 1, dashes=True, tooltip="in department"))
+    nodes += [MapNode(key, name, name, "Department", OWNER_COLOURS["department"], 12, shape="square",
+                      tooltip=_tooltip(name, "Department"), details=[("Key", key)])
+              for key, name in sorted(departments.items())]
+    legend = [LegendEntry("diamond", OWNER_COLOURS["policy"], "Policy"),
+              LegendEntry("ring", OWNER_COLOURS["unowned"], "Red border: no responsible officer recorded"),
+              LegendEntry("dot", OWNER_COLOURS["officer"], "Officer post"),
+              LegendEntry("dot", OWNER_COLOURS["member"], "Member post"),
+              LegendEntry("triangle", OWNER_COLOURS["body"], "Governance body"),
+              LegendEntry("square", OWNER_COLOURS["department"], "Department")]
+    legend += [LegendEntry("line", colour, ROLE_NAMES[role].capitalize()) for role, colour in ROLE_COLOURS.items()]
+    legend += [LegendEntry("dashed", "#9e9e9e", "Post is in the department"),
+               LegendEntry("text", "#333333", "Sizes tell kinds apart: policies largest, then posts and bodies, then departments.")]
+    notes = []
+    if unowned:
+        titles = sorted(ownership.policies[k]["title"] for k in unowned)
+        notes.append(f"{len(unowned)} of {len(ownership.policies)} policies have no responsible officer recorded: "
+                     + "; ".join(titles) + ".")
+    subtitle = (f"{len(ownership.policies)} policies, {len(ownership.owners)} owning posts and bodies, "
+                f"{len(departments)} departments, as on {ownership.as_of}.")
+    return MapView("policy-ownership", "Policy ownership", subtitle, nodes, edges, legend, notes, directed=True)

@@ -1,0 +1,103 @@
+"""Draw a MapView as one self-contained HTML page that works offline.
+
+pyvis builds the vis-network nodes, edges and options; the page itself comes from our own
+template (assets/map.html) because pyvis's loads Bootstrap from a CDN. vis-network is inlined
+from the copy pyvis ships, with our script and styles, so the page makes no network request;
+a Content-Security-Policy keeps it that way and stops any injected markup from running.
+Names reach the page only as JSON data and are drawn on the canvas or set as text.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pyvis
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyvis.network import Network
+
+from graph_service.answers.stakeholders import settings
+from visualisations.view import EXPORT_TYPES, MapView
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+VIS = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(ASSETS), autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+@cache
+def _asset(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise ValueError(f"{path} cannot be inlined: it closes its own element")
+    return text
+
+
+def _options(view: MapView, large: bool) -> dict[str, Any]:
+    iterations = settings()["maps"]["stabilisation_iterations"]
+    fixed = view.grid is not None
+    return {
+        "autoResize": True,
+        "nodes": {"font": {"size": 12, "face": "sans-serif", "color": "#222222"},
+                  "scaling": {"label": {"drawThreshold": 6}}},
+        "edges": {"smooth": False if large else {"type": "continuous"}, "selectionWidth": 2,
+                  "arrows": {"to": {"enabled": view.directed, "scaleFactor": 0.5}}},
+        "interaction": {"hover": not large, "tooltipDelay": 150, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,
+                        "dragNodes": not fixed},
+        "physics": {"enabled": not fixed, "solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90, "avoidOverlap": 0.3},
+                    "stabilization": {"enabled": True, "iterations": iterations["large" if large else "small"],
+                                      "updateInterval": 25, "fit": True},
+                    "minVelocity": 1.0},
+        "layout": {"randomSeed": 7, "improvedLayout": not large},
+    }
+
+
+def _network(view: MapView, large: bool) -> Network:
+    # directed=True skips pyvis's duplicate-edge scan (quadratic in edges); arrows are set in the options.
+    net = Network(directed=True)
+    for n in view.nodes:
+        extra: dict[str, Any] = {} if n.x is None else {"x": n.x, "y": n.y}
+        if view.grid is not None:  # the grid places nodes by their scores: they must not move
+            extra.update(fixed=True, physics=False)
+        if n.border_dashes:
+            extra["shapeProperties"] = {"borderDashes": [4, 3]}
+        color: Any = {"background": n.colour, "border": n.border or n.colour,
+                      "highlight": {"background": n.colour, "border": "#000000"}}
+        net.add_node(n.id, label=n.label, shape=n.shape, color=color, size=n.size, title=n.tooltip,
+                     borderWidth=n.border_width, **extra)
+        if not n.label:  # pyvis shows the id when a label is empty; this node is meant to be unlabelled
+            net.node_map[n.id].pop("label")
+    for e in view.edges:
+        net.add_edge(e.source, e.target, kind=e.kind, color=e.colour, width=e.width, dashes=e.dashes, title=e.tooltip,
+                     arrows={"to": {"enabled": view.directed}})
+    net.options = _options(view, large)
+    return net
+
+
+def render_html(view: MapView, *, served: bool = False, choices: dict[str, list[dict[str, str]]] | None = None,
+                filters: dict[str, Any] | None = None, health_filter: bool = False, compare: bool = False) -> str:
+    """The page. `served` adds links that need the API (other maps, ego views); `choices` adds a filter
+    form (the values each filter can take), with a minimum health score if `health_filter` and two dates
+    to compare if `compare`; `filters` are the ones applied."""
+    large = len(view.nodes) > settings()["maps"]["large"]
+    nodes, edges, *_, options = _network(view, large).get_network_data()  # options come back as JSON text
+    data = {
+        "kind": view.kind, "title": view.title, "nodes": nodes, "edges": edges, "options": json.loads(options),
+        "names": {n.id: n.name for n in view.nodes}, "categories": {n.id: n.category for n in view.nodes},
+        "details": {n.id: n.details for n in view.nodes}, "grid": view.grid, "large": large,
+        "directed": view.directed, "served": served, "exportName": view.kind,
+        "egoQuery": urlencode({"compare_from": view.diff["from"], "compare_to": view.diff["to"]}) if view.diff else "",
+    }
+    nonce = secrets.token_urlsafe(16)
+    return _environment().get_template("map.html").render(
+        view=view, data=data, nonce=nonce, served=served, choices=choices, filters=filters or {},
+        health_filter=health_filter, compare=compare,
+        formats=list(EXPORT_TYPES), vis_js=_asset(VIS / "vis-network.min.js"), vis_css=_asset(VIS / "vis-network.css"),
+        map_js=_asset(ASSETS / "map.js"), map_css=_asset(ASSETS / "map.css"))
