@@ -10,7 +10,8 @@ import pytest
 from graph_service.ingest import ingest_file
 from graph_service.ingest.csvutil import parse_amount, parse_date
 from graph_service.ingest.detect import detect_format
-from graph_service.ingest.identity import normalise_identifier, normalise_name
+from graph_service.ingest.identifiers import normalise_identifier
+from graph_service.ingest.names import normalise_name
 from graph_service.records import Batch, NodeRecord, Provenance
 
 SPEND_HEADER = "Organisation Name,Service Area,Expenses Type,Payment Date,Transaction Number,Amount (£),Supplier Name"
@@ -143,19 +144,29 @@ def test_spend_file_without_a_header_row(store, tmp_path):
     assert {p["name"] for p in orgs(store).values()} == {"Dacorum Borough Council", "Acme Ltd", "Bravo Services Limited"}
 
 
-def test_a_spend_file_that_names_no_council_is_the_stores_council(store, tmp_path):
+def test_a_spend_file_that_names_no_publisher_is_refused_even_by_a_loaded_store(store, tmp_path):
+    """Never an assumed home council: a store holding its council still asks who published the file."""
     store.upsert(Batch(nodes=[NodeRecord(label="Organisation", key="GB-LAE-DAC", provenance=Provenance(source="t"),
                                          props={"name": "Dacorum Borough Council", "is_council": True})]))
-    path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
-    assert ingest_file(store, path).exit_code == 0
-    _, found = store.export()
-    assert [r.end for r in found if r.type == "PAID_BY"] == ["GB-LAE-DAC"]
-
-
-def test_without_a_council_to_assume_nothing_is_stored(store, tmp_path):
+    before = store.stats()
     path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
     report = ingest_file(store, path)
-    assert report.exit_code == 2 and "is_council" in report.error
+    assert report.exit_code == 2 and "--publisher ORG-ID" in report.error and "publisher" in report.error
+    assert store.stats() == before
+
+
+def test_the_caller_names_the_publisher(store, tmp_path):
+    path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
+    assert ingest_file(store, path, publisher="GB-LAE-DAC").exit_code == 0
+    _, found = store.export()
+    assert [r.end for r in found if r.type == "PAID_BY"] == ["GB-LAE-DAC"]
+    assert store.get("GB-LAE-DAC").props["name"] == "Dacorum Borough Council"  # from the local-authority register
+
+
+def test_without_a_publisher_nothing_is_stored(store, tmp_path):
+    path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
+    report = ingest_file(store, path)
+    assert report.exit_code == 2 and "does not say which body published it" in report.error
     assert store.stats()["nodes"] == 0
 
 
@@ -219,7 +230,7 @@ def test_company_number_without_leading_zero_meets_its_record(store, tmp_path):
     assert detect_format(path) == "contracts-csv"
     store.upsert(Batch(nodes=[NodeRecord(label="Organisation", key="GB-LAE-DAC", provenance=Provenance(source="seed"),
                                          props={"name": "Dacorum Borough Council", "is_council": True})]))
-    report = ingest_file(store, path)
+    report = ingest_file(store, path, publisher="GB-LAE-DAC")  # the register names no buyer
     assert report.exit_code == 0
     assert store.get("GB-COH-04142000").props["identifiers"] == ["GB-COH-04142000"]
     nodes, found = store.export()

@@ -39,7 +39,8 @@ from ocdsmerge.rules import get_merge_rules
 
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.csvutil import Values
-from graph_service.ingest.identity import ORG_ID_LISTS, normalise_identifier, org_node
+from graph_service.ingest.identifiers import ORG_ID_LISTS, normalise_identifier
+from graph_service.ingest.resolver import org_node
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import MAX_TEXT, slug

@@ -1,16 +1,25 @@
-"""Organisation identity: one golden record per real organisation, however many files name it.
+"""Golden records: one Organisation per real organisation, however many files name it.
 
 Readers describe each organisation a record mentions with `org_node` (a placeholder
 key, the published name, identifiers, postcode). `Resolver.resolve` then decides, for
 the whole file at once, which stored or new Organisation each placeholder is:
 
-- a shared identifier (normalised to org-id form) merges;
-- a name-only organisation merges when exactly one organisation, in the store or the
-  file, carries that normalised name (and no different postcode);
+- a shared identifier (normalised to org-id form) merges; a council named in any form
+  ('Borough of X', 'X Council - Pensions') carries its GB-LAE code, so it merges too;
+- a name-only organisation merges with the one identified organisation of that
+  normalised name, or, when none is identified, with the one organisation of that name
+  (and no different postcode); an identified organisation arriving for a name so far
+  held by one name-only record takes that record over, adding its identifiers;
 - anything uncertain is kept apart and a POSSIBLY_SAME_AS relationship (score,
-  reason, status "pending") asks an officer: one name with several organisations, one
-  name with different identifiers, a near-identical or cut-short name, the same
-  council under another form of its name, or a name-only body at another's postcode.
+  reason, status "pending") asks an officer: one name with several identified
+  organisations, a near-identical or cut-short name, the same council under another
+  form of its name, or a name-only body at another's postcode;
+- an identifier no register could have issued (a 9-digit company number) is not
+  accepted: the record is stored without it, and the identifier is reported as a
+  rejection at the record's locator, saying which organisation and why.
+
+Near names are looked for only among names sharing a word with the new one (a token
+index), so resolving a file costs the same however large the store has grown.
 
 The golden record keeps the first name it was stored under; every published name is
 added to `aliases`, and once per file to `alias_sources` ("name | source | locator").
@@ -20,154 +29,67 @@ loading a file twice changes nothing.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound, UnreadableInput
+from graph_service.ingest.councils import council
+from graph_service.ingest.identifiers import LOCAL_AUTHORITY_LISTS, identifier_problem, org_type_of
+from graph_service.ingest.names import (clean_name, council_core, council_identifier, name_tokens, normalise_name,
+                                        postcode, strip_qualifiers)
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Batch, Provenance, RelRecord
 from graph_service.schema import slug
 
-# The org-id.guide register's GB and XI lists (org-id_gb_xi_summary.csv); a test keeps them in step.
-ORG_ID_LISTS = (
-    "GB-CASC", "GB-CCSCUST", "GB-CHC", "GB-COA", "GB-COE", "GB-COH", "GB-EDU", "GB-GOR", "GB-GOV", "GB-GOVUK",
-    "GB-HESA", "GB-IRN", "GB-LAE", "GB-LANI", "GB-LAS", "GB-MPR", "GB-NHS", "GB-NIC", "GB-PLA", "GB-REV", "GB-SC",
-    "GB-SCOTEDU", "GB-SHPE", "GB-SRS", "GB-UKPRN", "GB-WALEDU", "XI-BRIDGE", "XI-DUNS", "XI-EORI", "XI-GRID",
-    "XI-IATI", "XI-LEI", "XI-PB", "XI-PID", "XI-ROR", "XI-WIKIDATA",
-)
-_BY_LENGTH = sorted(ORG_ID_LISTS, key=len, reverse=True)  # GB-SCOTEDU before GB-SC
-_UPPER_CASE = {"GB-COH", "GB-SC", "GB-LAE", "GB-LANI", "GB-LAS", "GB-PLA", "GB-NHS", "GB-GOR", "GB-SHPE", "GB-MPR",
-               "XI-LEI", "XI-WIKIDATA", "XI-EORI"}
-ORG_TYPES = {"GB-COH": "company", "GB-CHC": "charity", "GB-SC": "charity", "GB-NIC": "charity", "GB-LAE": "local authority",
-             "GB-LAS": "local authority", "GB-PLA": "local authority", "GB-LANI": "local authority", "GB-NHS": "NHS body",
-             "GB-EDU": "school", "GB-MPR": "mutual", "GB-SHPE": "social housing provider", "GB-CASC": "sports club"}
 MATCH = "POSSIBLY_SAME_AS"
 PENDING, CONFIRMED, REJECTED = "pending", "confirmed", "rejected"
 FUZZY_CUTOFF = 90  # rapidfuzz ratio (0-100) from which two names are worth an officer's look
 SHARED_BUILDING = 3  # more bodies than this at one postcode: an office block, not a clue
-
-
-# -- identifiers ------------------------------------------------------------------------------
-def _number(value: str) -> str:
-    """A spreadsheet's float artefact ('11111111.0') back to the number it was."""
-    value = re.sub(r"\s+", "", value)
-    return value[:-2] if re.fullmatch(r"\d+\.0", value) else value
-
-
-def normalise_identifier(scheme: str | None, value: str | None) -> str | None:
-    """An org-id identifier from a scheme and an id, or from an id that is already whole.
-
-    GB-COH numbers get their leading zeros back (8 characters, 'SC' and other prefixes
-    kept); GB-CHC numbers lose spurious ones; unknown schemes are kept as given.
-    """
-    value = (value or "").replace("\xa0", " ").strip()
-    scheme = (scheme or "").strip().upper()
-    if not value:
-        return None
-    if not scheme or value.upper().startswith(scheme + "-"):
-        whole = value
-    else:
-        whole = f"{scheme}-{value}"
-    upper = whole.upper()
-    scheme = next((s for s in _BY_LENGTH if upper.startswith(s + "-")), None)
-    if scheme is None:
-        return whole
-    ident = _number(whole[len(scheme) + 1:])
-    if not ident:
-        return None
-    if scheme in _UPPER_CASE:
-        ident = ident.upper()
-    if scheme == "GB-COH":
-        parts = re.fullmatch(r"([A-Z]{2})?(\d+)", ident)
-        if parts:
-            prefix = parts.group(1) or ""
-            ident = prefix + parts.group(2).zfill(8 - len(prefix))
-    elif scheme == "GB-CHC" and ident.isdigit():
-        ident = ident.lstrip("0") or "0"
-    elif scheme == "GB-SC" and ident.isdigit():
-        ident = "SC" + ident.zfill(6)
-    return f"{scheme}-{ident}"
-
-
-def org_type_of(identifiers: Iterable[str]) -> str | None:
-    """What kind of body its identifiers say it is (a charity number outranks a company number)."""
-    kinds = [ORG_TYPES.get(i.rsplit("-", 1)[0]) for i in identifiers if i.count("-") >= 2]
-    for kind in ("charity", "local authority", "NHS body"):
-        if kind in kinds:
-            return kind
-    return next((k for k in kinds if k), None)
-
-
-# -- names ------------------------------------------------------------------------------------
-def clean_name(text: str | None) -> str:
-    """A name as published, without HTML entities, non-breaking spaces or stray whitespace."""
-    if not text:
-        return ""
-    value = html.unescape(html.unescape(str(text)))
-    value = unicodedata.normalize("NFKC", value).replace("\xa0", " ")
-    return re.sub(r"\s+", " ", value).strip()
-
-
-_LEGAL_FORMS = [(r"\blimited\b", "ltd"), (r"\bpublic ltd company\b", "plc")]
-
-
-def normalise_name(text: str | None) -> str:
-    """The form two names must share to be one name: case, punctuation, '&'/'and',
-    'Ltd'/'Limited' and a leading 'The' do not matter."""
-    value = clean_name(text).lower().replace("&", " and ")
-    value = re.sub(r"['’`]", "", value)
-    value = re.sub(r"[^\w]+|_", " ", value)
-    for pattern, replacement in _LEGAL_FORMS:
-        value = re.sub(pattern, replacement, value)
-    value = re.sub(r"\s+", " ", value).strip()
-    return re.sub(r"^the ", "", value)
-
-
-_COUNCIL_WORDS = r"\b(metropolitan|borough|district|county|city|council|of|royal|and|unitary|authority|mbc|the)\b"
-
-
-def council_core(normalised: str) -> str | None:
-    """'trafford' for both 'Trafford Council' and 'Trafford Metropolitan Borough Council'."""
-    if not re.search(r"\bcouncil\b", normalised):
-        return None
-    core = re.sub(r"\s+", " ", re.sub(_COUNCIL_WORDS, " ", normalised)).strip()
-    return core or None
-
-
-def postcode(text: str | None) -> str | None:
-    value = re.sub(r"\s+", "", (text or "").upper())
-    if not re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", value):
-        return None
-    return f"{value[:-3]} {value[-3:]}"
+BLOCK_LIMIT = 500  # a word more names share than this ('services') finds no candidates on its own
 
 
 # -- what a record says about an organisation ---------------------------------------------------
 @dataclass(frozen=True)
 class OrgRef:
-    name: str
+    name: str  # as published
     identifiers: tuple[str, ...] = ()
     postal_code: str | None = None
     also_named: tuple[str, ...] = ()  # a legal name beside the trading name
     facts: tuple[tuple[str, Any], ...] = ()  # website, org_type ...
     council: bool = False  # "the council whose file this is": the store's is_council organisation
+    meant: str = ""  # the name a new record takes when it differs from the published one ('British Gas')
 
     @property
     def normalised(self) -> str:
-        return normalise_name(self.name)
+        return normalise_name(self.meant or self.name)
+
+    @property
+    def record_name(self) -> str:
+        return self.meant or self.name
 
 
 def org_node(token: str, name: str | None, identifiers: Iterable[str | None] = (), postal_code: str | None = None,
              also_named: Iterable[str | None] = (), **facts: Any) -> dict[str, Any]:
-    """A placeholder Organisation for a reader's Item; relationships name it by `token`."""
+    """A placeholder Organisation for a reader's Item; relationships name it by `token`.
+
+    A new record is named for the organisation the published name means ('British Gas' for 'British
+    Gas A/C 1234', the register's name for 'Kent County Council (Direct Debit Payments)'); its aliases
+    are only the names as published.
+    """
+    published = clean_name(name)
+    meant = strip_qualifiers(published)
     ids = tuple(dict.fromkeys(i for i in identifiers if i))
-    names = tuple(dict.fromkeys(n for n in (clean_name(a) for a in also_named) if n and n != clean_name(name)))
+    if not any(i.startswith(scheme + "-") for i in ids for scheme in LOCAL_AUTHORITY_LISTS):
+        code = council_identifier(published)
+        if code:
+            ids, meant = (code, *ids), council(code).name
+    names = tuple(dict.fromkeys(n for n in (clean_name(a) for a in also_named) if n and n != published))
     kept = tuple((k, v) for k, v in facts.items() if v not in (None, ""))
     return {"label": "Organisation", "key": token,
-            "identity": OrgRef(clean_name(name), ids, postcode(postal_code), names, kept)}
+            "identity": OrgRef(published, ids, postcode(postal_code), names, kept,
+                               meant="" if meant == published else meant)}
 
 
 def council_node(token: str) -> dict[str, Any]:
@@ -179,6 +101,21 @@ def match_id(a: str, b: str) -> str:
     """A short stable id for the pair, whichever way round it was proposed."""
     first, second = sorted((a, b))
     return "m-" + hashlib.sha1(f"{first}\n{second}".encode()).hexdigest()[:10]
+
+
+def _without_impossible_identifiers(item: Item) -> tuple[Item, list[str]]:
+    """The item with every identifier no register could have issued taken off its organisations, and why."""
+    reasons: list[str] = []
+    nodes = []
+    for node in item.nodes:
+        ref = node.get("identity") if isinstance(node, dict) else None
+        if isinstance(ref, OrgRef):
+            bad = {i: identifier_problem(i) for i in ref.identifiers}
+            reasons += [f"{i} for {ref.name or 'an unnamed organisation'!r}: {why}; stored without it"
+                        for i, why in bad.items() if why]
+            node = {**node, "identity": replace(ref, identifiers=tuple(i for i in ref.identifiers if not bad[i]))}
+        nodes.append(node)
+    return (Item(item.locator, item.provenance, nodes, item.rels, item.problem) if reasons else item), reasons
 
 
 # -- resolution ---------------------------------------------------------------------------------
@@ -193,7 +130,7 @@ class _Entity:
 
     @property
     def identified(self) -> bool:
-        return bool(self.identifiers)
+        return bool(self.identifiers) or not self.key.startswith("org:")  # keyed by an org-id
 
 
 class _Pairs:
@@ -230,7 +167,9 @@ class Resolver:
         self.store = store
         self.entities: dict[str, _Entity] = {}
         self.by_identifier: dict[str, str] = {}
-        self.by_name: dict[str, set[str]] = {}
+        self.by_name: dict[str, set[str]] = {}  # normalised name -> keys
+        self.by_token: dict[str, set[str]] = {}  # word or word prefix -> normalised names
+        self.by_postcode: dict[str, set[str]] = {}
         self.pairs = _Pairs()
         self.proposals: dict[frozenset[str], _Proposal] = {}
         self.council: str | None = None
@@ -255,14 +194,30 @@ class Resolver:
         self.entities[entity.key] = entity
         for ident in entity.identifiers:
             self.by_identifier.setdefault(ident, entity.key)
+        if entity.postal_code:
+            self.by_postcode.setdefault(entity.postal_code, set()).add(entity.key)
         self._name(entity, names)
 
     def _name(self, entity: _Entity, names: Iterable[str]) -> None:
         for name in names:
             normalised = normalise_name(name)
-            if normalised:
-                entity.names.add(normalised)
-                self.by_name.setdefault(normalised, set()).add(entity.key)
+            if not normalised:
+                continue
+            entity.names.add(normalised)
+            if normalised not in self.by_name:
+                for block in _blocks(normalised):
+                    self.by_token.setdefault(block, set()).add(normalised)
+            self.by_name.setdefault(normalised, set()).add(entity.key)
+
+    def _candidates(self, normalised: str) -> list[str]:
+        """Known names sharing a word (or a word's first letters) with this one; common words find none."""
+        found: set[str] = set()
+        for block in _blocks(normalised):
+            names = self.by_token.get(block, ())
+            if len(names) <= BLOCK_LIMIT:
+                found.update(names)
+        found.discard(normalised)
+        return sorted(found)
 
     def _propose(self, start: str, end: str, score: float, reason: str, item: int) -> None:
         pair = frozenset((start, end))
@@ -273,23 +228,33 @@ class Resolver:
         self.proposals[pair] = _Proposal(start, end, round(score, 2), reason, item)
 
     def _free_key(self, normalised: str, pc: str | None) -> str:
-        base = f"org:{slug(normalised)}"
+        name = slug(normalised)
+        if name == "unnamed":  # a name in a script slug() drops: still one key per name
+            name = "n-" + hashlib.sha1(normalised.encode()).hexdigest()[:10]
+        base = f"org:{name}"
         options = [base] + ([f"{base}-{slug(pc)}"] if pc else []) + [f"{base}-{n}" for n in range(2, 1000)]
         return next(k for k in options if k not in self.entities)
 
     # the file ----------------------------------------------------------------------------
     def resolve(self, items: Iterable[Item]) -> Iterator[Item]:
-        items = list(items)
+        """The file's items with golden-record keys; an impossible identifier is taken off its organisation
+        and reported as a rejection of that identifier at the record's locator (the record itself is kept)."""
+        items, refused = list(items), {}
+        for index, item in enumerate(items):
+            if item.problem is None:
+                items[index], reasons = _without_impossible_identifiers(item)
+                if reasons:
+                    refused[index] = reasons
         refs = [(index, node) for index, item in enumerate(items) if item.problem is None for node in item.nodes
                 if isinstance(node, dict) and isinstance(node.get("identity"), OrgRef)]
-        if not refs:
-            yield from items
-            return
-        self._load()
-        keys = self._decide([(index, node["identity"]) for index, node in refs])
+        if refs:
+            self._load()
+        keys = self._decide([(index, node["identity"]) for index, node in refs]) if refs else {}
         props = self._props(items, refs, keys)
         for index, item in enumerate(items):
-            if item.problem:
+            for reason in refused.get(index, ()):
+                yield Item(item.locator, item.provenance, problem=("identifiers", reason))
+            if item.problem or not refs:
                 yield item
                 continue
             tokens: dict[str, str] = {}
@@ -337,15 +302,19 @@ class Resolver:
             by_name.setdefault(ref.normalised, []).append((index, ref))
         for normalised, group in by_name.items():
             for pc, members in _by_postcode(group).items():
-                key = self._named(normalised, pc, members[0][0], members[0][1].name)
+                key = self._named(normalised, pc, members[0][0], members[0][1].record_name)
                 for member in members:
                     keys[member] = key
         return keys
 
     def _identified(self, cluster: list[tuple[int, OrgRef]]) -> tuple[str, bool]:
-        """The stored organisation its identifiers name, or a new one keyed by its first identifier."""
+        """The stored organisation its identifiers name, the one name-only record of its name, or a new one."""
         identifiers = list(dict.fromkeys(i for _, ref in cluster for i in ref.identifiers))
+        names = [n for _, ref in cluster for n in (ref.name, ref.meant, *ref.also_named) if n]
+        pc = next((r.postal_code for _, r in cluster if r.postal_code), None)
         stored = list(dict.fromkeys(self.by_identifier[i] for i in identifiers if i in self.by_identifier))
+        if not stored:
+            stored = self._name_only_to_take_over(names, pc)
         if stored:
             key = stored[0]
             for other in stored[1:]:
@@ -353,16 +322,25 @@ class Resolver:
                               + ", ".join(i for i in identifiers if self.by_identifier.get(i) in (key, other)), cluster[0][0])
             entity = self.entities[key]
             entity.identifiers.update(identifiers)
-            self._name(entity, [n for _, ref in cluster for n in (ref.name, *ref.also_named)])
+            self._name(entity, names)
             for ident in identifiers:
                 self.by_identifier.setdefault(ident, key)
             return key, False
         first = cluster[0][1]
         key = next((i for i in identifiers if _valid_key(i)), None) or self._free_key(first.normalised, None)
-        entity = _Entity(key, first.name, identifiers=set(identifiers),
-                         postal_code=next((r.postal_code for _, r in cluster if r.postal_code), None))
-        self._add(entity, [n for _, ref in cluster for n in (ref.name, *ref.also_named)])
+        entity = _Entity(key, first.record_name, identifiers=set(identifiers), postal_code=pc)
+        self._add(entity, names)
         return key, True
+
+    def _name_only_to_take_over(self, names: list[str], pc: str | None) -> list[str]:
+        """The one name-only organisation holding any of these names, when no identified one holds them."""
+        holders = {k for n in names for k in self.by_name.get(normalise_name(n), ())}
+        if any(self.entities[k].identified for k in holders):
+            return []
+        groups = {self.pairs.same(k) for k in holders}
+        candidates = sorted(k for k in holders if not (pc and self.entities[k].postal_code
+                                                       and self.entities[k].postal_code != pc))
+        return candidates[:1] if len(groups) == 1 and len(candidates) == len(holders) else []
 
     def _check_identified(self, key: str, index: int) -> None:
         """A new identified organisation sharing a name with another is worth an officer's look."""
@@ -377,10 +355,17 @@ class Resolver:
                     self._propose(key, other, 0.9, f"same name {normalised!r}; one has no identifier", index)
         self._near(entity, index, identified_too=False)
 
-    def _named(self, normalised: str, pc: str | None, index: int, published: str) -> str:
-        """A name-only organisation: its own earlier node, the one organisation of that name, or a new one."""
-        compatible = [k for k in sorted(self.by_name.get(normalised, set()))
+    def _named(self, normalised: str, pc: str | None, index: int, name: str) -> str:
+        """A name-only organisation: the one identified organisation of that name, its own earlier node,
+        the one organisation of that name, or a new one."""
+        holders = self.by_name.get(normalised, set())
+        compatible = [k for k in sorted(holders)
                       if not (pc and self.entities[k].postal_code and self.entities[k].postal_code != pc)]
+        identified = {self.pairs.same(k) for k in holders if self.entities[k].identified}
+        if len(identified) == 1:
+            one = [k for k in compatible if self.entities[k].identified]
+            if one:
+                return min(one)
         own = [k for k in compatible if not self.entities[k].identified]
         groups = {self.pairs.same(k) for k in compatible}
         if own:
@@ -390,12 +375,13 @@ class Resolver:
             return min(members, key=lambda k: (not self.entities[k].identified, k))
         else:
             key = self._free_key(normalised, pc)
-            self._add(_Entity(key, published, postal_code=pc), [published])
+            self._add(_Entity(key, name, postal_code=pc), [name])
         entity = self.entities[key]
         for other in compatible:
             if other != key and self.entities[other].identified:
-                self._propose(key, other, 0.9, f"the name {normalised!r} matches {len(groups)} organisations", index)
-        elsewhere = self.by_name.get(normalised, set()) - set(compatible) - {key}
+                self._propose(key, other, 0.9, f"the name {normalised!r} matches {len(identified)} identified "
+                              "organisations", index)
+        elsewhere = holders - set(compatible) - {key}
         if elsewhere:  # one proposal, to the first of that name, not one to each
             other = min(elsewhere, key=lambda k: (len(k), k))
             self._propose(key, other, 0.7, f"same name {normalised!r} at another postcode "
@@ -406,11 +392,12 @@ class Resolver:
         return key
 
     def _near(self, entity: _Entity, index: int, identified_too: bool) -> None:
-        """Near-identical, cut-short and other-council-form names (never two identified bodies)."""
+        """Near-identical, cut-short and other-council-form names (never two identified bodies), looked for
+        among the names sharing a word with this one."""
         from rapidfuzz import fuzz, process
 
-        names = [n for n in self.by_name if n not in entity.names]
         for mine in sorted(entity.names):
+            names = [n for n in self._candidates(mine) if n not in entity.names]
             hits = process.extract(mine, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
             core = council_core(mine)
             for other_name in names:
@@ -435,7 +422,7 @@ class Resolver:
         """A name-only body at another's postcode: a publisher may have put the wrong name on the right address."""
         if not entity.postal_code:
             return
-        others = sorted(k for k, e in self.entities.items() if e.postal_code == entity.postal_code and k != entity.key)
+        others = sorted(self.by_postcode.get(entity.postal_code, set()) - {entity.key})
         if 0 < len(others) <= SHARED_BUILDING:
             for other in others:
                 self._propose(entity.key, other, 0.5, f"different names at the same postcode {entity.postal_code}", index)
@@ -451,7 +438,7 @@ class Resolver:
             key = keys[(index, ref)]
             entity = self.entities.get(key)
             stored = (entity.stored if entity else None) or {}
-            mine = facts.setdefault(key, {"name": stored.get("name") or (entity.name if entity else ref.name) or key})
+            mine = facts.setdefault(key, {"name": stored.get("name") or (entity.name if entity else ref.record_name) or key})
             offered = {"postal_code": ref.postal_code, "org_type": org_type_of(ref.identifiers), **dict(ref.facts)}
             for name, value in offered.items():
                 if value is not None and name not in mine and not stored.get(name):
@@ -479,6 +466,13 @@ class Resolver:
                 props["alias_sources"] = sources
             out[(index, ref)] = props
         return out
+
+
+def _blocks(normalised: str) -> set[str]:
+    """What a name is indexed under: its words, and the first four letters of each longer word
+    (so 'treework' and 'treeworks', or a typo late in a word, still meet)."""
+    words = name_tokens(normalised)
+    return words | {"~" + w[:4] for w in words if len(w) > 4}
 
 
 def _valid_key(identifier: str) -> bool:
