@@ -36,9 +36,10 @@ def _reader(fmt: str) -> Callable[[Path], Iterator[Item]]:
 
 def read(path: Path, fmt: str = "auto") -> tuple[str, Iterator[Item]]:
     """The format (detected when 'auto') and the items the file's reader yields."""
-    from graph_service.ingest.detect import check_json_depth, detect_format
+    from graph_service.ingest.bounded import check_json
+    from graph_service.ingest.detect import detect_format
 
-    check_json_depth(path)
+    check_json(path)
     if fmt == "auto":
         fmt = detect_format(path)
     return fmt, _reader(fmt)(path)
