@@ -36,3 +36,7 @@ class SafeDictWriter(csv.DictWriter):
 
     def writerow(self, rowdict: dict[str, Any]) -> Any:
         return super().writerow({k: neutralise(v) for k, v in rowdict.items()})
+
+    def writerows(self, rowdicts: Iterable[dict[str, Any]]) -> None:  # csv's own skips writerow
+        for rowdict in rowdicts:
+            self.writerow(rowdict)
