@@ -12,7 +12,7 @@ import pytest
 
 from graph_service.access.auth import Role
 from graph_service.web.deps import SESSION_COOKIE
-from tests.conftest import _free_port, form_token, live_server
+from tests.conftest import form_token, free_port, live_server
 
 SPEND = b"Organisation Name,Supplier Name,Amount,Payment Date\nDacorum Borough Council,Matrix Ltd,12.00,01/04/2024\n"
 
@@ -84,7 +84,7 @@ class Attacker:
             def log_message(self, *args):
                 pass
 
-        self.port = _free_port()
+        self.port = free_port()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.url = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
