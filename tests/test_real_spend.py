@@ -50,11 +50,11 @@ SPECS = [
     Spec(REAL / "lambeth" / "2012-06-payments.csv", "utf-8", 10, "Supplier Name", "Invoice Nett Amount",
          frozenset({"GB-LAE-LBH"}),
          skipped={"lines above the header": 6, "comma-only rows": 4, "total rows": 1,
-                  "rows without supplier or amount or paid_on": 1}),
+                  "rows with no supplier, amount or date": 1}),
     Spec(REAL / "lambeth" / "2011-11-payments-supplier-totals.csv", "utf-8", 2, "Supplier Name", "Total",
          frozenset({"GB-LAE-LBH"}), publisher="GB-LAE-LBH", skipped={"lines above the header": 1, "total rows": 1}),
     Spec(REAL / "oxford-city" / "expenditure-over-500-jan-mar-2014.csv", "utf-8", 1, "supplier_name", "amount",
-         frozenset({"GB-LAE-OXO"}), skipped={"rows without supplier or amount or paid_on": 1}),
+         frozenset({"GB-LAE-OXO"}), skipped={"rows with no supplier, amount or date": 1}),
     Spec(REAL / "oxford-city" / "expenditure-over-500-oct-dec-2017.csv", "utf-8", 1, "Supplier Name", "Amount",
          frozenset({"GB-LAE-OXO"}), publisher="GB-LAE-OXO"),  # the file says only 'OCC'
     Spec(REAL / "oxford-city" / "procurement-card" / "procurement-card-spending-jan-mar-2017.csv", "utf-8", 1,

@@ -197,7 +197,7 @@ def looks_like_spend(path: Path) -> bool:
 
 
 # -- rows that are not records ------------------------------------------------------------------------
-def _skip(row: Row, shape: _Shape, amount_field: str, core: tuple[str, ...]) -> str | None:
+def _skip(row: Row, shape: _Shape, amount_field: str, core: dict[str, str]) -> str | None:
     """Why a row is no record (a reason counted in the report), or None for a record."""
     if not any(c.strip() for c in row.cells):
         return "comma-only rows"
@@ -210,7 +210,8 @@ def _skip(row: Row, shape: _Shape, amount_field: str, core: tuple[str, ...]) -> 
     if filled and filled <= {shape.columns.get(amount_field)}:
         return "unlabelled total rows"
     if not any(_raw(row, shape.columns, f) for f in core):
-        return f"rows without {' or '.join(core)}"
+        *some, last = core.values()
+        return f"rows with no {', '.join(some)} or {last}"
     return None
 
 
@@ -293,7 +294,7 @@ class _Survey:
 
 
 def _survey(path: Path, shape: _Shape, date_field: str, name_field: str, id_field: str, amount_field: str,
-            core: tuple[str, ...]) -> _Survey:
+            core: dict[str, str]) -> _Survey:
     survey = _Survey()
     proofs: dict[str, tuple[int, str]] = {}
     for row in _data_rows(path, shape):
@@ -346,7 +347,7 @@ class _Reader:
     what = ""
     guess = False
     name_field = id_field = date_field = amount_field = ""
-    core: tuple[str, ...] = ()  # a row with none of these holds no record
+    core: dict[str, str] = {}  # a row with none of these fields (field -> what the report calls it) holds no record
 
     def __init__(self, path: Path, publisher: str | None = None, progress: bool = False):
         self.path = path
@@ -421,7 +422,7 @@ def _identifiers(row: list[str], columns: dict[str, int]) -> list[str | None]:
 class SpendReader(_Reader):
     kind, needed, what, guess = "spend", {"supplier", "amount"}, "spend file (supplier and amount)", True
     name_field, id_field, date_field, amount_field = "payer", "payer_id", "paid_on", "amount"
-    core = ("supplier", "amount", "paid_on")
+    core = {"supplier": "supplier", "amount": "amount", "paid_on": "date"}
 
     def __init__(self, path: Path, publisher: str | None = None, progress: bool = False):
         super().__init__(path, publisher, progress)
@@ -471,7 +472,7 @@ class SpendReader(_Reader):
 class ContractsReader(_Reader):
     kind, needed, what, guess = "contracts", {"supplier"}, "contracts register (supplier and title or reference)", False
     name_field, id_field, date_field, amount_field = "buyer", "buyer_id", "start", "value"
-    core = ("supplier", "title", "reference", "description")
+    core = {"supplier": "supplier", "title": "title", "reference": "reference", "description": "description"}
 
     def __iter__(self) -> Iterator[Item]:
         shape = _shape(self.path, self.kind, self.needed, self.what, self.guess)
