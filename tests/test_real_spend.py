@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_service import audit
 from graph_service.backends.embedded import EmbeddedStore
 from graph_service.cli import main
 from graph_service.ingest import ingest_file, ingest_path
@@ -303,6 +305,21 @@ def test_a_zip_loads_every_file_over_the_api_too(store, server, tmp_path):
     assert [f["source"] for f in report["files"]] == [f"{archive.name}/2026/{TRAFFORD.name}",
                                                       f"{archive.name}/{SPECS[13].path.name}"]
     assert store.stats()["labels"]["Payment"] == count(SPECS[-1]).payments + count(SPECS[13]).payments
+
+
+def test_a_zip_through_the_cli_audits_each_member_in_its_zip(store, tmp_path, capsys):
+    archive = tmp_path / "spend.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(SPECS[13].path, "craven.csv")
+        out.writestr("empty.csv", "")
+    code = main(["--data-dir", str(store.dir), "ingest", str(archive), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 2 and [f["exit_code"] for f in report["files"]] == [0, 2]
+    assert report["files"][0]["skipped"] == {"unlabelled total rows": 1}
+    entries = audit.entries(store.dir, action="ingest")
+    assert [e["file"]["name"] for e in entries] == [f"{archive.resolve()}!craven.csv", f"{archive.resolve()}!empty.csv"]
+    batch = ingest_path(EmbeddedStore(store.dir), archive)
+    assert batch.total("created") == 0 and batch.total("updated") == 0  # loading it twice changes nothing
 
 
 def test_the_api_takes_the_publisher_as_a_form_field(store, server):

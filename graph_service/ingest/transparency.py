@@ -36,7 +36,7 @@ import yaml
 
 from graph_service.errors import BadRequest, UnreadableInput
 from graph_service.ingest.councils import council, council_code
-from graph_service.ingest.csvutil import (_NUMERIC_DATE, Row, Values, cell, date_order, header_name, header_names,
+from graph_service.ingest.csvutil import (NUMERIC_DATE, Row, Values, cell, date_order, header_name, header_names,
                                           map_columns, parse_amount, parse_date, parse_month, rows)
 from graph_service.ingest.identity import normalise_identifier, org_node
 from graph_service.ingest.pipeline import Item
@@ -308,7 +308,7 @@ def _survey(path: Path, shape: _Shape, date_field: str, name_field: str, id_fiel
             raise UnreadableInput(f"{path.name}: row {row.line}: more than {MAX_BODIES} different paying bodies; "
                                   "not one body's file")
         text = _raw(row, shape.columns, date_field)
-        numeric = _NUMERIC_DATE.match(text)
+        numeric = NUMERIC_DATE.match(text)
         if numeric:
             order = date_order(int(numeric.group(1)), int(numeric.group(3)))
             if order and order not in proofs:
