@@ -82,7 +82,8 @@ def publisher_org_id(text: str | None) -> str | None:
     if code:
         return code
     ident = normalise_identifier(None, value)
-    if ident and re.fullmatch(r"(GB|XI)-[A-Z]+-\S+", ident, re.IGNORECASE):
+    council_scheme = re.match(r"(GB-LAE|GB-LAS|GB-LANI|GB-PLA)-", ident or "", re.IGNORECASE)
+    if ident and not council_scheme and re.fullmatch(r"(GB|XI)-[A-Z]+-\S+", ident, re.IGNORECASE):
         return ident
     raise BadRequest(f"publisher {value!r} is neither an organisation identifier (such as GB-LAE-DAC) nor a council "
                      "the local-authority register knows by that name or code")
