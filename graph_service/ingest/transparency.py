@@ -63,14 +63,7 @@ def layouts() -> dict[str, dict[str, tuple[str, ...]]]:
             for kind, fields in raw.items()}
 
 
-# the two layouts, as the rest of the package has always named them
-class _Layout(dict):
-    def __init__(self, kind: str):
-        super().__init__(layouts()[kind])
-
-
-SPEND = _Layout("spend")
-CONTRACTS = _Layout("contracts")
+SPEND, CONTRACTS = layouts()["spend"], layouts()["contracts"]
 
 
 def publisher_org_id(text: str | None) -> str | None:
@@ -198,20 +191,20 @@ def looks_like_spend(path: Path) -> bool:
 
 
 # -- rows that are not records ------------------------------------------------------------------------
-def _skip(row: Row, shape: _Shape, amount_field: str, core: dict[str, str]) -> str | None:
+def _skip(row: Row, shape: _Shape, reader: "_Reader") -> str | None:
     """Why a row is no record (a reason counted in the report), or None for a record."""
     if not any(c.strip() for c in row.cells):
         return "comma-only rows"
     if shape.header is not None and row.cells and header_name(row.cells[0]) == shape.header[0] \
             and header_names(row.cells) == shape.header:
         return "repeated header rows"
-    if any(TOTAL.fullmatch(c.strip()) for c in row.cells if c.strip()):
-        return "total rows"
+    if any(TOTAL.fullmatch(c.strip()) for c in row.cells if c.strip()) and not _raw(row, shape.columns, reader.date_field):
+        return "total rows"  # 'Total' or 'Grand Total' on a row with no date (a supplier may be called 'Total Gas')
     filled = {i for i, c in enumerate(row.cells) if c.strip()}
-    if filled and filled <= {shape.columns.get(amount_field)}:
+    if filled and filled <= {shape.columns.get(reader.amount_field)}:
         return "unlabelled total rows"
-    if not any(_raw(row, shape.columns, f) for f in core):
-        *some, last = core.values()
+    if not any(_raw(row, shape.columns, f) for f in reader.core):
+        *some, last = reader.core.values()
         return f"rows with no {', '.join(some)} or {last}"
     return None
 
@@ -294,21 +287,20 @@ class _Survey:
     records: int = 0
 
 
-def _survey(path: Path, shape: _Shape, date_field: str, name_field: str, id_field: str, amount_field: str,
-            core: dict[str, str]) -> _Survey:
+def _survey(path: Path, shape: _Shape, reader: "_Reader") -> _Survey:
     survey = _Survey()
     proofs: dict[str, tuple[int, str]] = {}
     for row in _data_rows(path, shape):
-        if _skip(row, shape, amount_field, core):
+        if _skip(row, shape, reader):
             continue
         survey.records += 1
-        pair = (_raw(row, shape.columns, name_field), _raw(row, shape.columns, id_field))
+        pair = (_raw(row, shape.columns, reader.name_field), _raw(row, shape.columns, reader.id_field))
         if pair in survey.bodies or len(survey.bodies) < MAX_BODIES:
             survey.bodies[pair] += 1
         else:
             raise UnreadableInput(f"{path.name}: row {row.line}: more than {MAX_BODIES} different paying bodies; "
                                   "not one body's file")
-        text = _raw(row, shape.columns, date_field)
+        text = _raw(row, shape.columns, reader.date_field)
         numeric = NUMERIC_DATE.match(text)
         if numeric:
             order = date_order(int(numeric.group(1)), int(numeric.group(3)))
@@ -360,7 +352,7 @@ class _Reader:
 
     def __iter__(self) -> Iterator[Item]:
         shape = _shape(self.path, self.kind, self.needed, self.what, self.guess)
-        survey = _survey(self.path, shape, self.date_field, self.name_field, self.id_field, self.amount_field, self.core)
+        survey = _survey(self.path, shape, self)
         attribution = _attribute(self.path, survey.bodies, shape.columns, shape.labels, self.name_field, self.id_field,
                                  self.publisher)
         self.notes += attribution.notes + ([survey.order_note] if survey.order_note else [])
@@ -386,7 +378,7 @@ class _Reader:
     def _record(self, row: Row, shape: _Shape, survey: _Survey, attribution: _Attribution) -> Iterator[Item]:
         if self.bar:
             self.bar.update()
-        reason = _skip(row, shape, self.amount_field, self.core)
+        reason = _skip(row, shape, self)
         if reason:
             self.skipped[reason] += 1
             return
