@@ -195,3 +195,11 @@ def test_the_spend_reader_streams_rows_so_its_memory_does_not_grow_with_the_file
     lines stay distinct payments.)"""
     small, large = _reader_peak(tmp_path, 5_000), _reader_peak(tmp_path, 40_000)
     assert large - small < 8 * 2**20, f"{(large - small) / 2**20:.1f} MiB more for 35,000 more rows"
+
+
+def test_synthetic_contracts_register_needs_its_buyer_named_too(store, tmp_path):
+    path = write(tmp_path, "Title,Supplier Name,Start Date,End Date\nGrounds,Acme Ltd,01/04/2024,31/03/2026\n", "contracts.csv")
+    refused = ingest_file(store, path)
+    assert refused.exit_code == 2 and "--publisher" in refused.error and store.stats()["nodes"] == 0
+    assert ingest_file(store, path, publisher="E07000096").exit_code == 0  # Dacorum's GSS code
+    assert {(r.type, r.start) for r in store.export()[1] if r.type == "BUYS"} == {("BUYS", "GB-LAE-DAC")}
