@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from graph_service.ingest import ingest_file
+from graph_service.ingest import ingest_file, ingest_path
 from graph_service.ingest.detect import detect_format
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,3 +204,12 @@ def test_synthetic_contracts_register_needs_its_buyer_named_too(store, tmp_path)
     assert refused.exit_code == 2 and "--publisher" in refused.error and store.stats()["nodes"] == 0
     assert ingest_file(store, path, publisher="E07000096").exit_code == 0  # Dacorum's GSS code
     assert {(r.type, r.start) for r in store.export()[1] if r.type == "BUYS"} == {("BUYS", "GB-LAE-DAC")}
+
+
+def test_an_xlsx_workbook_is_refused_with_what_to_do(store, tmp_path):
+    path = tmp_path / "spend.xlsx"
+    with zipfile.ZipFile(path, "w") as book:  # the shape of an .xlsx: a zip of XML parts
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    report = ingest_path(store, path)
+    assert report.exit_code == 2 and "save the sheet as CSV" in report.error and store.stats()["nodes"] == 0

@@ -87,6 +87,9 @@ def rows(path: Path) -> Iterator[Row]:
     if is_workbook(path):
         yield from _workbook_rows(path)
         return
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        raise UnreadableInput(f"{path.name}: a {path.suffix.lower()} workbook; this service reads CSV and Excel 97-2003 "
+                              "(.xls) files: save the sheet as CSV")
     try:
         binary = path.open("rb")
     except OSError as exc:
