@@ -27,9 +27,9 @@ from typing import Any
 
 import httpx
 
-from graph_service import audit
-from graph_service.auth import KeyStore, Role
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.access import audit
+from graph_service.access.auth import KeyStore, Role
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.reference import load_reference
 
 ROOT = Path(__file__).resolve().parents[1]

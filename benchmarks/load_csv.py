@@ -1,6 +1,6 @@
 """The benchmark CSVs loaded by Neo4j itself: LOAD CSV, batched with CALL { ... } IN TRANSACTIONS.
 
-Each statement stores exactly what Neo4jStore stores for the same row (graph_service/backends/neo4j.py):
+Each statement stores exactly what Neo4jStore stores for the same row (graph_service/store/neo4j.py):
 the :Node label beside the row's own, `key`, the properties, provenance as _source/_locator/_loaded_at/
 _illustrative, an empty _history, and on relationships the `id` start|TYPE|end|valid_from. What it does
 not do is what the pipeline adds on top: schema validation, rejection with reasons, merging with stored

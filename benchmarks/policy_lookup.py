@@ -16,8 +16,8 @@ import tempfile
 import time
 from typing import Callable, Iterator
 
-from graph_service import policies
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.answers import policies
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.ingest.pipeline import Item, ingest
 from graph_service.records import Provenance
 

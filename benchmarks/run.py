@@ -85,7 +85,7 @@ def peak_rss_mb() -> float:
 
 def jvm_cpu_s() -> float | None:
     """CPU seconds (user + system) the benchmark Neo4j JVM has used so far, from /proc."""
-    from graph_service import neo4j_server
+    from graph_service.store import neo4j_server
 
     pid = neo4j_server.status().pid
     if not pid:
@@ -100,7 +100,7 @@ def load() -> list[float]:
 
 def jvm_memory() -> dict[str, Any]:
     """The benchmark Neo4j JVM's resident memory now and at its peak, from /proc."""
-    from graph_service import neo4j_server
+    from graph_service.store import neo4j_server
 
     pid = neo4j_server.status().pid
     out: dict[str, Any] = {"pid": pid}
@@ -124,8 +124,8 @@ def _rows(path: Path) -> int:
 
 
 def _neo4j_store():
-    from graph_service import neo4j_server
-    from graph_service.backends.neo4j import Neo4jStore
+    from graph_service.store import neo4j_server
+    from graph_service.store.neo4j import Neo4jStore
 
     uri, user, password = neo4j_server.connection_settings()
     return Neo4jStore(uri, user, password)
@@ -148,7 +148,7 @@ def _fresh(store) -> float:
 
 def phase_loadcsv(size: str, data: Path) -> dict[str, Any]:
     from benchmarks.load_csv import statements
-    from graph_service import neo4j_server
+    from graph_service.store import neo4j_server
 
     from benchmarks.generate import SIZES, write_csv
 
@@ -246,7 +246,7 @@ def _queries(store, runs: int, budget: float) -> dict[str, Any]:
 
 def _lookups(store, data: Path, runs: int, budget: float) -> dict[str, Any]:
     """What an officer does many times a day: a partner's profile, a partner search, a policy lookup."""
-    from graph_service import policies
+    from graph_service.answers import policies
 
     partners = _sample_partners(data)
     titles = [r["title"] for r in store.run("policy_index")]
@@ -282,7 +282,7 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def _health(store, repeat: int) -> dict[str, Any]:
-    from graph_service.health.report import health_report
+    from graph_service.answers.health.report import health_report
 
     try:
         times, partners = [], 0
@@ -298,8 +298,8 @@ def _health(store, repeat: int) -> dict[str, Any]:
 
 
 def _maps(store, data: Path) -> dict[str, Any]:
-    from graph_service.auth import Role
-    from graph_service.stakeholders import analyse, ego, policy_ownership
+    from graph_service.access.auth import Role
+    from graph_service.answers.stakeholders import analyse, ego, policy_ownership
     from visualisations import ego_view, grid_view, policy_view, render_html, stakeholder_view
 
     out: dict[str, Any] = {}
@@ -351,7 +351,7 @@ def phase_store(backend: str, size: str, data: Path, runs: int, budget: float, h
     if backend == "neo4j":
         store = _neo4j_store()
     else:
-        from graph_service.backends.embedded import EmbeddedStore
+        from graph_service.store.embedded import EmbeddedStore
 
         workdir = tempfile.TemporaryDirectory(prefix="bench-embedded-")
         store = EmbeddedStore(workdir.name)
@@ -414,7 +414,7 @@ def _default_python() -> str:
 
 def run(args: argparse.Namespace) -> None:
     from benchmarks.generate import SIZES, write_csv
-    from graph_service import neo4j_server
+    from graph_service.store import neo4j_server
 
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = set(sizes) - set(SIZES)

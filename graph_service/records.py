@@ -121,7 +121,7 @@ class Stored(BaseModel):
     history: list[dict[str, Any]] = Field(default_factory=list)
 
     def state(self) -> dict[str, Any]:
-        """The stored form both backends keep (see backends/merge.py)."""
+        """The stored form both backends keep (see store/merge.py)."""
         return {"props": self.props, "prov": self.provenance.model_dump(), "history": self.history}
 
 

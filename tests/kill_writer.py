@@ -1,7 +1,7 @@
 """Writes numbered batches forever (compacting now and then) until killed; used by the kill test."""
 import sys
 
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 
 BATCH_NODES = 40

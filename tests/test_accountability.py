@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from graph_service import policies
-from graph_service.auth import Role
+from graph_service.answers import policies
+from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.records import Batch, NodeRecord, Provenance
 from tests.test_policies import AS_OF, HOUSING, MTFS, _node, _rel, seed
@@ -95,7 +95,7 @@ def test_api_gaps_use_the_verify_after_days_setting(store, server):
 
 
 def test_cli_gaps(tmp_path, capsys, monkeypatch):
-    from graph_service.backends.embedded import EmbeddedStore
+    from graph_service.store.embedded import EmbeddedStore
 
     seed(EmbeddedStore(tmp_path / "data"))
     monkeypatch.setenv("GRAPH_SERVICE_VERIFY_AFTER_DAYS", "30")

@@ -1,7 +1,7 @@
 """The API skeleton over real HTTP: health, roles, the one error shape, node detail redaction."""
 from __future__ import annotations
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 
 PROV = Provenance(source="contracts.csv", locator="row 4")

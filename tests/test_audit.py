@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph_service import audit
-from graph_service.auth import Role
+from graph_service.access import audit
+from graph_service.access.auth import Role
 from graph_service.cli import main
 from tests.test_matches import seed as seed_matches
 
@@ -92,7 +92,7 @@ def test_a_torn_line_is_skipped_and_the_next_entry_starts_on_its_own_line(tmp_pa
 
 
 def test_processes_appending_at_once_interleave_whole_lines(tmp_path):
-    script = ("import sys\nfrom pathlib import Path\nfrom graph_service import audit\n"
+    script = ("import sys\nfrom pathlib import Path\nfrom graph_service.access import audit\n"
               "for n in range(200):\n"
               "    audit.record(Path(sys.argv[1]), 'ingest', audit.Actor(sys.argv[2], 'admin'), 'cli',"
               " file={'name': 'x' * 5000})\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from benchmarks.generate import FILES, SIZES, csv_items, items, write_csv
 from benchmarks.load_csv import STATEMENTS, statements
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.ingest.pipeline import ingest
 from graph_service.reference import load_reference
 

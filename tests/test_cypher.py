@@ -1,12 +1,12 @@
 """cypher/ and the named-query registry agree, and the schema file matches the schema module."""
-from graph_service.backends.neo4j import SCHEMA_CYPHER, schema_statements
+from graph_service.store.neo4j import SCHEMA_CYPHER, schema_statements
 from graph_service.queries import registry
 from graph_service.queries.registry import CYPHER_DIR
 
 
 def test_schema_cypher_is_generated_from_the_schema_module():
     lines = [line.rstrip(";") for line in SCHEMA_CYPHER.read_text().splitlines() if line and not line.startswith("//")]
-    assert lines == schema_statements(), "run `python -m graph_service.backends.neo4j` after editing schema.yaml"
+    assert lines == schema_statements(), "run `python -m graph_service.store.neo4j` after editing schema.yaml"
 
 
 def test_every_cypher_file_has_a_networkx_twin_and_back():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from tests.kill_writer import BATCH_NODES, batch
 
 ROOT = Path(__file__).resolve().parents[1]

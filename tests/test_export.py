@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.cli.export import compare_answers
 from graph_service.records import Batch, NodeRecord, Provenance
 from graph_service.reference import load_reference

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.backends.embedded import JOURNAL, SNAPSHOT, EmbeddedStore
-from graph_service.auth import Role
+from graph_service.store.embedded import JOURNAL, SNAPSHOT, EmbeddedStore
+from graph_service.access.auth import Role
 from graph_service.ingest import ingest_file
 from graph_service.ingest.pipeline import BATCH_SIZE
 from tests.conftest import live_server
@@ -142,7 +142,7 @@ def test_a_full_disk_during_compaction_keeps_the_old_snapshot(store: EmbeddedSto
     write_spend(tmp_path / "spend.csv", 200, seed=4)
     assert ingest_file(store, tmp_path / "spend.csv").exit_code == 0
     before = _snapshot(store)
-    script = ("import sys\nfrom graph_service.backends.embedded import EmbeddedStore\n"
+    script = ("import sys\nfrom graph_service.store.embedded import EmbeddedStore\n"
               "from graph_service.errors import StoreWriteError\n"
               "try:\n    EmbeddedStore(sys.argv[1]).compact()\nexcept StoreWriteError as exc:\n"
               "    print(exc.message)\n    sys.exit(1)\n")
@@ -178,12 +178,12 @@ def test_an_upload_while_neo4j_is_down_answers_503_and_succeeds_once_it_is_back(
     """Reads are covered in test_neo4j_server.py; a write must fail as cleanly (503, nothing stored, nothing
     audited) and the same service must take it once Neo4j is back. A private server, so stopping it
     disturbs no other test."""
-    from graph_service import neo4j_server
-    from graph_service.backends.neo4j import Neo4jStore
-    from tests.test_neo4j_server import _free_port
+    from graph_service.store import neo4j_server
+    from graph_service.store.neo4j import Neo4jStore
+    from tests.conftest import free_port
 
     monkeypatch.setenv("GRAPH_SERVICE_NEO4J_HOME", str(tmp_path / "neo4j"))
-    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(_free_port()))
+    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(free_port()))
     try:
         neo4j_server.start()
     except neo4j_server.Neo4jUnavailable as exc:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.records import Batch, NodeRecord, Provenance
 from tests.test_api_core import assert_error_shape
 from tests.test_health_fixture import AS_OF, A, B, C, D, Builder, load

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.cli import main
-from graph_service.health.snapshots import SNAPSHOT_DIR
+from graph_service.answers.health.snapshots import SNAPSHOT_DIR
 from tests.test_health_fixture import AS_OF, A, B, C, load
 
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from graph_service.health.config import HEALTH_YAML, load_config, parse
-from graph_service.health.report import assess, health_report
+from graph_service.answers.health.config import HEALTH_YAML, load_config, parse
+from graph_service.answers.health.report import assess, health_report
 from graph_service.records import Batch, NodeRecord, Provenance
 from tests.test_health_fixture import AS_OF, A, B, C, D, E, F, Builder, load
 

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from tests.conftest import ARTIFACTS
 from tests.test_health_fixture import AS_OF, load
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.ingest import ingest_file

@@ -265,7 +265,8 @@ def test_json_lines_of_releases(store, tmp_path):
     path = write(tmp_path, "releases.jsonl", "\n".join(json.dumps(r) for r in lines) + "\n")
     assert detect_format(path) == "ocds"
     assert ingest_file(store, path).exit_code == 0
-    assert store.get("contract:ocds-h6vhtk-0001").props["title"] == "Waste collection"
+    assert store.get("contract:ocds-h6vhtk-0001/c1").props["title"] == "Waste collection"
+    assert store.get("tender:ocds-h6vhtk-0001").props == {"title": "Waste", "ocid": "ocds-h6vhtk-0001", "stage": "contract"}
     assert store.get("GB-LAE-DAC").props["name"] == "Dacorum Borough Council"
 
 
@@ -297,7 +298,7 @@ def test_an_unknown_kpi_rating_is_rejected_with_its_json_path(store, tmp_path):
     assert rejected.field == "measureClassification.id"
 
 
-def test_a_process_with_two_contracts_keys_each_by_its_id(store, tmp_path):
+def test_a_process_with_two_awards_keys_each_contract_by_its_award(store, tmp_path):
     package = {"uri": "x", "releases": [release(
         "ocds-b5fd17-9", "2024-01-01T00:00:00Z",
         parties=[{"id": "p1", "name": "Acme Ltd", "roles": ["supplier"], "identifier": {"scheme": "GB-COH", "id": "123"}},
@@ -307,7 +308,8 @@ def test_a_process_with_two_contracts_keys_each_by_its_id(store, tmp_path):
     ingest_file(store, write(tmp_path, "lots.json", json.dumps(package)))
     _, found = store.export()
     assert {(r.start, r.end) for r in found if r.type == "SUPPLIES"} == {
-        ("GB-COH-00000123", "contract:ocds-b5fd17-9/c1"), ("GB-COH-00000456", "contract:ocds-b5fd17-9/c2")}
+        ("GB-COH-00000123", "contract:ocds-b5fd17-9/a1"), ("GB-COH-00000456", "contract:ocds-b5fd17-9/a2")}
+    assert store.get("contract:ocds-b5fd17-9/a2").props["title"] == "Lot 2"
 
 
 @pytest.mark.parametrize("content,name", [

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from graph_service import governance
-from graph_service.auth import Role
+from graph_service.answers import governance
+from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 
@@ -259,7 +259,7 @@ def test_api_refuses_unknown_initiatives_and_bad_dates(store, server):
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     assert viewer.get("/api/v1/initiatives/initiative:nope/approval-route").status_code == 404
     bad = viewer.get("/api/v1/initiatives", params={"as_of": "next May"})
-    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_request"
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_request"
 
 
 def test_api_commissioning_decisions_flagged_and_as_of(store, server):

@@ -16,12 +16,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph_service.api.deps import KEY_COOKIE
-from graph_service.auth import Role
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.web.deps import KEY_COOKIE
+from graph_service.access.auth import Role
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 from graph_service.reference import load_reference
-from graph_service.stakeholders import analyse
+from graph_service.answers.stakeholders import analyse
 from tests.conftest import ARTIFACTS, ROOT, live_server
 from tests.test_stakeholders import XSS
 from visualisations import render_html, stakeholder_view

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
-import socket
 import stat
 from pathlib import Path
 from typing import Iterator
@@ -16,22 +15,17 @@ from typing import Iterator
 import neo4j
 import pytest
 
-from graph_service import neo4j_server
+from graph_service.store import neo4j_server
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.neo4j
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("neo4j-home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("GRAPH_SERVICE_NEO4J_HOME", str(home))
-        env.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(_free_port()))
+        env.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(free_port()))
         try:
             neo4j_server.start()
         except neo4j_server.Neo4jUnavailable as exc:
@@ -132,7 +126,7 @@ def test_missing_java_or_maven_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
     java = shutil.which("java")
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("GRAPH_SERVICE_NEO4J_HOME", str(tmp_path / "fresh"))  # no jars: Maven would be needed
-    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(_free_port()))
+    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(free_port()))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(neo4j_server.Neo4jUnavailable, match=r"`java`.*docker compose up -d"):
         neo4j_server.start()
@@ -146,8 +140,8 @@ def test_missing_java_or_maven_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
 
 
 def test_api_answers_503_while_neo4j_is_down_and_recovers_by_itself(home: Path, tmp_path: Path) -> None:
-    from graph_service.auth import Role
-    from graph_service.backends.neo4j import Neo4jStore
+    from graph_service.access.auth import Role
+    from graph_service.store.neo4j import Neo4jStore
     from tests.conftest import live_server
 
     store = Neo4jStore(*neo4j_server.connection_settings())

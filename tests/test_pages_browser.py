@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.reference import load_reference
 from tests.conftest import ARTIFACTS
 

@@ -2,16 +2,17 @@
 
 Runs each query's declared examples over the reference dataset, over a second
 generated graph (the illustrative generator with another seed), and over the reference
-dataset with real councils' spend files loaded on top.
+dataset with every real OCDS file loaded on top (tenders, frameworks, other buyers), and with real
+councils' spend files of four layouts.
 """
 from __future__ import annotations
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
 from graph_service.ingest import ingest_file
 from graph_service.queries import registry
 from graph_service.reference import load_reference
+from graph_service.store.embedded import EmbeddedStore
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.neo4j
@@ -28,15 +29,20 @@ REAL_SPEND = [  # (file, the publisher to name where the file does not), small f
 ]
 
 
-@pytest.fixture(scope="module", params=[2019, 11, "real-spend"], ids=["reference", "generated", "real-spend"])
+@pytest.fixture(scope="module", params=[(2019, False, False), (11, False, False), (2019, True, False), (2019, False, True)],
+                ids=["reference", "generated", "reference+real-ocds", "reference+real-spend"])
 def backends(request, tmp_path_factory, neo4j_session_store):
+    from tests.test_real_ocds import FILES as REAL_OCDS
+
+    seed, real_ocds, real_spend = request.param
     embedded = EmbeddedStore(tmp_path_factory.mktemp("parity"))
     neo4j_session_store.clear()
     for store in (embedded, neo4j_session_store):
-        load_reference(store, seed=2019 if request.param == "real-spend" else request.param)
-        if request.param == "real-spend":
-            for path, publisher in REAL_SPEND:
-                assert ingest_file(store, path, publisher=publisher).exit_code == 0
+        load_reference(store, seed=seed)
+        for path in REAL_OCDS if real_ocds else []:
+            assert ingest_file(store, path).exit_code == 0
+        for path, publisher in REAL_SPEND if real_spend else []:
+            assert ingest_file(store, path, publisher=publisher).exit_code == 0
     assert embedded.stats() == {**neo4j_session_store.stats(), "backend": "embedded"}
     yield embedded, neo4j_session_store
     neo4j_session_store.clear()

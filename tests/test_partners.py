@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.ingest import ingest_file
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord

@@ -6,8 +6,8 @@ import html
 
 import pytest
 
-from graph_service.api.deps import KEY_COOKIE
-from graph_service.auth import Role
+from graph_service.web.deps import KEY_COOKIE
+from graph_service.access.auth import Role
 from graph_service.records import Batch
 from tests.test_policies import MTFS, _node, _rel, seed
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_service import policies
+from graph_service.answers import policies
 from graph_service.ingest.pipeline import ingest
 from graph_service.ingest.policy_document import known_posts, parse_date, policy_key, read_policy_document
 from graph_service.reference import load_reference

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from graph_service.auth import Role
-from graph_service.health import procurement
+from graph_service.access.auth import Role
+from graph_service.answers import procurement
 from tests.test_health_fixture import AS_OF, A, B, C, D, F, load
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_service import audit
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.access import audit
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.cli import main
 from graph_service.ingest import ingest_file, ingest_path
 from tests.conftest import SHARED
@@ -292,7 +292,7 @@ def test_a_folder_loads_every_file_with_a_line_each_and_a_summary(store, tmp_pat
 
 
 def test_a_zip_loads_every_file_over_the_api_too(store, server, tmp_path):
-    from graph_service.auth import Role
+    from graph_service.access.auth import Role
 
     archive = tmp_path / "trafford-and-craven.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
@@ -323,7 +323,7 @@ def test_a_zip_through_the_cli_audits_each_member_in_its_zip(store, tmp_path, ca
 
 
 def test_the_api_takes_the_publisher_as_a_form_field(store, server):
-    from graph_service.auth import Role
+    from graph_service.access.auth import Role
 
     path = REAL / "tameside" / "Tameside September 2014.csv"
     admin = server.client(Role.admin)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from graph_service.backends.embedded import EmbeddedStore
+from graph_service.store.embedded import EmbeddedStore
 from graph_service.reference import load_reference, register_files
 from graph_service.reference.illustrative import ANCHOR, SOURCE, illustrative_items
 from graph_service.schema import schema

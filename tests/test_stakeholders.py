@@ -12,10 +12,10 @@ import sys
 import networkx as nx
 import pytest
 
-from graph_service.auth import Role
+from graph_service.access.auth import Role
 from graph_service.errors import BadRequest, Forbidden, NotFound
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
-from graph_service.stakeholders import analyse, ego, policy_ownership, settings
+from graph_service.answers.stakeholders import analyse, ego, policy_ownership, settings
 from tests.conftest import ROOT
 
 PROV = Provenance(source="test fixture", locator="tests/test_stakeholders.py")
@@ -237,7 +237,7 @@ def test_filters_choose_partners_without_changing_scores(seeded, name, key, expe
 
 
 def test_minimum_health_score_is_a_procurement_filter(seeded):
-    from graph_service.health.report import assess
+    from graph_service.answers.health.report import assess
 
     health = {k: r["score"] for k, r in assess(seeded, AS_OF).results.items()}
     floor = sorted(v for v in health.values() if v is not None)[1]

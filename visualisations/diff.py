@@ -22,10 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from graph_service.auth import Role
-from graph_service.backends.base import GraphStore
+from graph_service.access.auth import Role
+from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest
-from graph_service.stakeholders import Analysis, Ego, analyse, ego
+from graph_service.answers.stakeholders import Analysis, Ego, analyse, ego
 from visualisations.maps import POST_SHAPE, ego_view, stakeholder_view
 from visualisations.view import LegendEntry, MapEdge, MapNode, MapView
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from graph_service.stakeholders import (Analysis, Ego, Factor, Holder, Partner, PolicyOwnership, Post, quadrant_names,
+from graph_service.answers.stakeholders import (Analysis, Ego, Factor, Holder, Partner, PolicyOwnership, Post, quadrant_names,
                                        settings)
 from visualisations.view import LegendEntry, MapEdge, MapNode, MapView
 

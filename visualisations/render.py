@@ -19,7 +19,7 @@ import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
-from graph_service.stakeholders import settings
+from graph_service.answers.stakeholders import settings
 from visualisations.view import EXPORT_TYPES, MapView
 
 ASSETS = Path(__file__).resolve().parent / "assets"

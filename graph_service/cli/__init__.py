@@ -48,16 +48,23 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line (what was wrong and where to look), exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     for module in pkgutil.iter_modules(__path__):
         if module.name != "__main__":  # importing it would run the command again
             importlib.import_module(f"{__name__}.{module.name}")
     # the store options are accepted before or after the subcommand
-    store_options = argparse.ArgumentParser(add_help=False)
+    store_options = _Parser(add_help=False)
     store_options.add_argument("--backend", choices=["embedded", "neo4j"], default=argparse.SUPPRESS,
                                help="overrides GRAPH_SERVICE_BACKEND")
     store_options.add_argument("--data-dir", default=argparse.SUPPRESS, help="overrides GRAPH_SERVICE_DATA_DIR")
-    parser = argparse.ArgumentParser(prog="graph-service", parents=[store_options],
+    parser = _Parser(prog="graph-service", parents=[store_options],
                                      description="Partners, contracts, policies and who owns them, as one graph.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in sorted(COMMANDS):

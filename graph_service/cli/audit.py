@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
-from graph_service import audit
+from graph_service.dates import cli_day
+from graph_service.access import audit
 from graph_service.cli import command, print_json
 from graph_service.config import Settings
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--action", choices=audit.ACTIONS, help="only this kind of write")
-    parser.add_argument("--since", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="only entries on or after this day")
+    parser.add_argument("--since", type=cli_day, metavar="YYYY-MM-DD", help="only entries on or after this day")
     parser.add_argument("--limit", type=int, default=50, help="the newest N entries (default 50; 0 for all)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from graph_service.dates import cli_day
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", required=True, type=dt.date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, default=dt.date.today(), help="YYYY-MM-DD")
+    parser.add_argument("--from", dest="date_from", required=True, type=cli_day, help="YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", type=cli_day, default=dt.date.today(), help="YYYY-MM-DD")
     for name in ("partner", "persona", "workstream", "policy"):
         parser.add_argument(f"--{name}", help=f"only changes touching this {name} (its key)")
     parser.add_argument("--json", action="store_true")

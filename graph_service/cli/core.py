@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph_service.auth import KeyStore, Role
+from graph_service.access.auth import KeyStore, Role
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import GraphServiceError
@@ -65,7 +65,7 @@ def keys_command(args: argparse.Namespace, settings: Settings) -> int:
 def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
-    from graph_service.api.app import create_app
+    from graph_service.web.app import create_app
 
     if host not in LOOPBACK and not KeyStore(settings.data_dir).any():
         raise GraphServiceError(f"refusing to listen on {host}: no API keys exist; "
@@ -109,6 +109,6 @@ def demo_command(args: argparse.Namespace, settings: Settings) -> int:
 @command("neo4j", "start, stop or check the project's local Neo4j server",
          lambda p: p.add_argument("action", choices=["start", "stop", "status"]))
 def neo4j_command(args: argparse.Namespace, settings: Settings) -> int:
-    from graph_service import neo4j_server
+    from graph_service.store import neo4j_server
 
     return neo4j_server.main([args.action])

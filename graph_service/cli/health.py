@@ -14,12 +14,14 @@ from typing import Any
 
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
-from graph_service.health import procurement, snapshots
-from graph_service.health.report import health_report, partner_health, partner_impact, to_csv
+from graph_service.dates import cli_day, iso
+from graph_service.answers import procurement
+from graph_service.answers.health import snapshots
+from graph_service.answers.health.report import health_report, partner_health, partner_impact, to_csv
 
 
 def _as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="score as on this day (default: today)")
+    parser.add_argument("--as-of", type=cli_day, metavar="YYYY-MM-DD", help="score as on this day (default: today)")
 
 
 def _health_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,9 +78,9 @@ def health_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
         if args.partner:
-            result = partner_health(store, args.partner, args.as_of, snapshot_dir=directory)
+            result = partner_health(store, args.partner, iso(args.as_of), snapshot_dir=directory)
         else:
-            result = health_report(store, args.as_of, persona=args.persona, workstream=args.workstream,
+            result = health_report(store, iso(args.as_of), persona=args.persona, workstream=args.workstream,
                                    service=args.service, rating=args.rating, snapshot_dir=directory, save=args.save)
     finally:
         store.close()
@@ -123,7 +125,7 @@ def format_impact(answer: dict[str, Any]) -> list[str]:
 def impact_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
-        answer = partner_impact(store, args.partner, args.as_of)
+        answer = partner_impact(store, args.partner, iso(args.as_of))
     finally:
         store.close()
     if args.json:
@@ -179,7 +181,7 @@ VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement
 def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
-        answer = VIEW_FUNCTIONS[args.view](store, args.as_of)
+        answer = VIEW_FUNCTIONS[args.view](store, iso(args.as_of))
     finally:
         store.close()
     if args.json:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph_service import audit
+from graph_service.access import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path

@@ -3,16 +3,16 @@ decisions against the three criteria, key-indicator coverage."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any, Callable
 
-from graph_service import governance
+from graph_service.dates import cli_day
+from graph_service.answers import governance
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", type=cli_day, metavar="YYYY-MM-DD",
                         help="the graph as it stood on this date")
     parser.add_argument("--json", action="store_true", help="print JSON")
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from graph_service.auth import Role
+from graph_service.dates import cli_day, iso
+from graph_service.access.auth import Role
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
-from graph_service.stakeholders import Analysis, analyse, ego, policy_ownership
+from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import EXPORT_TYPES, ego_view, export, grid_view, policy_view, render_html, stakeholder_view
 from visualisations.diff import comparing, ego_diff, stakeholder_diff
 
@@ -20,7 +21,7 @@ KINDS = ["stakeholders", "grid", "ego", "policy-ownership"]
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", choices=[r.name for r in Role], default="viewer",
                         help="whose view to produce: procurement and admin add contract values (default: viewer)")
-    parser.add_argument("--as-of", help="the date to show, yyyy-mm-dd (default: today)")
+    parser.add_argument("--as-of", type=cli_day, metavar="YYYY-MM-DD", help="the date to show (default: today)")
     for name, example in (("persona", "persona:contractors"), ("workstream", "workstream:partnerships"),
                           ("priority", "priority:economic-well-being"), ("department", "dept:housing")):
         parser.add_argument(f"--{name}", help=f"only partners with this {name} key, e.g. {example}")
@@ -29,7 +30,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _analyse(store, args: argparse.Namespace) -> Analysis:
-    return analyse(store, Role.parse(args.role), as_of=args.as_of, persona=args.persona, workstream=args.workstream,
+    return analyse(store, Role.parse(args.role), as_of=iso(args.as_of), persona=args.persona, workstream=args.workstream,
                    priority=args.priority, department=args.department, min_health=args.min_health)
 
 
@@ -39,9 +40,9 @@ def _map_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hops", type=int, default=2, help="for ego: how many relationships out (default 2)")
     parser.add_argument("--out", required=True, type=Path,
                         help="FILE.html for the page; .json, .csv, .graphml or .gexf for the map's data")
-    parser.add_argument("--compare-from", help="for stakeholders and ego, with --compare-to: what was added, ended "
-                                               "or changed since this date, yyyy-mm-dd")
-    parser.add_argument("--compare-to", help="the later date of the comparison, yyyy-mm-dd")
+    parser.add_argument("--compare-from", type=cli_day, metavar="YYYY-MM-DD", help="for stakeholders and ego, with --compare-to: what was added, ended "
+                                               "or changed since this date")
+    parser.add_argument("--compare-to", type=cli_day, metavar="YYYY-MM-DD", help="the later date of the comparison")
     _common(parser)
 
 
@@ -53,21 +54,21 @@ def map_command(args: argparse.Namespace, settings: Settings) -> int:
         raise BadRequest(f"--out must end in .html, {', '.join('.' + f for f in EXPORT_TYPES)}")
     if args.kind == "ego" and not args.key:
         raise BadRequest("an ego map needs the key of the node at its centre: graph-service map ego KEY --out FILE")
-    compare = comparing(args.compare_from, args.compare_to, args.as_of)
+    compare = comparing(iso(args.compare_from), iso(args.compare_to), iso(args.as_of))
     if compare and args.kind not in ("stakeholders", "ego"):
         raise BadRequest("--compare-from and --compare-to work with the stakeholders and ego maps")
     store = open_configured_store(settings)
     try:
         if compare and args.kind == "ego":
-            view = ego_diff(store, args.key, Role.parse(args.role), args.compare_from, args.compare_to, hops=args.hops)
+            view = ego_diff(store, args.key, Role.parse(args.role), iso(args.compare_from), iso(args.compare_to), hops=args.hops)
         elif compare:
-            view, _ = stakeholder_diff(store, Role.parse(args.role), args.compare_from, args.compare_to,
+            view, _ = stakeholder_diff(store, Role.parse(args.role), iso(args.compare_from), iso(args.compare_to),
                                        persona=args.persona, workstream=args.workstream, priority=args.priority,
                                        department=args.department, min_health=args.min_health)
         elif args.kind == "ego":
-            view = ego_view(ego(store, args.key, Role.parse(args.role), hops=args.hops, as_of=args.as_of))
+            view = ego_view(ego(store, args.key, Role.parse(args.role), hops=args.hops, as_of=iso(args.as_of)))
         elif args.kind == "policy-ownership":
-            view = policy_view(policy_ownership(store, as_of=args.as_of))
+            view = policy_view(policy_ownership(store, as_of=iso(args.as_of)))
         else:
             analysis = _analyse(store, args)
             view = stakeholder_view(analysis) if args.kind == "stakeholders" else grid_view(analysis)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from graph_service import audit
+from graph_service.access import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from graph_service import policies
+from graph_service.dates import cli_day, iso
+from graph_service.answers import policies
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 
@@ -12,7 +13,7 @@ LABEL_WIDTH = 21
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge review dates and vacancies on this day (default: today)")
+    parser.add_argument("--as-of", type=cli_day, metavar="YYYY-MM-DD", help="judge review dates and vacancies on this day (default: today)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -67,7 +68,7 @@ def _policy_arguments(parser: argparse.ArgumentParser) -> None:
 def policy_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
-        results = policies.find_policies(store, args.query, limit=args.limit, as_of=policies.as_of_day(args.as_of))
+        results = policies.find_policies(store, args.query, limit=args.limit, as_of=iso(args.as_of))
     finally:
         store.close()
     if args.json:
@@ -88,7 +89,7 @@ def _holdings_arguments(parser: argparse.ArgumentParser) -> None:
 def holdings_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
-        answer = policies.get_holdings(store, args.post, as_of=policies.as_of_day(args.as_of))
+        answer = policies.get_holdings(store, args.post, as_of=iso(args.as_of))
     finally:
         store.close()
     if args.json:
@@ -115,7 +116,7 @@ def gaps_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
         report = policies.accountability_gaps(store, verify_after_days=settings.verify_after_days,
-                                              as_of=policies.as_of_day(args.as_of))
+                                              as_of=iso(args.as_of))
     finally:
         store.close()
     if args.json:

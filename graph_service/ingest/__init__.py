@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, UnreadableInput
 from graph_service.ingest.pipeline import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, IngestReport, Item, ingest, iterate_guarded
 
@@ -47,9 +47,10 @@ def _reader(fmt: str) -> Callable[..., Iterator[Item]]:
     return reader
 
 
-def read(path: Path, fmt: str = "auto", *, publisher: str | None = None,
+def read(path: Path, fmt: str = "auto", *, store: GraphStore | None = None, publisher: str | None = None,
          progress: bool = False) -> tuple[str, Iterator[Item]]:
-    """The format (detected when 'auto') and the items the file's reader yields."""
+    """The format (detected when 'auto') and the items the file's reader yields (OCDS compiles each
+    process with the releases `store` already holds)."""
     from graph_service.ingest.detect import check_json_depth, detect_format
 
     check_json_depth(path)
@@ -58,6 +59,8 @@ def read(path: Path, fmt: str = "auto", *, publisher: str | None = None,
     reader = _reader(fmt)
     if fmt in PUBLISHED_FORMATS:
         reader = partial(reader, publisher=publisher, progress=progress)
+    if fmt == "ocds":
+        reader = partial(reader, store=store)
     return fmt, reader(path)
 
 
@@ -72,7 +75,7 @@ def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str
 
     source = source or path.name
     try:
-        fmt, items = read(path, fmt, publisher=publisher, progress=progress)
+        fmt, items = read(path, fmt, store=store, publisher=publisher, progress=progress)
         resolved = Resolver(store).resolve(iterate_guarded(iter(items), source))
         report = ingest(store, resolved, source=source, fmt=fmt, progress=progress)
     except (UnreadableInput, BadRequest) as exc:

@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound, UnreadableInput
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Batch, Provenance, RelRecord

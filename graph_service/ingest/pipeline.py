@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from pydantic import ValidationError
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.errors import GraphServiceError, SchemaError, UnreadableInput
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord, WriteReport
 from graph_service.schema import schema

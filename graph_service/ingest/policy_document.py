@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance

@@ -34,6 +34,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from graph_service.config import SETTINGS_DIR
 from graph_service.errors import BadRequest, UnreadableInput
 from graph_service.ingest.councils import council, council_code
 from graph_service.ingest.csvutil import (NUMERIC_DATE, Row, Values, cell, date_order, header_name, header_names,
@@ -43,7 +44,7 @@ from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import slug
 
-COLUMNS_FILE = Path(__file__).resolve().parents[1] / "settings" / "spend-columns.yaml"
+COLUMNS_FILE = SETTINGS_DIR / "spend-columns.yaml"
 HEADER_SEARCH_ROWS = 30  # title lines and report preambles (Lambeth: 9) stand above the header
 GUESS_SAMPLE = 200  # rows a headerless file's columns are recognised from
 MAX_BODIES = 1000  # distinct publisher values surveyed; more is not a council's file

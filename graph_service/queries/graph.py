@@ -1,7 +1,7 @@
 """Helpers the networkx twins share, mirroring the Cypher patterns they stand for.
 
 The embedded graph keeps each node's label and props, and each edge's type and
-props, as attributes (see backends/embedded.py).
+props, as attributes (see store/embedded.py).
 """
 from __future__ import annotations
 

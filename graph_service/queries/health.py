@@ -2,7 +2,7 @@
 engagements, charters, owners and the delivery network it sits in, each row with the
 provenance (source, locator) and key of the node or relationship that states it.
 
-The score itself is Python over these rows (graph_service/health/), so both backends share it.
+The score itself is Python over these rows (graph_service/answers/health/), so both backends share it.
 A contract or grant is current on as_of when its term covers the day: started on or before
 it and not yet ended (end_date after it), mirroring `in_force` for relationships.
 """

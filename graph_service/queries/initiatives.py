@@ -1,7 +1,7 @@
 """Initiatives and commissioning decisions: the facts governance tests them on.
 
 The rules themselves (alignment, approval routes, the three criteria) live in
-graph_service/governance.py and run over these rows, so both backends share them.
+graph_service/answers/governance.py and run over these rows, so both backends share them.
 Every link carries its provenance (source, locator, illustrative); load times are
 left out because they differ between two loads of the same facts.
 """

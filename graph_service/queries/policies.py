@@ -3,7 +3,7 @@ live, and who owns it?", each with the provenance (source, locator) of the relat
 or node that states it.
 
 Ranking, review status and vacancy are decided in Python on these rows
-(graph_service/policies.py), so both backends share that logic.
+(graph_service/answers/policies.py), so both backends share that logic.
 """
 from __future__ import annotations
 

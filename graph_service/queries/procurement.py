@@ -2,7 +2,7 @@
 successors, and what the council let each year as grants and as contracts, by persona.
 
 Shares, the Herfindahl-Hirschman index, expiry windows and the Kraljic position are Python
-over these rows (graph_service/health/procurement.py), so both backends share them.
+over these rows (graph_service/answers/procurement.py), so both backends share them.
 """
 from __future__ import annotations
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Callable
 
 from graph_service.errors import BadRequest, NotFound
 
-CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+from graph_service.cypher import CYPHER_DIR
 
 
 def _as_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

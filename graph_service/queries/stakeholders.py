@@ -2,7 +2,7 @@
 interest, the partner-and-post network, posts, ego neighbourhoods and policy ownership.
 
 These only gather rows; the scoring, centrality, brokers and communities run in Python
-on top of them (graph_service/stakeholders.py), so both backends share that arithmetic.
+on top of them (graph_service/answers/stakeholders.py), so both backends share that arithmetic.
 """
 from __future__ import annotations
 

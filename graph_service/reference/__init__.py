@@ -1,14 +1,14 @@
 """The council's reference dataset: the document layer (YAML registers citing the two
 council documents) and a generated, clearly-marked illustrative layer.
 
-    >>> from graph_service.backends.embedded import EmbeddedStore
+    >>> from graph_service.store.embedded import EmbeddedStore
     >>> reports = load_reference(EmbeddedStore("data"))          # doctest: +SKIP
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from graph_service.backends.base import GraphStore
+from graph_service.store.base import GraphStore
 from graph_service.ingest.pipeline import IngestReport, ingest
 from graph_service.ingest.register import read_register
 

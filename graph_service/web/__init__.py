@@ -1,2 +1,2 @@
-"""The officers' pages: plain HTML built in Python with every value escaped, one same-origin
-stylesheet, no JavaScript. `layout` holds the page shell and stylesheet, `views` the pages."""
+"""The web layer: the FastAPI app (`app`), shared dependencies (`deps`), one error handler (`errors`),
+JSON routes under `api/` and HTML pages under `pages/`."""

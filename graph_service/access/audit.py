@@ -1,0 +1,155 @@
+"""The audit log: who wrote what to the graph, and when.
+
+One JSON object per line in ``<data dir>/audit.log``, appended and fsync'd before the
+write is reported done, so an answer the caller saw is always on disk. Entries are never
+rewritten. A key is never logged: only its label, its role and a short hash of it, which
+identifies the key against the key file without revealing it.
+
+    {"at": "2024-06-01T09:30:00.123456+00:00", "action": "ingest", "via": "api",
+     "who": {"label": "Jo Bloggs", "role": "admin", "key": "3f2a9c01b7de"},
+     "file": {"name": "spend-june.csv", "bytes": 10234, "sha256": "..."}, "format": "spend-csv",
+     "changes": {"items": 120, "created": 118, "updated": 0, "unchanged": 0, "rejected": 2}, "error": null}
+
+Actions: ``ingest`` (a file loaded through the API or the CLI) and ``match-decision`` (a possible
+match confirmed or rejected).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import getpass
+import hashlib
+import json
+import os
+import socket
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Literal, get_args
+
+from graph_service.store.embedded import fsync_dir
+from graph_service.errors import StoreWriteError
+
+if TYPE_CHECKING:
+    from graph_service.store.base import GraphStore
+    from graph_service.ingest.pipeline import IngestReport
+
+AUDIT_FILE = "audit.log"
+Action = Literal["ingest", "match-decision"]
+ACTIONS = get_args(Action)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a write: a key's label, role and short hash (API), or the operating-system user (CLI)."""
+
+    label: str
+    role: str
+    key: str | None = None
+
+
+def key_hash(key: str) -> str:
+    """The first 12 hex digits of the key's SHA-256: the prefix of what api-keys.json stores for it."""
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def command_line_actor() -> Actor:
+    """The CLI needs no key (it opens the store directly), so it is named by user and host."""
+    return Actor(label=f"{getpass.getuser()}@{socket.gethostname()}", role="command line")
+
+
+def file_facts(path: Path, name: str | None = None) -> dict[str, Any]:
+    """The file's name, size and SHA-256, so an entry says exactly which bytes were loaded."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return {"name": name or path.name, "bytes": None, "sha256": None}
+    return {"name": name or path.name, "bytes": size, "sha256": digest.hexdigest()}
+
+
+def record_ingest(data_dir: Path, actor: Actor, via: str, path: Path, report: IngestReport,
+                  name: str | None = None) -> dict[str, Any]:
+    """An ingest run's entry: the file, its format, the report's counts, and the error of an unreadable file."""
+    return record(data_dir, "ingest", actor, via, file=file_facts(path, name), format=report.format,
+                  changes={"items": report.items, "created": report.created, "updated": report.updated,
+                           "unchanged": report.unchanged, "rejected": len(report.rejected)},
+                  error=report.error)
+
+
+def record(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) -> dict[str, Any]:
+    """Append one entry and fsync it; raises StoreWriteError (naming the file) if it cannot be made durable."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "action": action, "via": via,
+             "who": asdict(actor), **what}
+    line = json.dumps(entry, ensure_ascii=False, default=str).encode() + b"\n"
+    path = Path(data_dir) / AUDIT_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # the API and the CLI may append at once
+            if os.fstat(fd).st_size and _last_byte(path) != b"\n":
+                line = b"\n" + line  # a line torn by a crash stays on its own line
+            written = os.write(fd, line)
+            if written != len(line):  # a short write: the disk filled up part-way
+                raise OSError(errno.ENOSPC, "only part of the entry could be written")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if new:
+            fsync_dir(path.parent)
+    except OSError as exc:
+        raise StoreWriteError(f"could not append to the audit log {path}: {exc.strerror or exc}",
+                              path=str(path)) from exc
+    return entry
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as f:
+        f.seek(-1, os.SEEK_END)
+        return f.read(1)
+
+
+def _lines(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        with path.open("rb") as f:
+            for line in f:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line torn by a crash mid-append
+                if isinstance(entry, dict):
+                    yield entry
+    except FileNotFoundError:
+        return
+
+
+def entries(data_dir: Path, *, action: str | None = None, since: dt.date | None = None,
+            limit: int | None = None) -> list[dict[str, Any]]:
+    """Entries oldest first, optionally of one action and on or after a day; `limit` keeps the newest."""
+    found = [e for e in _lines(Path(data_dir) / AUDIT_FILE)
+             if (action is None or e.get("action") == action)
+             and (since is None or str(e.get("at", ""))[:10] >= since.isoformat())]
+    return found[-limit:] if limit else found
+
+
+def decide_match(store: GraphStore, data_dir: Path, actor: Actor, via: str, match_id: str, status: str,
+                 locator: str) -> dict[str, Any]:
+    """Record an officer's match decision in the graph (identity.decide), then in the audit log with the status
+    it replaced; returns the decided match."""
+    from graph_service.ingest.identity import decide
+
+    before = store.run("possible_matches", status=None, match_id=match_id)
+    decided = decide(store, match_id, status, locator)
+    record(data_dir, "match-decision", actor, via, match={
+        "id": decided["id"], "decision": decided["status"], "was": before[0]["status"] if before else None,
+        "start": decided["start"], "start_name": decided["start_name"],
+        "end": decided["end"], "end_name": decided["end_name"], "score": decided["score"]})
+    return decided

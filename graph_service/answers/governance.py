@@ -1,0 +1,274 @@
+"""The council's governance rules applied to the graph.
+
+Four rules from the two council documents, stated with their citations in
+graph_service/settings/governance.yaml:
+
+- every initiative is tested against the top priorities (Policy Framework line 57);
+- a project's approval route follows from its funding need (New Normal Strategy lines 171-180);
+- every commissioning decision weighs resilience, quality and cost (Strategy line 161);
+- 15-20 key indicators for the top priorities (Policy Framework line 53).
+
+The facts come from named queries (graph_service/queries/initiatives.py, indicators.py),
+so the rules here run unchanged over either backend's rows.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from graph_service.config import SETTINGS_DIR
+from graph_service.store.base import GraphStore
+from graph_service.errors import NotFound
+
+RULES_FILE = SETTINGS_DIR / "governance.yaml"
+VIA = {"Priority": "direct", "Objective": "objective", "Workstream": "workstream", "KeyIndicator": "key indicator"}
+CRITERIA_FIELDS = ("resilience", "quality", "cost")
+
+Row = dict[str, Any]
+
+
+@cache
+def rules() -> dict[str, Any]:
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+
+
+def citation(entry: dict[str, Any], source: str | None = None) -> Row:
+    """Where a rule or step comes from: document, section and line."""
+    return {"source": entry.get("source") or source, "section": entry["cite"], "line": entry["line"]}
+
+
+def rule(name: str) -> Row:
+    """A document rule in its own words, with its citation."""
+    entry = rules()[name]
+    return {"text": entry["rule"], "citation": citation(entry)}
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def _lookup(value: str | None, spellings: dict[str, list[str]]) -> str | None:
+    """The canonical name whose spellings include value (ignoring case, hyphens and spacing)."""
+    if value is None:
+        return None
+    wanted = _normal(value)
+    return next((name for name, names in spellings.items() if wanted in {_normal(s) for s in names}), None)
+
+
+# -- alignment with the top priorities ---------------------------------------------------------
+def _path(row: Row) -> Row:
+    steps = [{"from": start, "type": rel["type"], "to": end,
+              "provenance": {k: rel[k] for k in ("source", "locator", "illustrative")}}
+             for start, rel, end in zip(row["nodes"], row["links"], row["nodes"][1:])]
+    return {"via": VIA[row["nodes"][1]["label"]], "steps": steps}
+
+
+def alignment(rows: list[Row]) -> list[Row]:
+    """Group initiative_alignment rows by initiative: each priority served, by which paths.
+
+    An initiative that reaches no priority is flagged: the Policy Framework tests every
+    initiative against the top priorities.
+    """
+    report: dict[str, Row] = {}
+    for row in rows:
+        entry = report.setdefault(row["initiative"], {"initiative": row["initiative"], "name": row["name"],
+                                                      "aligned": False, "priorities": [], "flag": None})
+        if row["priority"] is None:
+            continue
+        entry["aligned"] = True
+        served = next((p for p in entry["priorities"] if p["priority"] == row["priority"]), None)
+        if served is None:
+            served = {"priority": row["priority"], "name": row["priority_name"], "paths": []}
+            entry["priorities"].append(served)
+        served["paths"].append(_path(row))
+    for entry in report.values():
+        if not entry["aligned"]:
+            entry["flag"] = {**rule("alignment"),
+                             "message": f"{entry['name']} is linked to none of the council's top priorities"}
+    return list(report.values())
+
+
+# -- approval route -------------------------------------------------------------------------------
+def _route_steps(funding: str | None) -> tuple[str | None, list[Row]]:
+    approval = rules()["approval"]
+    entry = approval["funding"].get(funding) if funding else None
+    route = entry["route"] if entry else None
+    steps = approval["common"] + (approval["routes"][route]["steps"] if route else [])
+    return route, steps
+
+
+def _step(spec: Row, row: Row, pid_status: str | None) -> Row:
+    source = rules()["approval"]["source"]
+    step = {"step": spec["step"], "stage": spec["stage"], "what": spec["what"], "citation": citation(spec, source),
+            "body": {"key": spec["body"], "name": spec["approver"]} if "body" in spec else None,
+            "done": False, "evidence": []}
+    if "body" in spec:
+        step["evidence"] = [a for a in row["approvals"] if a["key"] == spec["body"]]
+        step["done"] = bool(step["evidence"])
+    else:
+        step["done"] = pid_status == spec["pid_status"]
+        if step["done"]:
+            step["evidence"] = [{"pid_status": row["pid_status"], "provenance": row["provenance"]}]
+    return step
+
+
+def _dates(step: Row) -> list[str]:
+    return [e["approved_on"] for e in step["evidence"] if e.get("approved_on")]
+
+
+def _order_issues(steps: list[Row]) -> list[str]:
+    """Steps done before an earlier stage was, by the record or by the approval dates."""
+    issues = []
+    for later in steps:
+        for earlier in steps:
+            if earlier["stage"] >= later["stage"] or not later["done"]:
+                continue
+            if not earlier["done"]:
+                issues.append(f"'{later['what']}' is recorded although '{earlier['what']}' is not")
+            elif _dates(earlier) and _dates(later) and min(_dates(later)) < min(_dates(earlier)):
+                issues.append(f"'{later['what']}' is dated {min(_dates(later))}, before "
+                              f"'{earlier['what']}' ({min(_dates(earlier))})")
+    return issues
+
+
+def approval_route(row: Row) -> Row:
+    """The steps the New Normal Strategy sets for this initiative, and where it stands on them.
+
+    The funding need picks the route: existing budgets or approved reserve go to CMT and BRG;
+    additional capital also goes to Cabinet for formal approval by Members.
+    """
+    approval = rules()["approval"]
+    funding = _lookup(row["funding"], {name: spec["spellings"] for name, spec in approval["funding"].items()})
+    pid_status = _lookup(row["pid_status"], approval["pid_status"])
+    route, specs = _route_steps(funding)
+    steps = [_step(spec, row, pid_status) for spec in specs]
+    on_route = {s["body"]["key"] for s in steps if s["body"]}
+    other_approvals = [a for a in row["approvals"] if a["key"] not in on_route]
+    issues = []
+    past_mini_pid = any(s["done"] for s in steps if s["stage"] > 1) or bool(other_approvals)
+    if row["funding"] is None and past_mini_pid:  # the full PID is where funding is sought (line 171)
+        issues.append("no funding need is recorded, so the route after the full PID is unknown: CMT and BRG "
+                      "(existing budgets or approved reserve), or also Cabinet (additional capital)")
+    elif row["funding"] is not None and funding is None:
+        issues.append(f"funding {row['funding']!r} is none of {sorted(approval['funding'])}")
+    if row["pid_status"] is not None and pid_status is None:
+        issues.append(f"pid_status {row['pid_status']!r} is none of {sorted(approval['pid_status'])}")
+    issues += _order_issues(steps)
+    pending = [s for s in steps if not s["done"]]
+    next_stage = min((s["stage"] for s in pending), default=None)
+    complete = route is not None and not pending
+    if not complete and row["stage"] and _normal(row["stage"]) in {_normal(s) for s in approval["stages_after_approval"]}:
+        issues.append(f"its stage is {row['stage']!r} but its approval route is not complete")
+    return {
+        "initiative": row["initiative"], "name": row["name"], "pid_status": row["pid_status"],
+        "funding": row["funding"], "stage": row["stage"],
+        "route": {"name": route, "when": approval["routes"][route]["when"]} if route else None,
+        "steps": steps,
+        "next": [s["step"] for s in pending if s["stage"] == next_stage],
+        "complete": complete,
+        "other_approvals": other_approvals,
+        "issues": issues,
+    }
+
+
+# -- commissioning decisions ----------------------------------------------------------------------
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _option(name: str | None, values: dict[str, str | None]) -> Row:
+    return {"option": name, **values, "missing": [c for c in CRITERIA_FIELDS if _blank(values[c])]}
+
+
+def decision_criteria(row: Row) -> Row:
+    """Whether a decision weighed resilience, quality and cost for every option it considered.
+
+    Options are recorded as "option | resilience | quality | cost"; a decision without them
+    is read as one option, the chosen one, described by its own three properties.
+    """
+    issues = []
+    if row["options"]:
+        options: dict[str, Row] = {}
+        for entry in row["options"]:
+            name, *values = [part.strip() for part in entry.split("|")]
+            if name in options:
+                issues.append(f"option {name!r} is assessed more than once; the last entry is used")
+            options[name] = _option(name, dict(zip(CRITERIA_FIELDS, [*values, None, None, None])))
+        considered = list(options.values())
+        if row["chosen_option"] and row["chosen_option"] not in options:
+            issues.append(f"the chosen option {row['chosen_option']!r} is not among the options considered")
+    else:
+        considered = [_option(row["chosen_option"], {c: row[c] for c in CRITERIA_FIELDS})]
+    criteria = rules()["commissioning"]["criteria"]
+    gaps = [f"{'option ' + repr(o['option']) if o['option'] else 'the decision'} does not record "
+            + ", ".join(f"{criteria[c]} ({c})" for c in o["missing"]) for o in considered if o["missing"]]
+    return {
+        "decision": row["decision"], "title": row["title"], "decided_on": row["decided_on"],
+        "chosen_option": row["chosen_option"], "options": considered, "decides": row["decides"],
+        "approvals": row["approvals"], "provenance": row["provenance"],
+        "missing": sorted({c for o in considered for c in o["missing"]}),
+        "flag": {**rule("commissioning"), "message": "; ".join(gaps)} if gaps else None,
+        "issues": issues,
+    }
+
+
+# -- key indicators -------------------------------------------------------------------------------
+def coverage(rows: list[Row]) -> Row:
+    """Key indicators per top priority, and whether the set stays within the Framework's 15-20."""
+    spec = rules()["key_indicators"]
+    priorities = [{"priority": r["key"], "name": r["name"], "indicators": r["links"], "count": len(r["links"])}
+                  for r in rows if r["kind"] == "priority"]
+    indicators = [r for r in rows if r["kind"] == "indicator"]
+    count = len(indicators)
+    size = "too few" if count < spec["min"] else "too many" if count > spec["max"] else "within"
+    return {
+        "rule": rule("key_indicators"),
+        "indicators": count, "range": {"min": spec["min"], "max": spec["max"]}, "size": size,
+        "priorities": priorities,
+        "priorities_without_indicators": [p["priority"] for p in priorities if not p["count"]],
+        "indicators_without_priority": [{"indicator": r["key"], "name": r["name"]} for r in indicators if not r["links"]],
+    }
+
+
+# -- over a store ---------------------------------------------------------------------------------
+def _one(rows: list[Row], key: str) -> list[Row]:
+    if not rows:
+        raise NotFound(f"no initiative with key {key!r}", key=key)
+    return rows
+
+
+def initiatives_overview(store: GraphStore, as_of: str | None = None) -> list[Row]:
+    """Every initiative with what it claims to serve, whether it is aligned and where its approval stands."""
+    aligned = {a["initiative"]: a for a in alignment(store.run("initiative_alignment", as_of=as_of))}
+    overview = []
+    for row in store.run("initiative_list", as_of=as_of):
+        route = approval_route(row)
+        overview.append({**row, "aligned": aligned[row["initiative"]]["aligned"],
+                         "priorities_served": [p["priority"] for p in aligned[row["initiative"]]["priorities"]],
+                         "route": route["route"], "next": route["next"], "complete": route["complete"],
+                         "issues": route["issues"]})
+    return overview
+
+
+def initiative_alignment(store: GraphStore, key: str, as_of: str | None = None) -> Row:
+    [report] = alignment(_one(store.run("initiative_alignment", initiative=key, as_of=as_of), key))
+    return report
+
+
+def unaligned_initiatives(store: GraphStore, as_of: str | None = None) -> list[Row]:
+    return [a for a in alignment(store.run("initiative_alignment", as_of=as_of)) if not a["aligned"]]
+
+
+def initiative_route(store: GraphStore, key: str, as_of: str | None = None) -> Row:
+    [row] = _one(store.run("initiative_list", initiative=key, as_of=as_of), key)
+    return approval_route(row)
+
+
+def decisions_review(store: GraphStore, as_of: str | None = None) -> list[Row]:
+    return [decision_criteria(row) for row in store.run("commissioning_decisions", as_of=as_of)]
+
+
+def indicators_coverage(store: GraphStore, as_of: str | None = None) -> Row:
+    return coverage(store.run("indicator_coverage", as_of=as_of))

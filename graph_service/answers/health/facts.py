@@ -1,0 +1,98 @@
+"""Everything the score reads, gathered once per run through the named queries (queries/health.py),
+so the scoring below runs the same on either backend."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from graph_service.store.base import GraphStore
+from graph_service.errors import BadRequest
+from graph_service.answers.health.config import HealthConfig
+
+Row = dict[str, Any]
+
+
+def parse_date(value: str | dt.date | None, name: str = "as_of") -> dt.date:
+    """An ISO date (or today when None): the day the score is worked out for."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be an ISO date (yyyy-mm-dd), not {value!r}") from None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), clamped to the month's end: 31 Aug + 6 = 28/29 Feb."""
+    years, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:  # a window reaching past the calendar's ends stops there
+        return dt.date.min if year < dt.MINYEAR else dt.date.max
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def group_by(rows: list[Row], field: str) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row[field]].append(row)
+    return grouped
+
+
+@dataclass
+class Facts:
+    """The named queries' rows on one day, indexed the way the dimensions look them up."""
+
+    as_of: dt.date
+    partners: dict[str, Row]                  # partner -> name, personas, relationship owners
+    links: list[Row]                          # the delivery network (health_links)
+    contracts: dict[str, list[Row]]           # partner -> current contracts
+    ratings: dict[str, list[Row]]             # partner -> KPI ratings on current contracts
+    contract_spend: dict[tuple[str, str], Row]  # (partner, contract) -> spend in the cost window
+    service_spend: list[Row]                  # spend per service and payee in the resilience window
+    engagements: dict[str, list[Row]]         # partner -> engagements so far
+    owners: dict[str, list[Row]]              # contract, grant, charter or work-stream -> managing posts
+    holders: dict[str, list[Row]]             # post -> current holders (none: vacant)
+    charters: dict[str, list[Row]]            # partner -> charters it is party to
+
+    @cached_property
+    def links_from(self) -> dict[str, list[Row]]:
+        return group_by(self.links, "start")
+
+    @cached_property
+    def links_to(self) -> dict[str, list[Row]]:
+        return group_by(self.links, "end")
+
+    def owners_of(self, key: str) -> list[Row]:
+        """The posts owning a partner relationship (HOLDS_RELATIONSHIP) or a contract, grant, charter or
+        work-stream (MANAGES, SPONSORS, LEADS), each with its current holders."""
+        rows = self.partners[key]["owners"] if key in self.partners else self.owners.get(key, [])
+        return [{"post": r["post"], "title": r["title"], "role": r.get("role", "HOLDS_RELATIONSHIP"), "rel": r["rel"],
+                 "source": r["source"], "locator": r["locator"],
+                 "holders": [{"person": h["person"], "name": h["name"]} for h in self.holders.get(r["post"], [])]}
+                for r in rows]
+
+
+def gather(store: GraphStore, as_of: dt.date, config: HealthConfig) -> Facts:
+    day = as_of.isoformat()
+    cost_since = add_months(as_of, -config.cost.window_months).isoformat()
+    spend_since = add_months(as_of, -config.resilience.spend_window_months).isoformat()
+    return Facts(
+        as_of=as_of,
+        partners={r["partner"]: r for r in store.run("health_partners", as_of=day)},
+        links=store.run("health_links", as_of=day),
+        contracts=group_by(store.run("health_contracts", as_of=day), "partner"),
+        ratings=group_by(store.run("health_kpi_ratings", as_of=day), "partner"),
+        contract_spend={(r["partner"], r["contract"]): r
+                        for r in store.run("health_contract_spend", as_of=day, since=cost_since)},
+        service_spend=store.run("procurement_service_spend", as_of=day, since=spend_since),
+        engagements=group_by(store.run("health_engagements", as_of=day), "partner"),
+        owners=group_by(store.run("health_owners", as_of=day), "owned"),
+        holders=group_by(store.run("health_post_holders", as_of=day), "post"),
+        charters=group_by(store.run("health_charters", as_of=day), "partner"),
+    )

@@ -1,0 +1,173 @@
+"""Procurement's views, the same on either backend: contracts nearing their end and whether a successor
+is let, spend concentration per service (shares and the Herfindahl-Hirschman index), single points of
+failure, each partner's Kraljic position and review cycle, and grant against contract value by year."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from graph_service.store.base import GraphStore
+from graph_service.answers.health.config import HealthConfig, load_config
+from graph_service.answers.health.facts import add_months, gather, parse_date
+from graph_service.answers.health.network import analyse
+from graph_service.answers.health.report import assess
+
+VIEWS = ("expiring", "concentration", "single-points-of-failure", "kraljic", "commissioning")
+
+
+def _successor_status(row: dict[str, Any]) -> str:
+    if row["successors"]:
+        return "successor let"
+    return "exit plan only" if row["has_exit_plan"] else "none"
+
+
+def expiring(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None) -> dict[str, Any]:
+    """Current contracts ending within each window (6, 12 and 18 months by default), soonest first, each
+    with its successor status; a contract is listed once, in the first window it falls in."""
+    config = config or load_config()
+    today = parse_date(as_of)
+    windows = sorted(config.procurement.expiry_windows_months)
+    ends = {months: add_months(today, months).isoformat() for months in windows}
+    rows = store.run("procurement_expiring_contracts", as_of=today.isoformat(), until=ends[windows[-1]])
+    contracts = []
+    for row in rows:
+        window = next(m for m in windows if row["end_date"] <= ends[m])
+        contracts.append({**row, "window_months": window, "days_left": (dt.date.fromisoformat(row["end_date"]) - today).days,
+                          "successor_status": _successor_status(row)})
+    summary = []
+    for months in windows:
+        within = [c for c in contracts if c["window_months"] <= months]
+        summary.append({"months": months, "until": ends[months], "contracts": len(within),
+                        "value": round(sum(c["value"] or 0.0 for c in within), 2),
+                        "without_successor": sum(not c["successors"] for c in within)})
+    return {"as_of": today.isoformat(), "windows": summary, "contracts": contracts}
+
+
+def concentration(store: GraphStore, as_of: str | dt.date | None = None,
+                  config: HealthConfig | None = None) -> dict[str, Any]:
+    """Each service's spend in the window by supplier, each supplier's share and the Herfindahl-Hirschman
+    index (shares in per cent, squared and summed: 10,000 is one supplier), most concentrated first."""
+    config = config or load_config()
+    cfg = config.procurement
+    today = parse_date(as_of)
+    since = add_months(today, -cfg.concentration_window_months).isoformat()
+    services: dict[str, dict[str, Any]] = {}
+    for row in store.run("procurement_service_spend", as_of=today.isoformat(), since=since):
+        service = services.setdefault(row["service"], {"service": row["service"], "name": row["service_name"],
+                                                       "critical": row["critical"], "suppliers": []})
+        service["suppliers"].append({"partner": row["partner"], "name": row["partner_name"], "spend": row["spend"],
+                                     "payments": row["payments"]})
+    out = []
+    for service in services.values():
+        total = sum(s["spend"] for s in service["suppliers"])
+        for s in service["suppliers"]:
+            s["share"] = round(s["spend"] / total, 4) if total else 0.0
+        hhi = sum((s["spend"] / total * 100) ** 2 for s in service["suppliers"]) if total else 0.0
+        band = ("highly concentrated" if hhi > cfg.hhi_highly_concentrated else
+                "concentrated" if hhi > cfg.hhi_concentrated else "unconcentrated")
+        service["suppliers"].sort(key=lambda s: (-s["spend"], s["partner"]))
+        out.append({**service, "spend": round(total, 2), "hhi": round(hhi, 1), "band": band})
+    out.sort(key=lambda s: (-s["hhi"], s["service"]))
+    return {"as_of": today.isoformat(), "since": since, "services": out}
+
+
+def single_points_of_failure(store: GraphStore, as_of: str | dt.date | None = None,
+                             config: HealthConfig | None = None) -> dict[str, Any]:
+    """Services only one partner provides, priorities only one partner delivers, and partners that are cut
+    vertices between a priority and partners working through them."""
+    config = config or load_config()
+    facts = gather(store, parse_date(as_of), config)
+    network = analyse(facts)
+    names = {key: row["name"] for key, row in facts.partners.items()}
+    services = []
+    for dependency in sorted(network.services.values(), key=lambda d: (not d.critical, d.service)):
+        if len(dependency.providers) == 1:
+            [(partner, provision)] = dependency.providers.items()
+            services.append({"service": dependency.service, "name": dependency.name, "critical": dependency.critical,
+                             "partner": partner, "partner_name": names[partner],
+                             "via": [{"rel": link["rel"], "type": link["type"], "source": link["source"],
+                                      "locator": link["locator"]} for link in provision.via]})
+    cut_vertices = [{"partner": partner, "name": names[partner], "priority": cut.priority, "priority_name": cut.priority_name,
+                     "cut_off": [{"partner": p, "name": names[p]} for p in cut.cut_off],
+                     "links": [{"rel": link["rel"], "source": link["source"], "locator": link["locator"]} for link in cut.links]}
+                    for partner, cuts in sorted(network.cut_vertices.items()) for cut in cuts]
+    priorities = [{"priority": priority, "name": network.priority_names[priority], "partner": partner,
+                   "partner_name": names[partner]}
+                  for partner, keys in sorted(network.sole_priorities.items()) for priority in keys]
+    return {"as_of": facts.as_of.isoformat(), "services": services, "priorities": priorities, "cut_vertices": cut_vertices}
+
+
+def _annual_contract_value(contracts: list[dict[str, Any]]) -> float:
+    total = 0.0
+    for c in contracts:
+        if c["value"] and c["start_date"] and c["end_date"]:
+            days = (dt.date.fromisoformat(c["end_date"]) - dt.date.fromisoformat(c["start_date"])).days + 1
+            total += c["value"] * 365.25 / days
+    return total
+
+
+def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None) -> dict[str, Any]:
+    """Each partner the council has a current relationship with, placed by value to the council (spend in
+    the last year or annualised current contract value, the larger) against supply risk (a low resilience
+    sub-score, or the only provider of a service or priority), with how often it should be reviewed and
+    when the next review is due after the last one recorded (none recorded: due now)."""
+    portfolio = assess(store, as_of, config)
+    cfg = portfolio.config.kraljic
+    spend: dict[str, float] = defaultdict(float)
+    for row in portfolio.facts.service_spend:
+        spend[row["partner"]] += row["spend"]
+    partners = []
+    for key, result in portfolio.results.items():
+        if result["score"] is None:
+            continue
+        value = max(spend.get(key, 0.0), _annual_contract_value(portfolio.facts.contracts.get(key, [])))
+        dims = {d["name"]: d for d in result["dimensions"]}
+        resilience = dims["resilience"]["sub_score"]
+        reasons = [x["message"] for x in result["overrides"] + result["flags"]
+                   if x["code"] in ("single_point_of_failure", "sole_priority_provider")]
+        if resilience is not None and resilience < cfg.high_risk_below:
+            reasons.insert(0, f"resilience sub-score {resilience:.0f} below {cfg.high_risk_below:g}")
+        high_value = value >= cfg.high_value_gbp_per_year
+        position = ("strategic" if reasons else "leverage") if high_value else ("bottleneck" if reasons else "routine")
+        months = cfg.review_months[position]
+        last = dims["engagement"]["detail"].get("latest_review")
+        due = add_months(dt.date.fromisoformat(last), months).isoformat() if last else None
+        partners.append({"partner": key, "name": result["name"], "position": position,
+                         "value_per_year": round(value, 2), "high_value": high_value, "supply_risk": bool(reasons),
+                         "risk_reasons": reasons, "resilience": resilience, "review_every_months": months,
+                         "last_review": last, "next_review_due": due,
+                         "review_overdue": due is None or due < portfolio.as_of,
+                         "recorded_categories": sorted({c["kraljic_category"] for c in portfolio.facts.contracts.get(key, [])
+                                                        if c["kraljic_category"]})})
+    order = {p: i for i, p in enumerate(("strategic", "bottleneck", "leverage", "routine"))}
+    partners.sort(key=lambda p: (order[p["position"]], -p["value_per_year"], p["partner"]))
+    counts = {p: sum(x["position"] == p for x in partners) for p in order}
+    return {"as_of": portfolio.as_of, "thresholds": cfg.model_dump(), "counts": counts, "partners": partners}
+
+
+def commissioning(store: GraphStore, as_of: str | dt.date | None = None) -> dict[str, Any]:
+    """Grant and contract value let each year, in total and by persona, and the grants' share: the move
+    "from grant giving towards service commissioning". Totals add the persona rows, so an item whose
+    counterparts have two personas counts under both."""
+    today = parse_date(as_of)
+    years: dict[str, dict[str, Any]] = {}
+    for row in store.run("procurement_commissioning", as_of=today.isoformat()):
+        year = years.setdefault(row["year"], {"year": row["year"], "grant": {"value": 0.0, "count": 0},
+                                              "contract": {"value": 0.0, "count": 0}, "personas": {}})
+        year[row["kind"]]["value"] += row["value"]
+        year[row["kind"]]["count"] += row["count"]
+        persona = year["personas"].setdefault(row["persona"], {"persona": row["persona"],
+                                                               "name": row["persona_name"] or "No persona",
+                                                               "grant": 0.0, "contract": 0.0})
+        persona[row["kind"]] += row["value"]
+    out = []
+    for year in sorted(years.values(), key=lambda y: y["year"]):
+        total = year["grant"]["value"] + year["contract"]["value"]
+        out.append({"year": year["year"],
+                    "grants": {"value": round(year["grant"]["value"], 2), "count": year["grant"]["count"]},
+                    "contracts": {"value": round(year["contract"]["value"], 2), "count": year["contract"]["count"]},
+                    "grant_share": round(year["grant"]["value"] / total, 4) if total else None,
+                    "personas": sorted(({**p, "grant": round(p["grant"], 2), "contract": round(p["contract"], 2)}
+                                        for p in year["personas"].values()), key=lambda p: p["name"])})
+    return {"as_of": today.isoformat(), "years": out}

@@ -1,0 +1,566 @@
+"""Stakeholder analysis: power, interest and grid quadrant per partner, brokers, communities
+and relationship holders, computed in Python from the named queries' rows
+(graph_service/queries/stakeholders.py), so both backends give the same answer.
+
+The weights and caps live in graph_service/settings/stakeholders.yaml and are explained in
+docs/stakeholder-maps.md. Contract values are procurement-only: a viewer's power score is
+computed without them (the other factors' weights are rescaled), so nothing derived from a
+contract value reaches a viewer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any
+
+import networkx as nx
+import yaml
+
+from graph_service.config import SETTINGS_DIR
+from graph_service.access.auth import Role
+from graph_service.store.base import GraphStore
+from graph_service.errors import BadRequest, Forbidden, NotFound
+from graph_service.access.redaction import visible_label
+
+SETTINGS_FILE = SETTINGS_DIR / "stakeholders.yaml"
+HOLDER_KINDS = ("HOLDS_RELATIONSHIP", "MANAGES", "ATTENDED")  # how a post is in touch with a partner, strongest first
+FILTER_LABELS = {"persona": "Persona", "workstream": "Workstream", "priority": "Priority", "department": "Department"}
+
+
+@cache
+def settings() -> dict[str, Any]:
+    return yaml.safe_load(SETTINGS_FILE.read_text())
+
+
+def sees_restricted(role: Role) -> bool:
+    """Procurement and admin see procurement-only facts: contract values and health scores."""
+    return role >= Role.procurement
+
+
+@dataclass
+class Factor:
+    """One ingredient of a score: the raw fact, its 0-1 score, and what it adds to the total."""
+
+    name: str
+    raw: float
+    score: float
+    weight: float
+    contribution: float
+    detail: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Holder:
+    post: str
+    title: str
+    how: dict[str, int]  # HOLDS_RELATIONSHIP / MANAGES / ATTENDED -> number of links
+    departments: list[dict[str, str]]
+    held_by: list[str]
+
+
+@dataclass
+class Partner:
+    key: str
+    name: str
+    org_type: str | None
+    personas: list[dict[str, str]]
+    power: float
+    interest: float
+    quadrant: str
+    quadrant_name: str
+    power_factors: list[Factor]
+    interest_factors: list[Factor]
+    holders: list[Holder]
+    community: int | None
+    betweenness: float
+    workstreams: list[str]
+    priorities: list[str]
+    departments: list[str]
+    health: float | None = None  # procurement only: the partner's health score (graph_service.answers.health), 0-100
+    health_rating: str | None = None
+
+
+@dataclass
+class Post:
+    key: str
+    title: str
+    kind: str | None
+    departments: list[dict[str, str]]
+    held_by: list[str]
+    community: int | None
+    betweenness: float
+
+
+@dataclass
+class Broker:
+    key: str
+    label: str
+    name: str
+    betweenness: float
+    communities: list[int]
+
+
+@dataclass
+class Community:
+    id: int
+    name: str
+    size: int
+    partners: int
+    posts: int
+    personas: dict[str, int]
+
+
+@dataclass
+class Link:
+    source: str
+    target: str
+    kinds: list[str]
+    weight: int
+
+
+@dataclass
+class Analysis:
+    as_of: str
+    includes_contract_values: bool
+    filters: dict[str, Any]
+    total_partners: int
+    partners: list[Partner]  # those the filters let through, highest power first
+    posts: dict[str, Post]  # every post linked to a partner
+    links: list[Link]  # the whole partner-and-post network
+    brokers: list[Broker]
+    communities: list[Community]
+    choices: dict[str, list[dict[str, str]]]  # what each filter can be set to: key and name
+
+    @property
+    def basis(self) -> str:
+        if self.includes_contract_values:
+            return "Power includes the value of contracts in force."
+        return "Power leaves out contract values (procurement only); the other factors' weights are rescaled."
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["basis"] = self.basis
+        return data
+
+
+# -- scoring ---------------------------------------------------------------------------------
+def _weights(section: str, role: Role) -> dict[str, float]:
+    weights = dict(settings()[section]["weights"])
+    if section == "power" and not sees_restricted(role):
+        weights.pop("contract_value")
+    total = sum(weights.values())
+    return {name: w / total for name, w in weights.items()}
+
+
+def _capped(count: float, cap: float) -> float:
+    return min(count / cap, 1.0) if cap > 0 else 0.0
+
+
+def _log_scaled(value: float, floor: float, cap: float) -> float:
+    if value <= floor:
+        return 0.0
+    return min(math.log10(value / floor) / math.log10(cap / floor), 1.0)
+
+
+def _score(factors: dict[str, tuple[float, float, list[str]]], weights: dict[str, float]) -> tuple[float, list[Factor]]:
+    """Weighted mean of the factors (raw, score, detail) that carry a weight for this role."""
+    total, out = 0.0, []
+    for name, (raw, score, detail) in factors.items():
+        if name in weights:
+            total += weights[name] * score
+            out.append(Factor(name, round(raw, 6), round(score, 3), round(weights[name], 3),
+                              round(weights[name] * score, 3), detail))
+    return round(total, 3), out
+
+
+def _quadrant(power: float, interest: float) -> str:
+    grid = settings()["grid"]
+    high_power, high_interest = power >= grid["power_threshold"], interest >= grid["interest_threshold"]
+    if high_power:
+        return "manage_closely" if high_interest else "keep_satisfied"
+    return "keep_informed" if high_interest else "monitor"
+
+
+def quadrant_names() -> dict[str, str]:
+    return dict(settings()["grid"]["quadrants"])
+
+
+def _money(value: float) -> str:
+    return f"GBP {value:,.0f}"
+
+
+# -- the network -----------------------------------------------------------------------------
+def _network(partner_keys: list[str], link_rows: list[dict[str, Any]]) -> tuple[nx.Graph, dict[tuple[str, str], set[str]]]:
+    """Partners and posts as an undirected graph; an edge's weight is how many links join the pair."""
+    graph = nx.Graph()
+    graph.add_nodes_from(partner_keys)
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for row in link_rows:
+        pair = tuple(sorted((row["source"], row["target"])))
+        kinds[pair].add(row["kind"])
+        counts[pair] += 1
+    for (a, b), count in counts.items():
+        graph.add_edge(a, b, weight=count)
+    return graph, kinds
+
+
+def _pagerank(graph: nx.Graph, damping: float = 0.85, tolerance: float = 1e-9, rounds: int = 200) -> dict[str, float]:
+    """Weighted PageRank by power iteration, in plain Python (networkx's needs numpy, which we do not ship).
+
+    A node is central when well-connected nodes link to it; isolated nodes keep the floor.
+    """
+    count = graph.number_of_nodes()
+    if not count:
+        return {}
+    strength = {n: sum(d["weight"] for d in graph[n].values()) for n in graph}
+    shares = {n: [(m, d["weight"] / strength[m]) for m, d in graph[n].items()] for n in graph}
+    isolated = [n for n in graph if not strength[n]]
+    rank = dict.fromkeys(graph, 1.0 / count)
+    for _ in range(rounds):
+        floor = (1.0 - damping) / count + damping * sum(rank[n] for n in isolated) / count  # isolated nodes share evenly
+        new = {n: floor + damping * sum(rank[m] * share for m, share in shares[n]) for n in graph}
+        change = sum(abs(new[n] - rank[n]) for n in graph)
+        rank = new
+        if change < tolerance:
+            break
+    return rank
+
+
+def _betweenness(graph: nx.Graph) -> dict[str, float]:
+    spec = settings()["network"]["betweenness"]
+    sample = spec["sample"] if graph.number_of_nodes() > spec["exact_up_to"] else None
+    return nx.betweenness_centrality(graph, k=sample, normalized=True, seed=spec["seed"])
+
+
+def _communities(graph: nx.Graph) -> tuple[dict[str, int], list[set[str]]]:
+    """Louvain communities of the connected nodes, numbered from the largest; isolated nodes have none."""
+    spec = settings()["network"]["communities"]
+    connected = graph.subgraph([n for n in graph if graph.degree(n) > 0])
+    groups = nx.community.louvain_communities(connected, weight="weight", resolution=spec["resolution"], seed=spec["seed"])
+    groups = sorted(groups, key=lambda g: (-len(g), min(g)))
+    member_of = {node: index for index, group in enumerate(groups, 1) for node in group}
+    return member_of, groups
+
+
+def _centre(group: set[str], betweenness: dict[str, float], graph: nx.Graph) -> str:
+    return min(group, key=lambda n: (-betweenness.get(n, 0.0), -graph.degree(n), n))
+
+
+# -- the analysis ----------------------------------------------------------------------------
+def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona: str | None = None,
+            workstream: str | None = None, priority: str | None = None, department: str | None = None,
+            min_health: float | None = None) -> Analysis:
+    """Score every partner as on as_of (default today), then keep those the filters let through.
+
+    Scores, centrality and communities are computed over all partners, so a filter changes
+    which partners are listed, never their scores. Health scores are procurement-only, and so
+    is the minimum health score filter.
+    """
+    as_of = as_of or dt.date.today().isoformat()
+    if min_health is not None and not sees_restricted(role):
+        raise Forbidden("the minimum health score filter needs the procurement role: health scores are "
+                        "procurement-only")
+    filters = {"persona": persona, "workstream": workstream, "priority": priority, "department": department}
+    _check_filters(store, filters)
+    cfg = settings()
+    fact_rows = store.run("stakeholder_facts", as_of=as_of)
+    partner_rows = [row for row in fact_rows if row["fact"] == "partner"]
+    link_rows = store.run("stakeholder_links", as_of=as_of)
+    post_rows = store.run("stakeholder_posts", as_of=as_of)
+
+    facts: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for row in fact_rows:
+        facts[row["partner"]][row["fact"]].append(row)
+    posts = _posts(post_rows)
+    names = {r["partner"]: r["name"] for r in partner_rows} | {k: p["title"] for k, p in posts.items()}
+
+    graph, link_kinds = _network([r["partner"] for r in partner_rows], link_rows)
+    pagerank = _pagerank(graph)
+    ranks = [pagerank[r["partner"]] for r in partner_rows]
+    low, high = (min(ranks), max(ranks)) if ranks else (0.0, 0.0)
+    betweenness = _betweenness(graph)
+    member_of, groups = _communities(graph)
+
+    holders = _holders(link_rows, posts)
+    power_weights, interest_weights = _weights("power", role), _weights("interest", role)
+    day, window = dt.date.fromisoformat(as_of), dt.timedelta(days=cfg["interest"]["engagement"]["window_days"])
+    window_start = (day - window if day - dt.date.min >= window else dt.date.min).isoformat()  # not before year 1
+    scored = []
+    for row in partner_rows:
+        key = row["partner"]
+        mine = facts[key]
+        centrality = (pagerank[key] - low) / (high - low) if high > low else 0.0
+        power, power_factors = _score(_power_factors(mine, centrality, graph.degree(key), pagerank[key]), power_weights)
+        interest, interest_factors = _score(_interest_factors(mine, window_start), interest_weights)
+        quadrant = _quadrant(power, interest)
+        mine_holders = holders.get(key, [])
+        scored.append(Partner(
+            key=key, name=row["name"], org_type=row["via"],
+            personas=[{"key": f["item"], "name": f["name"]} for f in mine["persona"]],
+            power=power, interest=interest, quadrant=quadrant, quadrant_name=quadrant_names()[quadrant],
+            power_factors=power_factors, interest_factors=interest_factors, holders=mine_holders,
+            community=member_of.get(key), betweenness=round(betweenness.get(key, 0.0), 6),
+            workstreams=sorted({f["item"] for f in mine["involvement"] if f["item_label"] == "Workstream"}),
+            priorities=sorted({f["item"] for f in mine["depends_priority"] + mine["linked_priority"]}),
+            departments=sorted({d["key"] for h in mine_holders for d in h.departments})))
+
+    if sees_restricted(role):
+        _add_health(store, as_of, scored)
+    shown = [p for p in scored if _passes(p, filters)
+             and (min_health is None or (p.health is not None and p.health >= min_health))]
+    filters["min_health"] = min_health
+    shown.sort(key=lambda p: (-p.power, -p.interest, p.key))
+    linked_posts = {n for n in graph if n in posts}
+    return Analysis(
+        as_of=as_of, includes_contract_values=sees_restricted(role), filters=filters,
+        total_partners=len(scored), partners=shown,
+        posts={k: Post(k, posts[k]["title"], posts[k]["kind"], posts[k]["departments"], posts[k]["held_by"],
+                       member_of.get(k), round(betweenness.get(k, 0.0), 6)) for k in sorted(linked_posts)},
+        links=[Link(a, b, sorted(link_kinds[(a, b)]), graph[a][b]["weight"]) for a, b in sorted(link_kinds)],
+        brokers=_brokers(graph, betweenness, member_of, names, posts),
+        communities=_community_summaries(groups, graph, betweenness, names, posts, facts),
+        choices=_choices(fact_rows, posts))
+
+
+def _power_factors(mine: dict[str, list[dict[str, Any]]], centrality: float, degree: int,
+                   pagerank: float) -> dict[str, tuple[float, float, list[str]]]:
+    cfg = settings()["power"]
+    contracts = {f["item"]: f for f in mine["contract"]}
+    value = sum(f["amount"] or 0.0 for f in contracts.values())
+    critical_names = {f["name"] for f in mine["critical_service"]}
+    services = {f["item"]: f for f in mine["service"]}
+    critical = {k for k, f in services.items() if f["flag"] or f["name"] in critical_names}
+    weighted = len(services) + (cfg["services"]["critical_weight"] - 1) * len(critical)
+    priorities = {f["item"]: f["name"] for f in mine["depends_priority"]}
+    return {
+        "contract_value": (value, _log_scaled(value, cfg["contract_value"]["floor"], cfg["contract_value"]["cap"]),
+                           [f"{f['name']} ({_money(f['amount'] or 0.0)})" for _, f in sorted(contracts.items())]),
+        "services": (len(services), _capped(weighted, cfg["services"]["cap"]),
+                     sorted(f["name"] + (" (critical)" if k in critical else "") for k, f in services.items())),
+        "priorities": (len(priorities), _capped(len(priorities), cfg["priorities"]["cap"]), sorted(priorities.values())),
+        "centrality": (pagerank, centrality, [f"linked to {degree} partners and posts"]),
+    }
+
+
+def _interest_factors(mine: dict[str, list[dict[str, Any]]], window_start: str) -> dict[str, tuple[float, float, list[str]]]:
+    cfg = settings()["interest"]
+    recent = sorted((f for f in mine["engagement"] if f["dated"] > window_start), key=lambda f: (f["dated"], f["item"]),
+                    reverse=True)
+    charters = {f["item"]: f for f in mine["charter"]}
+    involvement = {f["item"]: f for f in mine["involvement"]}
+    priorities = {f["item"]: f["name"] for f in mine["linked_priority"]}
+    return {
+        "engagement": (len(recent), _capped(len(recent), cfg["engagement"]["cap"]),
+                       [f"{f['name']} on {f['dated']}" for f in recent]),
+        "charters": (len(charters), _capped(len(charters), cfg["charters"]["cap"]),
+                     sorted(f["name"] + (f" ({f['via']})" if f["via"] else "") for f in charters.values())),
+        "involvement": (len(involvement), _capped(len(involvement), cfg["involvement"]["cap"]),
+                        sorted(f"{f['name']} ({f['item_label']})" for f in involvement.values())),
+        "priorities": (len(priorities), _capped(len(priorities), cfg["priorities"]["cap"]), sorted(priorities.values())),
+    }
+
+
+def _add_health(store: GraphStore, as_of: str, partners: list[Partner]) -> None:
+    """Each partner's health score and rating, from the health model (graph_service/health)."""
+    from graph_service.answers.health.report import assess
+
+    results = assess(store, as_of).results
+    for partner in partners:
+        result = results.get(partner.key)
+        if result is not None:
+            partner.health, partner.health_rating = result["score"], result["rating"]
+
+
+def _posts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    posts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        post = posts.setdefault(row["post"], {"title": row["title"], "kind": row["kind"], "departments": [],
+                                              "held_by": row["held_by"]})
+        if row["department"]:
+            post["departments"].append({"key": row["department"], "name": row["department_name"]})
+    return posts
+
+
+def _holders(link_rows: list[dict[str, Any]], posts: dict[str, dict[str, Any]]) -> dict[str, list[Holder]]:
+    """Each partner's posts in the council, with how each is in touch: holds it, manages its contracts, attended."""
+    how: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for row in link_rows:
+        if row["source_label"] == "Post":
+            how[row["target"]][row["source"]][row["kind"]] += 1
+    out: dict[str, list[Holder]] = {}
+    for partner, by_post in how.items():
+        rank = {post: tuple(-kinds.get(k, 0) for k in HOLDER_KINDS) for post, kinds in by_post.items()}
+        out[partner] = [Holder(post, posts[post]["title"], {k: kinds[k] for k in HOLDER_KINDS if k in kinds},
+                               posts[post]["departments"], posts[post]["held_by"])
+                        for post, kinds in sorted(by_post.items(), key=lambda item: (rank[item[0]], item[0]))]
+    return out
+
+
+def _brokers(graph: nx.Graph, betweenness: dict[str, float], member_of: dict[str, int], names: dict[str, str],
+             posts: dict[str, Any]) -> list[Broker]:
+    """Nodes on many shortest paths whose neighbours sit in different communities."""
+    spec = settings()["network"]["brokers"]
+    found = []
+    for node in sorted(graph, key=lambda n: (-betweenness.get(n, 0.0), n)):
+        if betweenness.get(node, 0.0) <= 0 or len(found) >= spec["top"]:
+            break
+        bridged = sorted({member_of[n] for n in [node, *graph[node]] if n in member_of})
+        if len(bridged) >= spec["min_communities"]:
+            found.append(Broker(node, "Post" if node in posts else "Organisation", names.get(node, node),
+                                round(betweenness[node], 6), bridged))
+    return found
+
+
+def _community_summaries(groups: list[set[str]], graph: nx.Graph, betweenness: dict[str, float], names: dict[str, str],
+                         posts: dict[str, Any], facts: dict[str, dict[str, list[dict[str, Any]]]]) -> list[Community]:
+    out = []
+    for index, group in enumerate(groups, 1):
+        personas: dict[str, int] = defaultdict(int)
+        for node in group:
+            for f in facts[node]["persona"] if node not in posts else []:
+                personas[f["name"]] += 1
+        centre = _centre(group, betweenness, graph)
+        out.append(Community(index, f"Around {names.get(centre, centre)}", len(group),
+                             sum(n not in posts for n in group), sum(n in posts for n in group), dict(sorted(personas.items()))))
+    return out
+
+
+def _choices(fact_rows: list[dict[str, Any]], posts: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+    """The values each filter can take that would show at least one partner."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in fact_rows:
+        if row["fact"] == "persona":
+            found["persona"][row["item"]] = row["name"]
+        elif row["item_label"] == "Workstream":
+            found["workstream"][row["item"]] = row["name"]
+        elif row["item_label"] == "Priority":
+            found["priority"][row["item"]] = row["name"]
+    for post in posts.values():
+        for d in post["departments"]:
+            found["department"][d["key"]] = d["name"]
+    return {f: [{"key": k, "name": n} for k, n in sorted(found[f].items(), key=lambda kv: (kv[1], kv[0]))]
+            for f in FILTER_LABELS}
+
+
+def _check_filters(store: GraphStore, filters: dict[str, str | None]) -> None:
+    wanted = {k for k in filters.values() if k}
+    labels = store.labels(wanted) if wanted else {}
+    for name, key in filters.items():
+        if key and labels.get(key) != FILTER_LABELS[name]:
+            raise BadRequest(f"{name} filter: no {FILTER_LABELS[name]} with key {key!r}", filter=name, key=key)
+
+
+def _passes(partner: Partner, filters: dict[str, str | None]) -> bool:
+    return ((not filters["persona"] or filters["persona"] in {p["key"] for p in partner.personas})
+            and (not filters["workstream"] or filters["workstream"] in partner.workstreams)
+            and (not filters["priority"] or filters["priority"] in partner.priorities)
+            and (not filters["department"] or filters["department"] in partner.departments))
+
+
+# -- ego and policy ownership ----------------------------------------------------------------
+@dataclass
+class EgoNode:
+    key: str
+    label: str
+    name: str
+    hop: int
+    dated: str | None = None
+
+
+@dataclass
+class Ego:
+    centre: str
+    hops: int
+    as_of: str
+    nodes: dict[str, EgoNode]
+    edges: list[tuple[str, str, str]]  # start, type, end
+    left_out: int  # nodes within reach that the cap kept off the map (at least this many)
+
+
+def ego(store: GraphStore, key: str, role: Role, *, hops: int = 2, as_of: str | None = None,
+        max_nodes: int | None = None) -> Ego:
+    """A node and everything within `hops` relationships of it, as on as_of (default today).
+
+    Expands breadth-first, one named query per hop; labels the role may not see are
+    neither shown nor walked through. Past max_nodes, further nodes are counted, not shown.
+    """
+    cfg = settings()["maps"]
+    if not 1 <= hops <= cfg["ego_max_hops"]:
+        raise BadRequest(f"hops must be between 1 and {cfg['ego_max_hops']}", hops=hops)
+    centre = store.get(key)
+    if centre is None or not visible_label(centre.label, role):
+        raise NotFound(f"no node with key {key!r}", key=key)
+    as_of = as_of or dt.date.today().isoformat()
+    limit = max_nodes or cfg["ego_max_nodes"]
+    name = next((centre.props[f] for f in ("name", "title", "text", "kpi", "kind") if centre.props.get(f) is not None), key)
+    found = {key: EgoNode(key, centre.label, name, 0)}
+    edges: set[tuple[str, str, str]] = set()
+    left_out: set[str] = set()
+    frontier = [key]
+    for hop in range(1, hops + 2):  # the last round only joins nodes already found
+        if not frontier:
+            break
+        reached = []
+        for row in store.run("ego_neighbours", keys=frontier, as_of=as_of):
+            other = row["other"]
+            if not visible_label(row["other_label"], role):
+                continue
+            if other not in found:
+                if hop > hops:
+                    continue
+                if len(found) >= limit:
+                    left_out.add(other)
+                    continue
+                found[other] = EgoNode(other, row["other_label"], row["other_name"], hop, row["other_on"])
+                reached.append(other)
+            edges.add((row["start"], row["type"], row["end"]))
+        frontier = reached if hop <= hops else []
+    return Ego(key, hops, as_of, found, sorted(edges), len(left_out))
+
+
+@dataclass
+class Owner:
+    key: str
+    label: str
+    name: str
+    kind: str | None
+    departments: list[dict[str, str]]
+    held_by: list[str]
+
+
+@dataclass
+class PolicyOwnership:
+    as_of: str
+    policies: dict[str, dict[str, Any]]  # key -> title, review_date, roles (role -> owner keys)
+    owners: dict[str, Owner]
+
+    @property
+    def unowned(self) -> list[str]:
+        """Policies with no responsible officer: the Policy Framework asks for clear officer-level accountability."""
+        return [k for k, p in self.policies.items() if "RESPONSIBLE_FOR" not in p["roles"]]
+
+
+def policy_ownership(store: GraphStore, *, as_of: str | None = None) -> PolicyOwnership:
+    """Each policy with the posts and bodies that own it, their departments and current holders."""
+    as_of = as_of or dt.date.today().isoformat()
+    policies: dict[str, dict[str, Any]] = {}
+    owners: dict[str, Owner] = {}
+    for row in store.run("policy_ownership", as_of=as_of):
+        policy = policies.setdefault(row["policy"], {"title": row["title"], "review_date": row["review_date"],
+                                                     "roles": defaultdict(list)})
+        if row["owner"] is None:
+            continue
+        if row["owner"] not in policy["roles"][row["role"]]:
+            policy["roles"][row["role"]].append(row["owner"])
+        owner = owners.setdefault(row["owner"], Owner(row["owner"], row["owner_label"], row["owner_name"],
+                                                      row["owner_kind"], [], row["held_by"]))
+        department = {"key": row["department"], "name": row["department_name"]}
+        if row["department"] and department not in owner.departments:
+            owner.departments.append(department)
+    for policy in policies.values():
+        policy["roles"] = dict(policy["roles"])
+    return PolicyOwnership(as_of, policies, owners)

@@ -1,0 +1,263 @@
+"""The Neo4j backend: the same GraphStore over Bolt, for a server, a cluster or Aura.
+
+Writes are managed write transactions (the driver retries transient failures and
+routes them to the leader); reads are read transactions, which a cluster may send
+to followers. Every node carries the label :Node beside its own, so one uniqueness
+constraint on :Node(key) keeps keys unique across labels. Provenance and history
+are stored as properties prefixed with "_", exactly what the embedded store holds.
+Labels and relationship types reach Cypher text only from the schema module;
+everything else is a parameter.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from graph_service.store.base import check_endpoints, stats_from_counts
+from graph_service.store.merge import merge
+from graph_service.config import Settings
+from graph_service.cypher import CYPHER_DIR
+from graph_service.errors import StoreUnavailable
+from graph_service.records import Batch, Node, Provenance, Relationship, WriteReport
+from graph_service.schema import schema
+
+SCHEMA_CYPHER = CYPHER_DIR / "schema.cypher"
+_PROV = ("source", "locator", "loaded_at", "illustrative")
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes, derived from the schema module (cypher/schema.cypher is checked against this)."""
+    statements = ["CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE"]
+    for label in sorted(schema().labels):
+        statements.append(f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
+    for rel in sorted(schema().relationships):
+        statements.append(f"CREATE INDEX rel_{rel.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)")
+    statements.append(
+        "CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Organisation|Policy|Post|Person|Workstream|Contract|Grant) "
+        "ON EACH [n.name, n.title, n.aliases, n.keywords]"
+    )
+    return statements
+
+
+def _encode(state: dict[str, Any], key_name: str, key: str) -> dict[str, Any]:
+    props = {**state["props"], key_name: key}
+    props.update({f"_{p}": state["prov"][p] for p in _PROV})
+    props["_history"] = json.dumps(state["history"], ensure_ascii=False)
+    return props
+
+
+def _decode(raw: dict[str, Any], key_name: str) -> dict[str, Any]:
+    props = {k: v for k, v in raw.items() if not k.startswith("_") and k != key_name}
+    return {
+        "props": props,
+        "prov": {p: raw[f"_{p}"] for p in _PROV},
+        "history": json.loads(raw.get("_history") or "[]"),
+    }
+
+
+class Neo4jStore:
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
+        self.uri, self.database = uri, database
+        self.driver = GraphDatabase.driver(uri, auth=(user, password), connection_acquisition_timeout=10,
+                                           max_transaction_retry_time=10)
+        self._schema_ready = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Neo4jStore":
+        uri, user, password = settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password
+        if not uri or not password:
+            from graph_service.store import neo4j_server
+
+            local_uri, local_user, local_password = neo4j_server.connection_settings()
+            uri, user, password = uri or local_uri, user or local_user, password or local_password
+        return cls(uri, user, password, settings.neo4j_database)
+
+    # -- plumbing ------------------------------------------------------------
+    @contextmanager
+    def _session(self) -> Iterator[neo4j.Session]:
+        try:
+            with self.driver.session(database=self.database) as session:
+                yield session
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is not answering ({type(exc).__name__}); try again shortly") from exc
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from exc
+
+    def _read(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(cypher, params)]
+
+        with self._session() as session:
+            return session.execute_read(work)
+
+    def ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        statements = [line.rstrip(";") for line in SCHEMA_CYPHER.read_text().splitlines()
+                      if line and not line.startswith("//")]
+        with self._session() as session:
+            for statement in statements:
+                session.run(statement).consume()
+        self._schema_ready = True
+
+    # -- writes --------------------------------------------------------------
+    def upsert(self, batch: Batch) -> WriteReport:
+        self.ensure_schema()
+        with self._session() as session:
+            return session.execute_write(self._upsert, batch)
+
+    def _upsert(self, tx: neo4j.ManagedTransaction, batch: Batch) -> WriteReport:
+        report = WriteReport()
+        node_keys = list({n.key for n in batch.nodes})
+        current_nodes = {
+            r["key"]: _decode(r["props"], "key")
+            for r in tx.run("MATCH (n:Node) WHERE n.key IN $keys RETURN n.key AS key, properties(n) AS props", keys=node_keys)
+        }
+        # batch nodes' labels win in check_endpoints, so only the other endpoints need looking up
+        in_batch = {n.key for n in batch.nodes}
+        endpoint_keys = list({k for r in batch.rels for k in (r.start, r.end)} - in_batch)
+        labels = {
+            r["key"]: r["label"]
+            for r in tx.run(
+                "MATCH (n:Node) WHERE n.key IN $keys "
+                "RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label", keys=endpoint_keys)
+        }
+        check_endpoints(batch, labels)
+
+        node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        staged: dict[str, dict[str, Any]] = {}
+        for record in batch.nodes:
+            state, outcome = merge(staged.get(record.key) or current_nodes.get(record.key), record.props, record.provenance)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if state is not None:
+                staged[record.key] = state
+                node_rows[record.label].append({"key": record.key, "props": _encode(state, "key", record.key)})
+
+        # a relationship touching a node this batch creates cannot be stored yet: look up only the others
+        created = in_batch - current_nodes.keys()
+        rel_lookup = [{"start": r.start, "end": r.end, "id": r.rel_id} for r in batch.rels
+                      if r.start not in created and r.end not in created]
+        current_rels = {
+            r["id"]: _decode(r["props"], "id")
+            for r in tx.run(
+                "UNWIND $rows AS row MATCH (:Node {key: row.start})-[r]->(:Node {key: row.end}) WHERE r.id = row.id "
+                "RETURN r.id AS id, properties(r) AS props", rows=rel_lookup)
+        } if rel_lookup else {}
+        rel_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        staged_rels: dict[str, dict[str, Any]] = {}
+        for rel in batch.rels:
+            rid = rel.rel_id
+            state, outcome = merge(staged_rels.get(rid) or current_rels.get(rid), rel.stored_props(), rel.provenance)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if state is not None:
+                staged_rels[rid] = state
+                rel_rows[rel.type].append({"start": rel.start, "end": rel.end, "id": rid, "props": _encode(state, "id", rid)})
+
+        for label, rows in node_rows.items():
+            _write_nodes(tx, label, rows)
+        for rel_type, rows in rel_rows.items():
+            _write_rels(tx, rel_type, rows)
+        return report
+
+    def restore(self, nodes: list[Node], rels: list[Relationship], chunk: int = 5000) -> None:
+        self.ensure_schema()
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for n in nodes:
+            by_label[n.label].append({"key": n.key, "props": _encode(n.state(), "key", n.key)})
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in rels:
+            by_type[r.type].append({"start": r.start, "end": r.end, "id": r.id, "props": _encode(r.state(), "id", r.id)})
+        with self._session() as session:
+            for label, rows in by_label.items():
+                for i in range(0, len(rows), chunk):
+                    session.execute_write(_write_nodes, label, rows[i:i + chunk])
+            for rel_type, rows in by_type.items():
+                for i in range(0, len(rows), chunk):
+                    session.execute_write(_write_rels, rel_type, rows[i:i + chunk])
+
+    def clear(self) -> None:
+        with self._session() as session:
+            # relationships first, in batches: DETACH DELETE of 5000 nodes at once takes all their relationships
+            # into one transaction, which outgrows the transaction memory pool once a node has 100,000s of them
+            session.run("MATCH (:Node)-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n:Node) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+
+    # -- reads ---------------------------------------------------------------
+    def get(self, key: str) -> Node | None:
+        rows = self._read(
+            "MATCH (n:Node {key: $key}) RETURN [l IN labels(n) WHERE l <> 'Node'][0] AS label, properties(n) AS props",
+            key=key)
+        return _node(key, rows[0]["label"], rows[0]["props"]) if rows else None
+
+    def labels(self, keys: set[str]) -> dict[str, str]:
+        rows = self._read(
+            "MATCH (n:Node) WHERE n.key IN $keys RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label",
+            keys=list(keys))
+        return {r["key"]: r["label"] for r in rows}
+
+    def neighbours(self, key: str) -> list[tuple[Relationship, Node]]:
+        rows = self._read(
+            "MATCH (n:Node {key: $key})-[r]-(m:Node) "
+            "RETURN type(r) AS type, startNode(r).key AS start, endNode(r).key AS end, properties(r) AS rprops, "
+            "m.key AS other, [l IN labels(m) WHERE l <> 'Node'][0] AS label, properties(m) AS props", key=key)
+        pairs = [(_relationship(r["type"], r["start"], r["end"], r["rprops"]), _node(r["other"], r["label"], r["props"]))
+                 for r in rows]
+        return sorted(pairs, key=lambda pair: pair[0].id)
+
+    def run(self, query: str, **params: Any) -> Any:
+        from graph_service.queries import registry
+
+        named = registry.get(query)
+        bound = named.bind(params)
+        return named.complete(self._read(named.cypher, **bound), bound)
+
+    def stats(self) -> dict[str, Any]:
+        labels = self._read("MATCH (n:Node) RETURN [l IN labels(n) WHERE l <> 'Node'][0] AS label, count(*) AS n")
+        rels = self._read("MATCH (:Node)-[r]->(:Node) RETURN type(r) AS type, count(*) AS n")
+        return stats_from_counts(self.backend, {r["label"]: r["n"] for r in labels}, {r["type"]: r["n"] for r in rels})
+
+    def export(self) -> tuple[list[Node], list[Relationship]]:
+        nodes = self._read("MATCH (n:Node) RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label, properties(n) AS props")
+        rels = self._read("MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS type, a.key AS start, b.key AS end, properties(r) AS props")
+        return ([_node(r["key"], r["label"], r["props"]) for r in nodes],
+                [_relationship(r["type"], r["start"], r["end"], r["props"]) for r in rels])
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def _write_nodes(tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> None:
+    schema().label(label)  # only schema labels reach the Cypher text
+    tx.run(f"UNWIND $rows AS row MERGE (n:Node {{key: row.key}}) SET n:{label} SET n = row.props", rows=rows).consume()
+
+
+def _write_rels(tx: neo4j.ManagedTransaction, rel_type: str, rows: list[dict[str, Any]]) -> None:
+    schema().rel(rel_type)
+    tx.run("UNWIND $rows AS row MATCH (a:Node {key: row.start}), (b:Node {key: row.end}) "
+           f"MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b) SET r = row.props", rows=rows).consume()
+
+
+def _node(key: str, label: str, raw: dict[str, Any]) -> Node:
+    state = _decode(raw, "key")
+    return Node(label=label, key=key, props=state["props"], provenance=Provenance(**state["prov"]), history=state["history"])
+
+
+def _relationship(rel_type: str, start: str, end: str, raw: dict[str, Any]) -> Relationship:
+    state = _decode(raw, "id")
+    return Relationship(id=raw["id"], type=rel_type, start=start, end=end, props=state["props"],
+                        provenance=Provenance(**state["prov"]), history=state["history"])
+
+
+if __name__ == "__main__":  # regenerate cypher/schema.cypher after changing schema.yaml
+    SCHEMA_CYPHER.write_text(
+        "// Constraints and indexes, generated from graph_service/schema.yaml by\n"
+        "// `python -m graph_service.store.neo4j`; tests/test_cypher.py checks they agree.\n"
+        + "".join(f"{statement};\n" for statement in schema_statements()))

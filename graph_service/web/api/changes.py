@@ -1,0 +1,28 @@
+"""What changed between two dates, with the provenance of each change."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+
+from graph_service.web.deps import DateFrom, DateTo, Store, Viewer
+from graph_service.errors import BadRequest
+from graph_service.access.redaction import redact_change
+
+router = APIRouter(prefix="/api/v1", tags=["history"])
+
+
+@router.get("/changes")
+def changes(store: Store, role: Viewer,
+            date_from: DateFrom, date_to: DateTo = None,
+            partner: str | None = None, persona: str | None = None,
+            workstream: str | None = None, policy: str | None = None) -> dict[str, Any]:
+    """Relationships that began or ended, and values replaced, after `from` and up to `to`."""
+    date_to = date_to or dt.date.today()
+    if date_to < date_from:
+        raise BadRequest(f"'to' ({date_to}) is before 'from' ({date_from})")
+    rows = store.run("changed_facts", date_from=date_from.isoformat(), date_to=date_to.isoformat(),
+                     partner=partner, persona=persona, workstream=workstream, policy=policy)
+    visible = [c for c in (redact_change(row, role) for row in rows) if c is not None]
+    return {"from": date_from, "to": date_to, "count": len(visible), "changes": visible}

@@ -1,0 +1,138 @@
+"""Relationship health and procurement's views (procurement role and above): a partner's score with its
+evidence and history, the portfolio worst first, dated snapshots, the impact chain, expiring contracts,
+spend concentration, single points of failure, Kraljic positions, commissioning by year; and /health."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from graph_service.dates import iso
+from graph_service.web.deps import AsOf, Procurement, Store, caller_role
+from graph_service.access.auth import Role
+from graph_service.errors import NotFound, Unauthorised
+from graph_service.answers import procurement
+from graph_service.answers.health import snapshots
+from graph_service.web.pages.health import health_page
+from graph_service.answers.health.report import (assess, health_report, partner_from, partner_health, partner_impact,
+                                         report_from, to_csv)
+from graph_service.web.pages.layout import SECURITY_HEADERS, e, page
+
+router = APIRouter()
+TAGS = ["health"]
+
+
+def _snapshot_dir(request: Request) -> Path:
+    return snapshots.snapshot_dir(request.app.state.settings.data_dir)
+
+
+@router.get("/api/v1/health-report", tags=TAGS, response_model=None)
+def report(request: Request, store: Store, role: Procurement, as_of: AsOf = None, persona: str | None = None,
+           workstream: str | None = None, service: str | None = None, rating: str | None = None,
+           format: Literal["json", "csv"] = "json") -> dict[str, Any] | Response:
+    """Every partner's score, ranked worst first, with the change since the previous snapshot. Filters take
+    a key or a name; `as_of` (yyyy-mm-dd, default today) fixes the day the score is worked out for."""
+    answer = health_report(store, iso(as_of), persona=persona, workstream=workstream, service=service, rating=rating,
+                           snapshot_dir=_snapshot_dir(request))
+    if format == "csv":
+        return PlainTextResponse(to_csv(answer), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="health-{answer["as_of"]}.csv"'})
+    return answer
+
+
+@router.post("/api/v1/health-report/snapshots", tags=TAGS, status_code=201)
+def save_snapshot(request: Request, store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    """Score every partner and keep the run as the dated snapshot later reports compare with."""
+    answer = health_report(store, iso(as_of), snapshot_dir=_snapshot_dir(request), save=True)
+    return {"date": answer["saved_snapshot"], "partners": len(answer["partners"]),
+            "previous_snapshot": answer["previous_snapshot"], "counts": answer["counts"]}
+
+
+@router.get("/api/v1/health-report/snapshots", tags=TAGS)
+def list_snapshots(request: Request, role: Procurement) -> dict[str, Any]:
+    return {"dates": snapshots.dates(_snapshot_dir(request))}
+
+
+@router.get("/api/v1/partners/{key:path}/health/history", tags=TAGS)
+def partner_history(key: str, request: Request, role: Procurement) -> dict[str, Any]:
+    """The partner's score and rating in each saved snapshot, oldest first."""
+    return {"partner": key, "history": snapshots.history(_snapshot_dir(request), key)}
+
+
+@router.get("/api/v1/partners/{key:path}/health", tags=TAGS)
+def partner(key: str, request: Request, store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    """One partner's score: each dimension's sub-score, weight, points and evidence (source, locator, key),
+    overrides, flags, the three biggest drivers of lost points, the change since the last snapshot."""
+    return partner_health(store, key, iso(as_of), snapshot_dir=_snapshot_dir(request))
+
+
+@router.get("/api/v1/partners/{key:path}/impact", tags=TAGS)
+def impact(key: str, store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    """If this partner fails, what is hit: contracts and grants, services (with their alternatives), key
+    indicators, priorities and work-streams, with the posts owning each link and who holds them."""
+    return partner_impact(store, key, iso(as_of))
+
+
+@router.get("/api/v1/procurement/expiring-contracts", tags=["procurement"])
+def expiring_contracts(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    """Current contracts ending within 6, 12 and 18 months, with successor status."""
+    return procurement.expiring(store, iso(as_of))
+
+
+@router.get("/api/v1/procurement/spend-concentration", tags=["procurement"])
+def spend_concentration(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    """Each service's suppliers' shares of spend and its Herfindahl-Hirschman index."""
+    return procurement.concentration(store, iso(as_of))
+
+
+@router.get("/api/v1/procurement/single-points-of-failure", tags=["procurement"])
+def single_points_of_failure(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    return procurement.single_points_of_failure(store, iso(as_of))
+
+
+@router.get("/api/v1/procurement/kraljic", tags=["procurement"])
+def kraljic(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    """Each partner's Kraljic position (value against supply risk) and how often to review it."""
+    return procurement.kraljic(store, iso(as_of))
+
+
+@router.get("/api/v1/procurement/commissioning", tags=["procurement"])
+def commissioning(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+    """Grant and contract value let each year, in total and by persona."""
+    return procurement.commissioning(store, iso(as_of))
+
+
+def _html(title: str, body: str, role: Role | None, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None), status_code=status,
+                        headers=SECURITY_HEADERS)
+
+
+@router.get("/health", include_in_schema=False, response_model=None)
+def health(request: Request, store: Store, as_of: AsOf = None, persona: str | None = None,
+           rating: str | None = None, partner: str | None = None) -> Response:
+    """The portfolio by rating beside the ranked table, and the chosen partner's score over time."""
+    try:
+        role = caller_role(request)
+    except Unauthorised:
+        role = None
+    if role is None:
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
+    if role < Role.procurement:
+        return _html("Not allowed", "<h1>Not allowed</h1><p>Relationship health needs the procurement role.</p>",
+                     role, 403)
+    directory = _snapshot_dir(request)
+    portfolio = assess(store, iso(as_of))
+    answer = report_from(portfolio, persona=persona or None, rating=rating or None, snapshot_dir=directory)
+    personas = sorted({p["name"] for r in portfolio.results.values() for p in r["personas"]})
+    detail = None
+    if partner:
+        try:
+            detail = partner_from(portfolio, partner, directory)
+        except NotFound as exc:
+            return _html("Not found", f"<h1>Not found</h1><p>{e(exc.message)}</p>", role, 404)
+    ratings = portfolio.config.ratings
+    return _html("Partner relationship health", health_page(answer, personas, detail, ratings.green, ratings.amber), role)

@@ -1,0 +1,94 @@
+"""Uploading a file to ingest (admin): the same path as `graph-service ingest`."""
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.types import Message
+
+from graph_service.access import audit
+from graph_service.web.deps import Admin, Caller, Store
+from graph_service.errors import BadRequest, PayloadTooLarge, UnreadableInput
+from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path
+from graph_service.ingest.transparency import publisher_org_id
+
+router = APIRouter()
+CHUNK = 1024 * 1024
+
+
+def _limit(request: Request) -> int:
+    return request.app.state.settings.max_upload_mb * 1024 * 1024
+
+
+def _too_large(request: Request) -> PayloadTooLarge:
+    mb = request.app.state.settings.max_upload_mb
+    return PayloadTooLarge(f"uploads are limited to {mb} MB (GRAPH_SERVICE_MAX_UPLOAD_MB); "
+                           "load larger files with 'graph-service ingest PATH'", limit_mb=mb)
+
+
+def _limited(request: Request) -> Request:
+    """The request with a body that stops at the limit: a chunked upload carries no length, and the form
+    parser would otherwise spool all of it to disk before the route could count it."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > _limit(request):
+            raise _too_large(request)
+        return message
+
+    return Request(request.scope, receive)
+
+
+@router.post("/api/v1/ingest", tags=["ingest"])
+async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
+    """Ingest one uploaded file, or a zip of files (multipart field `file`; optional field or query `format`,
+    default auto, and `publisher`, the org-id of the body that published a spend or contracts file that
+    does not name it).
+
+    Answers with the run's report: created, updated, unchanged, skipped rows and each rejected record
+    with its locator, field and reason; a zip's report lists each file's under `files`. An unreadable
+    file (or a zip none of whose files could be read) stores nothing and answers 422.
+    """
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > _limit(request):
+        raise _too_large(request)  # refused before a byte of the body is read
+    form = await _limited(request).form(max_files=1)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise BadRequest("send the file as the multipart form field 'file'")
+    fmt = str(form.get("format") or request.query_params.get("format") or "auto")
+    if fmt not in ("auto", *FORMATS):
+        raise BadRequest(f"unknown format {fmt!r}", formats=["auto", *FORMATS])
+    publisher = str(form.get("publisher") or request.query_params.get("publisher") or "") or None
+    if publisher:
+        publisher_org_id(publisher)  # a 400 before the upload is read, not a report
+    name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(upload.filename or "upload").name).strip() or "upload"
+    with tempfile.TemporaryDirectory(prefix="graph-service-upload-") as folder:
+        path = Path(folder) / name
+        size = 0
+        with path.open("wb") as out:  # chunked uploads carry no length: count as they arrive
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > _limit(request):
+                    raise _too_large(request)
+                out.write(chunk)
+        await upload.close()
+        data_dir = request.app.state.settings.data_dir
+
+        def record(member: Path, source: str, report: IngestReport) -> None:
+            audit.record_ingest(data_dir, who, "api", member, report, name=source)
+
+        report = await run_in_threadpool(ingest_path, store, path, fmt, source=name, publisher=publisher, on_file=record)
+    answer = report.as_dict()
+    nothing_read = all(f.error for f in report.files) if isinstance(report, BatchReport) else bool(report.error)
+    if nothing_read:
+        raise UnreadableInput(answer["error"], report=answer)
+    return answer

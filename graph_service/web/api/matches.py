@@ -1,0 +1,33 @@
+"""Uncertain golden-record matches: procurement reviews them, an admin records the decision."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+
+from graph_service.access import audit
+from graph_service.web.deps import Admin, Caller, Procurement, Store
+from graph_service.ingest.identity import CONFIRMED, REJECTED
+
+router = APIRouter()
+
+
+@router.get("/api/v1/matches", tags=["partners"])
+def list_matches(store: Store, role: Procurement,
+                 status: Literal["pending", "confirmed", "rejected", "all"] = "pending") -> list[dict[str, Any]]:
+    """Possible same-organisation pairs ingest kept apart, with score and reason (pending by default)."""
+    return store.run("possible_matches", status=None if status == "all" else status)
+
+
+@router.post("/api/v1/matches/{match_id}/confirm", tags=["partners"])
+def confirm_match(match_id: str, request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
+    """The two records are one organisation: later files naming it resolve to one golden record."""
+    return audit.decide_match(store, request.app.state.settings.data_dir, who, "api", match_id, CONFIRMED,
+                              f"POST /api/v1/matches/{match_id}/confirm")
+
+
+@router.post("/api/v1/matches/{match_id}/reject", tags=["partners"])
+def reject_match(match_id: str, request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
+    """The two records are different organisations: ingest will not propose the pair again."""
+    return audit.decide_match(store, request.app.state.settings.data_dir, who, "api", match_id, REJECTED,
+                              f"POST /api/v1/matches/{match_id}/reject")

@@ -1,0 +1,34 @@
+"""The FastAPI application: one error handler, keys with roles, and one router per module in
+web/api/ (JSON) and web/pages/ (HTML); each route declares the role it needs."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from fastapi import FastAPI
+
+from graph_service.web import api, pages
+from graph_service.web.errors import install_error_handlers
+from graph_service.access.auth import KeyStore
+from graph_service.store.base import GraphStore
+from graph_service.config import Settings
+from graph_service.store import open_store
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="graph-service",
+        summary="Partners, contracts, policies and who owns them, as one graph",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.store = store or open_store(settings)
+    app.state.keys = KeyStore(settings.data_dir)
+    install_error_handlers(app)
+    for package in (api, pages):
+        for module in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
+            routes = importlib.import_module(f"{package.__name__}.{module}")
+            if hasattr(routes, "router"):
+                app.include_router(routes.router)
+    return app

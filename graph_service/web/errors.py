@@ -1,0 +1,64 @@
+"""One place turns every exception into a response, in the caller's language: the one JSON error
+body ({"error": {"code", "message", "details"}}) for the API, an HTML page for a page."""
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from graph_service.errors import GraphServiceError
+from graph_service.web.pages.layout import SECURITY_HEADERS, e, link, page
+
+log = logging.getLogger(__name__)
+MACHINE_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/healthz")
+TITLES = {400: "There is a problem", 401: "Sign in", 403: "Not allowed", 404: "Not found", 413: "File too large",
+          422: "There is a problem", 503: "Service unavailable"}
+
+
+def error_response(status: int, code: str, message: str, details: object = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, "details": details or {}}}, status_code=status)
+
+
+def is_page(request: Request) -> bool:
+    """Whether a person's browser asked: anything outside the API and its documents, unless it asked
+    for data (a map's `format=json`, `csv`, ...)."""
+    wants_data = request.query_params.get("format", "html") not in ("", "html")
+    return not request.url.path.startswith(MACHINE_PATHS) and not wants_data
+
+
+def _answer(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
+    if not is_page(request):
+        return error_response(status, code, message, details)
+    if status == 401:
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
+    title = TITLES.get(status, "Sorry, there is a problem with the service")
+    body = f"<h1>{e(title)}</h1><p>{e(message)}</p><p>{link('/', 'Go to the home page')}</p>"
+    return HTMLResponse(page(title, body), status_code=status, headers=SECURITY_HEADERS)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(GraphServiceError)
+    async def service_error(request: Request, exc: GraphServiceError) -> Response:
+        return _answer(request, exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [{"where": ".".join(map(str, e["loc"])), "reason": e["msg"]} for e in exc.errors()]
+        message = "the request does not match the API"
+        if is_page(request):
+            message = "; ".join(f"{p['where']}: {p['reason']}" for p in problems)
+        return _answer(request, 422, "invalid_request", message, {"problems": problems})
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _answer(request, exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", exc_info=exc)
+        return _answer(request, 500, "internal_error", "an unexpected error occurred; it has been logged")

@@ -1,0 +1,1 @@
+"""HTML pages, one module per area; each exposes `router`. `layout` holds the page shell."""

@@ -1,0 +1,122 @@
+"""The officers' pages: one search box, a page per policy and per post, and signing in once.
+
+The key is posted once to /sign-in and kept in an HttpOnly, SameSite=Strict cookie that
+api/deps.caller_role reads, so the pages use the same keys and roles as the API.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from graph_service.answers import policies
+from graph_service.web.deps import KEY_COOKIE, Store, caller_role
+from graph_service.access.auth import Role
+from graph_service.errors import BadRequest, NotFound, Unauthorised
+from graph_service.queries import registry
+from graph_service.web.pages import views
+from graph_service.web.pages.layout import SECURITY_HEADERS, STYLESHEET, STYLESHEET_PATH, page
+
+router = APIRouter(include_in_schema=False)
+COOKIE_DAYS = 30
+
+
+def _html(title: str, body: str, role: Role | None = None, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None), status_code=status,
+                        headers=SECURITY_HEADERS)
+
+
+def _signed_in(request: Request) -> Role | None:
+    """The caller's role, or None when they have no key or one that no longer works."""
+    try:
+        return caller_role(request)
+    except Unauthorised:
+        return None
+
+
+def _to_sign_in(request: Request) -> RedirectResponse:
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
+
+
+def _safe_next(next_path: str | None) -> str:
+    """Only a path on this site: never another host (an open redirect)."""
+    if not next_path or not next_path.startswith("/") or next_path.startswith("//") or "\\" in next_path:
+        return "/"
+    return next_path
+
+
+@router.get(STYLESHEET_PATH)
+def stylesheet() -> Response:
+    return Response(STYLESHEET, media_type="text/css", headers={"Cache-Control": "max-age=3600",
+                                                                "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/", response_model=None)
+def home(request: Request, store: Store, q: str | None = None) -> Response:
+    role = _signed_in(request)
+    if role is None:
+        return _to_sign_in(request)
+    query = (q or "").strip()[:200]
+    found, partners = [], None
+    if query:
+        try:
+            found = policies.find_policies(store, query)
+        except BadRequest:  # a query of punctuation only matches nothing
+            found = []
+        if "partner_search" in registry.names():
+            partners = store.run("partner_search", q=query, limit=10)
+    title = f"Search: {query}" if query else "Find a policy or partner"
+    return _html(title, views.search_page(query, found, partners), role)
+
+
+@router.get("/policies/{key:path}", response_model=None)
+def policy_page(key: str, request: Request, store: Store) -> Response:
+    role = _signed_in(request)
+    if role is None:
+        return _to_sign_in(request)
+    try:
+        answer = policies.get_policy(store, key)
+    except NotFound as exc:
+        return _html("Not found", views.not_found_page(exc.message), role, 404)
+    return _html(answer["title"], views.policy_page(answer), role)
+
+
+@router.get("/roles/{key:path}", response_model=None)
+def role_page(key: str, request: Request, store: Store) -> Response:
+    role = _signed_in(request)
+    if role is None:
+        return _to_sign_in(request)
+    try:
+        answer = policies.get_holdings(store, key)
+    except NotFound as exc:
+        return _html("Not found", views.not_found_page(exc.message), role, 404)
+    return _html(answer["title"], views.post_page(answer), role)
+
+
+@router.get("/sign-in")
+def sign_in_form(next: str | None = None) -> HTMLResponse:
+    return _html("Sign in", views.sign_in_page(_safe_next(next)))
+
+
+@router.post("/sign-in", response_model=None)
+def sign_in(request: Request, key: Annotated[str, Form(max_length=200)] = "",
+            next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    """Check the key once, then keep it in the cookie the API reads (HttpOnly: no script can read it)."""
+    key = key.strip()
+    if not key or request.app.state.keys.role_of(key) is None:
+        return _html("Sign in", views.sign_in_page(_safe_next(next), "That key is not recognised. Check it and try again."),
+                     status=401)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(KEY_COOKIE, key, max_age=COOKIE_DAYS * 24 * 3600, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.api_route("/sign-out", methods=["GET", "POST"])
+def sign_out(request: Request) -> RedirectResponse:
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(KEY_COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response

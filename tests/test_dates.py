@@ -1,0 +1,63 @@
+"""A date is parsed once where it enters: a bad one is a one-line error (exit 2) on the CLI, a 400 in
+the one error shape on the API, and an HTML page with the message on a page. Never a traceback."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from graph_service.access.auth import Role
+from graph_service.dates import parse_day
+from graph_service.errors import BadRequest
+from graph_service.reference import load_reference
+
+
+@pytest.mark.parametrize("args", [
+    ["stakeholders", "--as-of", "2024-13-01"],
+    ["map", "ego", "GB-LAE-DAC", "--as-of", "nonsense", "--out", "map.html"],
+    ["health", "--as-of", "yesterday"],
+    ["changes", "--from", "2024-02-30"],
+    ["policy", "strategy", "--as-of", "2024/01/01"],
+])
+def test_a_bad_date_on_the_command_line_is_one_line_and_exit_2(args, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "graph_service.cli", *args, "--data-dir", str(tmp_path)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "YYYY-MM-DD" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_parse_day_names_the_option():
+    assert parse_day("2024-02-29", "as_of").isoformat() == "2024-02-29"
+    assert parse_day(None) is None and parse_day("") is None
+    with pytest.raises(BadRequest, match="as_of must be a date as YYYY-MM-DD, not 'banana'"):
+        parse_day("banana", "as_of")
+
+
+@pytest.fixture
+def reference_server(store, server):
+    load_reference(store, include_illustrative=False)
+    return server
+
+
+@pytest.mark.parametrize("path", ["/api/v1/policies?as_of=banana", "/api/v1/health-report?as_of=2024-13-01",
+                                  "/api/v1/changes?from=banana", "/api/v1/stakeholders?as_of=x"])
+def test_a_bad_date_on_the_api_is_a_400_in_the_one_error_shape(reference_server, path):
+    with reference_server.client(Role.admin) as client:
+        answer = client.get(path)
+    if answer.status_code == 404:  # a route this test lists that does not exist would pass silently
+        pytest.fail(f"{path} is not a route")
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["code"] == "bad_request" and "YYYY-MM-DD" in error["message"]
+
+
+def test_a_bad_date_on_a_page_is_an_html_page_with_the_message(reference_server):
+    with reference_server.client(Role.procurement) as client:
+        answer = client.get("/health?as_of=banana")
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "as_of must be a date as YYYY-MM-DD, not &#x27;banana&#x27;" in answer.text
+    assert "<h1>There is a problem</h1>" in answer.text
