@@ -21,12 +21,15 @@ from graph_service.ingest.councils import council, council_code
     ("Tameside MBC", "GB-LAE-TAM"),
     ("Aberdeen City Council", "GB-LAS-ABE"),
     ("Wrexham County Borough Council", "GB-PLA-WRX"),
+    ("Hertfordshire County Council HP2 4SE", "GB-LAE-HRT"),  # a postcode suffix
+    ("Hertfordshire County Council - Adult Care Services", "GB-LAE-HRT"),
+    ("Leeds City Council (Direct Debit Payments)", "GB-LAE-LDS"),
 ])
 def test_published_forms_map_to_the_org_id(published, code):
     assert council_code(published) == code
 
 
-@pytest.mark.parametrize("published", ["OCC", "SMBC", "Education Leeds", "East North East Homes Leeds", "Buckinghamshire",
+@pytest.mark.parametrize("published", ["OCC", "SMBC", "Education Leeds", "East North East Homes Leeds", "Buckinghamshire", "Dacorum Council for Voluntary Service",
                                        "", None, "http://example.org/nothing", "Acme Ltd"])
 def test_abbreviations_other_bodies_and_ambiguous_names_are_not_guessed(published):
     assert council_code(published) is None

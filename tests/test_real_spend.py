@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_service.access import audit
 from graph_service.store.embedded import EmbeddedStore
 from graph_service.cli import main
 from graph_service.ingest import ingest_file, ingest_path
@@ -50,11 +52,11 @@ SPECS = [
     Spec(REAL / "lambeth" / "2012-06-payments.csv", "utf-8", 10, "Supplier Name", "Invoice Nett Amount",
          frozenset({"GB-LAE-LBH"}),
          skipped={"lines above the header": 6, "comma-only rows": 4, "total rows": 1,
-                  "rows without supplier or amount or paid_on": 1}),
+                  "rows with no supplier, amount or date": 1}),
     Spec(REAL / "lambeth" / "2011-11-payments-supplier-totals.csv", "utf-8", 2, "Supplier Name", "Total",
          frozenset({"GB-LAE-LBH"}), publisher="GB-LAE-LBH", skipped={"lines above the header": 1, "total rows": 1}),
     Spec(REAL / "oxford-city" / "expenditure-over-500-jan-mar-2014.csv", "utf-8", 1, "supplier_name", "amount",
-         frozenset({"GB-LAE-OXO"}), skipped={"rows without supplier or amount or paid_on": 1}),
+         frozenset({"GB-LAE-OXO"}), skipped={"rows with no supplier, amount or date": 1}),
     Spec(REAL / "oxford-city" / "expenditure-over-500-oct-dec-2017.csv", "utf-8", 1, "Supplier Name", "Amount",
          frozenset({"GB-LAE-OXO"}), publisher="GB-LAE-OXO"),  # the file says only 'OCC'
     Spec(REAL / "oxford-city" / "procurement-card" / "procurement-card-spending-jan-mar-2017.csv", "utf-8", 1,
@@ -310,6 +312,21 @@ def test_a_zip_loads_every_file_over_the_api_too(store, server, tmp_path):
     assert [f["source"] for f in report["files"]] == [f"{archive.name}/2026/{TRAFFORD.name}",
                                                       f"{archive.name}/{SPECS[13].path.name}"]
     assert store.stats()["labels"]["Payment"] == count(SPECS[-1]).payments + count(SPECS[13]).payments
+
+
+def test_a_zip_through_the_cli_audits_each_member_in_its_zip(store, tmp_path, capsys):
+    archive = tmp_path / "spend.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(SPECS[13].path, "craven.csv")
+        out.writestr("empty.csv", "")
+    code = main(["--data-dir", str(store.dir), "ingest", str(archive), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 2 and [f["exit_code"] for f in report["files"]] == [0, 2]
+    assert report["files"][0]["skipped"] == {"unlabelled total rows": 1}
+    entries = audit.entries(store.dir, action="ingest")
+    assert [e["file"]["name"] for e in entries] == [f"{archive.resolve()}!craven.csv", f"{archive.resolve()}!empty.csv"]
+    batch = ingest_path(EmbeddedStore(store.dir), archive)
+    assert batch.total("created") == 0 and batch.total("updated") == 0  # loading it twice changes nothing
 
 
 def test_the_api_takes_the_publisher_as_a_form_field(store, server):

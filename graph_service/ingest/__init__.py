@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import zipfile
@@ -152,8 +151,8 @@ def ingest_path(store: GraphStore, path: Path, fmt: str = "auto", *, source: str
 
 
 def _is_document(path: Path) -> bool:
-    """A Word document is a zip too; it is read as a document, not unpacked."""
-    return path.suffix.lower() == ".docx"
+    """Word documents and newer spreadsheets are zips too; they are read (or refused) whole, not unpacked."""
+    return path.suffix.lower() in (".docx", ".xlsx", ".xlsm", ".ods")
 
 
 # a file to ingest, its name in the report, or the reason it could not be taken out of its container

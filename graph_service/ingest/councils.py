@@ -13,7 +13,9 @@ codes current and former, SNAC and old ONS codes and GOV.UK slug. English author
 are GB-LAE, Scottish GB-LAS, Northern Irish GB-LANI and Welsh GB-PLA. A name matches when
 it is one of an authority's names once case, punctuation, '&'/'and' and a leading 'The'
 are ignored, or, failing that, when the name without its council words ('Borough',
-'City Council', ...) belongs to exactly one authority. Abbreviations are never expanded.
+'City Council', ...) belongs to exactly one authority. A trailing postcode, a bracketed or
+'as accountable body' qualifier and a department after a dash or comma ('Hertfordshire
+County Council - Adult Care') are dropped first. Abbreviations are never expanded.
 """
 from __future__ import annotations
 
@@ -26,6 +28,9 @@ from importlib import resources
 _COUNCIL_WORDS = re.compile(r"\b(london borough of|royal borough of|metropolitan|borough|district|county|city|council|"
                             r"of|unitary|authority|mbc|the|corporation)\b")
 _QUALIFIER = re.compile(r"\s*(\(.*?\)|\bas accountable body\b|\bas lead authority\b)\s*", re.IGNORECASE)
+_POSTCODE = re.compile(r"[\s,]+[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
+_DEPARTMENT = re.compile(r"^(.*?\bcouncil)\s*(?:[-–,:/]|\bas\b)\s*\S.*$", re.IGNORECASE)  # 'X Council - Finance'
+
 _GSS = re.compile(r"[ENSW]\d{8}")
 _SNAC = re.compile(r"\d{2}[A-Z]{2}")  # district SNAC; county SNACs ('38') only inside a URI
 _ORG_ID = re.compile(r"(GB-LAE|GB-LAS|GB-LANI|GB-PLA)-([A-Z]{3,4})", re.IGNORECASE)
@@ -106,7 +111,8 @@ def _from_uri(uri: str) -> str | None:
 
 def _from_name(name: str) -> str | None:
     register = _register()
-    for candidate in dict.fromkeys((name, _QUALIFIER.sub(" ", name))):
+    bare = _POSTCODE.sub("", _QUALIFIER.sub(" ", name)).strip()
+    for candidate in dict.fromkeys((name, bare, _DEPARTMENT.sub(r"\1", bare))):
         normalised = normalise(candidate)
         codes = register.by_name.get(normalised) or register.by_core.get(_core(normalised)) or set()
         if len(codes) == 1:

@@ -87,6 +87,9 @@ def rows(path: Path) -> Iterator[Row]:
     if is_workbook(path):
         yield from _workbook_rows(path)
         return
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        raise UnreadableInput(f"{path.name}: a {path.suffix.lower()} workbook; this service reads CSV and Excel 97-2003 "
+                              "(.xls) files: save the sheet as CSV")
     try:
         binary = path.open("rb")
     except OSError as exc:
@@ -250,7 +253,7 @@ _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%y", "%d
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
 EXCEL_SERIALS = range(20000, 80000)  # 1954 to 2119: a bare number in a date column in this range is a serial date
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{2}|\d{4})$")
+NUMERIC_DATE = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{2}|\d{4})$")
 _MONTH = re.compile(r"^([A-Za-z]{3,9})[ -]'?(\d{4}|\d{2})$")
 
 
@@ -273,7 +276,7 @@ def parse_date(text: str | None, month_first: bool = False) -> dt.date | None:
     if serial and int(serial.group(1)) in EXCEL_SERIALS:
         return EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))
     value = re.sub(r"\s+00:00(:00)?$", "", value)  # Excel's midnight on a plain date
-    numeric = _NUMERIC_DATE.match(value)
+    numeric = NUMERIC_DATE.match(value)
     if numeric and month_first:
         first, _, second, year = numeric.groups()
         value = f"{second}/{first}/{year}"

@@ -15,7 +15,6 @@ from graph_service.ingest.csvutil import decode, header_name, read_rows
 
 POLICY_MARKERS = ("sponsoring officer", "date for review")
 OPENING = 4000  # characters of a document in which its ownership table appears
-MAX_JSON_DEPTH = 64  # OCDS and 360Giving nest about ten deep
 DECISIVE_KEYS = {"releases": "ocds", "records": "ocds", "ocid": "ocds", "compiledRelease": "ocds",
                  "versionedRelease": "ocds", "grants": "360giving"}
 
@@ -39,26 +38,6 @@ def detect_format(path: Path) -> str:
     if re.match(rb"\s*(source|illustrative|nodes|relationships)\s*:", head):
         return "register"
     return _csv_format(path)
-
-
-def check_json_depth(path: Path) -> None:
-    """Refuse JSON nested deeper than MAX_JSON_DEPTH before a reader parses it: ijson builds every event's
-    path, so a 200 KB file of nested brackets would otherwise take gigabytes of memory."""
-    depth = 0
-    try:
-        with path.open("rb") as f:
-            if not f.read(OPENING).lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
-                return
-            f.seek(0)
-            for event, _ in ijson.basic_parse(f, multiple_values=True):
-                if event in ("start_map", "start_array"):
-                    depth += 1
-                    if depth > MAX_JSON_DEPTH:
-                        raise UnreadableInput(f"{path.name}: JSON nested more than {MAX_JSON_DEPTH} levels deep")
-                elif event in ("end_map", "end_array"):
-                    depth -= 1
-    except (ijson.JSONError, OSError):
-        return  # broken or unreadable: the format's reader says where
 
 
 def _is_policy(text: str) -> bool:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 from graph_service.store.base import GraphStore
-from graph_service.errors import BadRequest, NotFound, UnreadableInput
+from graph_service.errors import BadRequest, NotFound
 from graph_service.ingest.councils import council
 from graph_service.ingest.identifiers import LOCAL_AUTHORITY_LISTS, identifier_problem, org_type_of
 from graph_service.ingest.names import (clean_name, council_core, council_identifier, name_tokens, normalise_name,
@@ -58,7 +58,6 @@ class OrgRef:
     postal_code: str | None = None
     also_named: tuple[str, ...] = ()  # a legal name beside the trading name
     facts: tuple[tuple[str, Any], ...] = ()  # website, org_type ...
-    council: bool = False  # "the council whose file this is": the store's is_council organisation
     meant: str = ""  # the name a new record takes when it differs from the published one ('British Gas')
 
     @property
@@ -90,11 +89,6 @@ def org_node(token: str, name: str | None, identifiers: Iterable[str | None] = (
     return {"label": "Organisation", "key": token,
             "identity": OrgRef(published, ids, postcode(postal_code), names, kept,
                                meant="" if meant == published else meant)}
-
-
-def council_node(token: str) -> dict[str, Any]:
-    """A placeholder for the council itself, for files that do not name their publisher."""
-    return {"label": "Organisation", "key": token, "identity": OrgRef("", council=True)}
 
 
 def match_id(a: str, b: str) -> str:
@@ -172,8 +166,6 @@ class Resolver:
         self.by_postcode: dict[str, set[str]] = {}
         self.pairs = _Pairs()
         self.proposals: dict[frozenset[str], _Proposal] = {}
-        self.council: str | None = None
-        self.councils = 0
 
     # the store ---------------------------------------------------------------------------
     def _load(self) -> None:
@@ -183,8 +175,6 @@ class Resolver:
             self._add(entity, [row["name"], *row["aliases"]])
             if not row["key"].startswith("org:"):  # keyed by an org-id it may not list
                 self.by_identifier.setdefault(row["key"], row["key"])
-            if row["is_council"]:
-                self.council, self.councils = row["key"], self.councils + 1
         for row in self.store.run("possible_matches", status=None):
             self.pairs.known.add(frozenset((row["start"], row["end"])))
             if row["status"] == CONFIRMED:
@@ -281,14 +271,8 @@ class Resolver:
 
     def _decide(self, refs: list[tuple[int, OrgRef]]) -> dict[tuple[int, OrgRef], str]:
         keys: dict[tuple[int, OrgRef], str] = {}
-        identified = [(i, r) for i, r in refs if r.identifiers and not r.council]
-        named = [(i, r) for i, r in refs if not r.identifiers and not r.council and r.normalised]
-        for index, ref in refs:
-            if ref.council:
-                if self.councils != 1:
-                    raise UnreadableInput("the file does not name the organisation that published it, and the store "
-                                          f"holds {self.councils} councils (is_council) to assume; load the reference data first")
-                keys[(index, ref)] = self.council
+        identified = [(i, r) for i, r in refs if r.identifiers]
+        named = [(i, r) for i, r in refs if not r.identifiers and r.normalised]
         new: list[tuple[str, int]] = []
         for cluster in _clusters(identified):
             key, is_new = self._identified(cluster)
@@ -449,9 +433,6 @@ class Resolver:
             ref = node["identity"]
             key = keys[(index, ref)]
             props = dict(facts[key])
-            if ref.council:
-                out[(index, ref)] = {"name": props["name"]}
-                continue
             names = [n for n in (ref.name, *ref.also_named) if n]
             props["aliases"] = names
             if ref.identifiers:

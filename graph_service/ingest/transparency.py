@@ -34,9 +34,10 @@ from typing import Any, Iterator
 
 import yaml
 
+from graph_service.config import SETTINGS_DIR
 from graph_service.errors import BadRequest, UnreadableInput
 from graph_service.ingest.councils import council, council_code
-from graph_service.ingest.csvutil import (_NUMERIC_DATE, Row, Values, cell, date_order, header_name, header_names,
+from graph_service.ingest.csvutil import (NUMERIC_DATE, Row, Values, cell, date_order, header_name, header_names,
                                           map_columns, parse_amount, parse_date, parse_month, rows)
 from graph_service.ingest.identifiers import normalise_identifier
 from graph_service.ingest.resolver import org_node
@@ -44,7 +45,7 @@ from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import slug
 
-COLUMNS_FILE = Path(__file__).resolve().parents[1] / "settings" / "spend-columns.yaml"
+COLUMNS_FILE = SETTINGS_DIR / "spend-columns.yaml"
 HEADER_SEARCH_ROWS = 30  # title lines and report preambles (Lambeth: 9) stand above the header
 GUESS_SAMPLE = 200  # rows a headerless file's columns are recognised from
 MAX_BODIES = 1000  # distinct publisher values surveyed; more is not a council's file
@@ -64,14 +65,7 @@ def layouts() -> dict[str, dict[str, tuple[str, ...]]]:
             for kind, fields in raw.items()}
 
 
-# the two layouts, as the rest of the package has always named them
-class _Layout(dict):
-    def __init__(self, kind: str):
-        super().__init__(layouts()[kind])
-
-
-SPEND = _Layout("spend")
-CONTRACTS = _Layout("contracts")
+SPEND, CONTRACTS = layouts()["spend"], layouts()["contracts"]
 
 
 def publisher_org_id(text: str | None) -> str | None:
@@ -83,7 +77,8 @@ def publisher_org_id(text: str | None) -> str | None:
     if code:
         return code
     ident = normalise_identifier(None, value)
-    if ident and re.fullmatch(r"(GB|XI)-[A-Z]+-\S+", ident, re.IGNORECASE):
+    council_scheme = re.match(r"(GB-LAE|GB-LAS|GB-LANI|GB-PLA)-", ident or "", re.IGNORECASE)
+    if ident and not council_scheme and re.fullmatch(r"(GB|XI)-[A-Z]+-\S+", ident, re.IGNORECASE):
         return ident
     raise BadRequest(f"publisher {value!r} is neither an organisation identifier (such as GB-LAE-DAC) nor a council "
                      "the local-authority register knows by that name or code")
@@ -198,20 +193,21 @@ def looks_like_spend(path: Path) -> bool:
 
 
 # -- rows that are not records ------------------------------------------------------------------------
-def _skip(row: Row, shape: _Shape, amount_field: str, core: tuple[str, ...]) -> str | None:
+def _skip(row: Row, shape: _Shape, reader: "_Reader") -> str | None:
     """Why a row is no record (a reason counted in the report), or None for a record."""
     if not any(c.strip() for c in row.cells):
         return "comma-only rows"
     if shape.header is not None and row.cells and header_name(row.cells[0]) == shape.header[0] \
             and header_names(row.cells) == shape.header:
         return "repeated header rows"
-    if any(TOTAL.fullmatch(c.strip()) for c in row.cells if c.strip()):
-        return "total rows"
+    if any(TOTAL.fullmatch(c.strip()) for c in row.cells if c.strip()) and not _raw(row, shape.columns, reader.date_field):
+        return "total rows"  # 'Total' or 'Grand Total' on a row with no date (a supplier may be called 'Total Gas')
     filled = {i for i, c in enumerate(row.cells) if c.strip()}
-    if filled and filled <= {shape.columns.get(amount_field)}:
+    if filled and filled <= {shape.columns.get(reader.amount_field)}:
         return "unlabelled total rows"
-    if not any(_raw(row, shape.columns, f) for f in core):
-        return f"rows without {' or '.join(core)}"
+    if not any(_raw(row, shape.columns, f) for f in reader.core):
+        *some, last = reader.core.values()
+        return f"rows with no {', '.join(some)} or {last}"
     return None
 
 
@@ -293,22 +289,21 @@ class _Survey:
     records: int = 0
 
 
-def _survey(path: Path, shape: _Shape, date_field: str, name_field: str, id_field: str, amount_field: str,
-            core: tuple[str, ...]) -> _Survey:
+def _survey(path: Path, shape: _Shape, reader: "_Reader") -> _Survey:
     survey = _Survey()
     proofs: dict[str, tuple[int, str]] = {}
     for row in _data_rows(path, shape):
-        if _skip(row, shape, amount_field, core):
+        if _skip(row, shape, reader):
             continue
         survey.records += 1
-        pair = (_raw(row, shape.columns, name_field), _raw(row, shape.columns, id_field))
+        pair = (_raw(row, shape.columns, reader.name_field), _raw(row, shape.columns, reader.id_field))
         if pair in survey.bodies or len(survey.bodies) < MAX_BODIES:
             survey.bodies[pair] += 1
         else:
             raise UnreadableInput(f"{path.name}: row {row.line}: more than {MAX_BODIES} different paying bodies; "
                                   "not one body's file")
-        text = _raw(row, shape.columns, date_field)
-        numeric = _NUMERIC_DATE.match(text)
+        text = _raw(row, shape.columns, reader.date_field)
+        numeric = NUMERIC_DATE.match(text)
         if numeric:
             order = date_order(int(numeric.group(1)), int(numeric.group(3)))
             if order and order not in proofs:
@@ -347,7 +342,7 @@ class _Reader:
     what = ""
     guess = False
     name_field = id_field = date_field = amount_field = ""
-    core: tuple[str, ...] = ()  # a row with none of these holds no record
+    core: dict[str, str] = {}  # a row with none of these fields (field -> what the report calls it) holds no record
 
     def __init__(self, path: Path, publisher: str | None = None, progress: bool = False):
         self.path = path
@@ -359,7 +354,7 @@ class _Reader:
 
     def __iter__(self) -> Iterator[Item]:
         shape = _shape(self.path, self.kind, self.needed, self.what, self.guess)
-        survey = _survey(self.path, shape, self.date_field, self.name_field, self.id_field, self.amount_field, self.core)
+        survey = _survey(self.path, shape, self)
         attribution = _attribute(self.path, survey.bodies, shape.columns, shape.labels, self.name_field, self.id_field,
                                  self.publisher)
         self.notes += attribution.notes + ([survey.order_note] if survey.order_note else [])
@@ -385,7 +380,7 @@ class _Reader:
     def _record(self, row: Row, shape: _Shape, survey: _Survey, attribution: _Attribution) -> Iterator[Item]:
         if self.bar:
             self.bar.update()
-        reason = _skip(row, shape, self.amount_field, self.core)
+        reason = _skip(row, shape, self)
         if reason:
             self.skipped[reason] += 1
             return
@@ -423,7 +418,7 @@ def _identifiers(row: list[str], columns: dict[str, int]) -> list[str | None]:
 class SpendReader(_Reader):
     kind, needed, what, guess = "spend", {"supplier", "amount"}, "spend file (supplier and amount)", True
     name_field, id_field, date_field, amount_field = "payer", "payer_id", "paid_on", "amount"
-    core = ("supplier", "amount", "paid_on")
+    core = {"supplier": "supplier", "amount": "amount", "paid_on": "date"}
 
     def __init__(self, path: Path, publisher: str | None = None, progress: bool = False):
         super().__init__(path, publisher, progress)
@@ -473,7 +468,7 @@ class SpendReader(_Reader):
 class ContractsReader(_Reader):
     kind, needed, what, guess = "contracts", {"supplier"}, "contracts register (supplier and title or reference)", False
     name_field, id_field, date_field, amount_field = "buyer", "buyer_id", "start", "value"
-    core = ("supplier", "title", "reference", "description")
+    core = {"supplier": "supplier", "title": "title", "reference": "reference", "description": "description"}
 
     def __iter__(self) -> Iterator[Item]:
         shape = _shape(self.path, self.kind, self.needed, self.what, self.guess)
