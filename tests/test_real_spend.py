@@ -357,3 +357,11 @@ def test_a_real_file_cut_in_its_last_amount_rejects_that_row(store, tmp_path):
     assert (rejected.locator, rejected.field) == ("row 3", "row") and "cut short" in rejected.reason
     _, payments, _, _ = stored(store)
     assert [p["amount"] for p in payments.values()] == [742.5]
+
+
+def test_a_folder_leaves_its_descriptors_and_readmes_aside_and_says_so(store):
+    """Oxford's folder holds a Data Package descriptor beside its data: not data, named, not an error."""
+    batch = ingest_path(store, REAL / "oxford-city", publisher="GB-LAE-OXO")
+    assert batch.exit_code == 0, batch.as_dict()["error"]
+    assert set(batch.not_data) == {"datapackage.json", "procurement-card/datapackage.json"}
+    assert "not data: " in batch.summary() and len(batch.files) == 4

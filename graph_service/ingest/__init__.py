@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import zipfile
@@ -96,6 +97,7 @@ class BatchReport:
     source: str
     format: str  # "folder" or "zip"
     files: list[IngestReport] = field(default_factory=list)
+    not_data: list[str] = field(default_factory=list)  # descriptors, readmes and licences beside the data
     error: str | None = None  # the folder or zip itself could not be read
 
     @property
@@ -114,7 +116,8 @@ class BatchReport:
 
     def summary(self) -> str:
         unreadable = sum(1 for f in self.files if f.error)
-        return (f"{self.source} ({self.format}): {len(self.files)} files, {unreadable} unreadable: "
+        beside = f" (and {len(self.not_data)} not data: {', '.join(self.not_data)})" if self.not_data else ""
+        return (f"{self.source} ({self.format}): {len(self.files)} files{beside}, {unreadable} unreadable: "
                 f"{self.total('items')} records: {self.total('created')} created, {self.total('updated')} updated, "
                 f"{self.total('unchanged')} unchanged, {len(self.rejected)} rejected")
 
@@ -128,7 +131,7 @@ class BatchReport:
                 "created": self.total("created"), "updated": self.total("updated"),
                 "unchanged": self.total("unchanged"), "rejected": [r.__dict__ for r in self.rejected],
                 "error": self.error or ("; ".join(unreadable) if unreadable else None), "exit_code": self.exit_code,
-                "skipped": skipped, "files": [f.as_dict() for f in self.files]}
+                "skipped": skipped, "not_data": self.not_data, "files": [f.as_dict() for f in self.files]}
 
 
 OnFile = Callable[[Path, str, IngestReport], None]  # (the file read, its name in the report, its report)
@@ -165,6 +168,9 @@ def _batch(store: GraphStore, source: str, kind: str, found: Iterator[Found], fm
     bar = _files_bar(progress, source)
     try:
         for path, name, problem in found:
+            if NOT_DATA.match(PurePosixPath(name).name):
+                batch.not_data.append(name)
+                continue
             if problem or path is None:
                 report = IngestReport(source=name, format=fmt)
                 report.error = problem
@@ -195,6 +201,10 @@ def _files_bar(progress: bool, name: str):
 
 def _hidden(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p == "__MACOSX" for p in parts)
+
+
+# what publishers put beside their data: a Data Package or CSVW descriptor, a readme, a licence
+NOT_DATA = re.compile(r"^(datapackage\.json|.*-metadata\.json|readme.*|licen[cs]e.*|.*\.md)$", re.I)
 
 
 def _folder_files(folder: Path) -> Iterator[Found]:
