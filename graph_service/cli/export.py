@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 
-from graph_service.cli import command, open_configured_store
+from graph_service.cli import command, opened_store
 from graph_service.config import Settings
 from graph_service.queries import registry
 
@@ -27,9 +26,8 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 @command("export", "copy the other backend's whole store into this one (--to neo4j or --to embedded)", _arguments)
 def export_command(args: argparse.Namespace, settings: Settings) -> int:
     other = "embedded" if args.to == "neo4j" else "neo4j"
-    source = open_configured_store(dataclasses.replace(settings, backend=other))
-    target = open_configured_store(dataclasses.replace(settings, backend=args.to))
-    try:
+    with opened_store(settings.model_copy(update={"backend": other})) as source, \
+            opened_store(settings.model_copy(update={"backend": args.to})) as target:
         if target.stats()["nodes"] and not args.replace:
             print(f"The {args.to} store is not empty; pass --replace to overwrite it.")
             return 1
@@ -46,6 +44,3 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Counts match and all {sum(len(registry.get(n).examples) for n in registry.names())} "
               "sample answers agree.")
         return 0
-    finally:
-        source.close()
-        target.close()

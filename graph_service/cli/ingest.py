@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from graph_service.access import audit
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.ingest import FORMATS, ingest_file
 
@@ -19,13 +19,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("ingest", "load an OCDS, 360Giving, Transparency Code, register or policy file", _arguments)
 def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         report = ingest_file(store, args.path, args.format, progress=sys.stderr.isatty())
         audit.record_ingest(settings.data_dir, audit.command_line_actor(), "cli", args.path, report,
                             name=str(args.path.resolve()))
-    finally:
-        store.close()
     if args.json:
         print_json(report.as_dict())
         return report.exit_code
