@@ -8,7 +8,7 @@ import pkgutil
 from fastapi import FastAPI
 
 from graph_service.web import api, pages
-from graph_service.web.errors import install_error_handlers
+from graph_service.web.errors import ERROR_RESPONSES, install_error_handlers
 from graph_service.access.auth import KeyStore
 from graph_service.store.base import GraphStore
 from graph_service.config import Settings
@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         title="graph-service",
         summary="Partners, contracts, policies and who owns them, as one graph",
         version="0.1.0",
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.store = store or open_store(settings)
