@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from graph_service.access.auth import Role
 from graph_service.dates import iso
 from graph_service.errors import NotFound
+from graph_service.ingest.identifiers import normalise_identifier
 from graph_service.web.deps import AsOf, Store, Viewer
 
 router = APIRouter()
@@ -143,8 +144,9 @@ def search_partners(store: Store, role: Viewer, q: str = "", persona: str | None
             responses={200: {"model": Union[PartnerForProcurement, PartnerPublic],
                              "description": "PartnerForProcurement for procurement and above, else PartnerPublic"}})
 def partner(key: str, store: Store, role: Viewer, as_of: AsOf = None) -> PartnerPublic:
-    """One partner's golden record; contract values, spending and match reviews need the procurement role."""
-    rows = store.run("partner_profile", key=key, as_of=iso(as_of))
+    """One partner's golden record by its key or any identifier it lists; contract values, spending and match
+    reviews need the procurement role."""
+    rows = store.run("partner_profile", key=normalise_identifier(None, key) or key, as_of=iso(as_of))
     if not rows:
         raise NotFound(f"no organisation with key {key!r}", key=key)
     shape = PartnerForProcurement if role >= Role.procurement else PartnerPublic
