@@ -18,13 +18,25 @@ def now_utc() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Provenance(BaseModel):
+class FactSource(BaseModel):
+    """Where a fact came from, as answers cite it: the source, the place in it, and whether it is generated."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: str = Field(description="file, document or system the fact came from")
     locator: str = Field("", description="where in the source: row, section, line or JSON path")
-    loaded_at: str = Field(default_factory=now_utc)
     illustrative: bool = Field(False, description="generated example data, not a council fact")
+
+    @classmethod
+    def of(cls, fact: dict[str, Any]) -> "FactSource":
+        """The source fields of a query row or stored provenance, ignoring the rest."""
+        return cls(source=fact["source"], locator=fact["locator"], illustrative=fact["illustrative"])
+
+
+class Provenance(FactSource):
+    """A fact's source and when it was loaded, as the store keeps it."""
+
+    loaded_at: str = Field(default_factory=now_utc)
 
     def same_origin(self, other: "Provenance") -> bool:
         return (self.source, self.locator, self.illustrative) == (other.source, other.locator, other.illustrative)

@@ -96,9 +96,9 @@ def seeded(any_store):
 # -- search ---------------------------------------------------------------------------------
 def test_a_misspelt_title_finds_the_policy_first(seeded):
     results = policies.find_policies(seeded, "medum term finacial stratgy", as_of=AS_OF)
-    assert results[0]["key"] == MTFS
-    assert results[0]["matched"]["field"] == "title"
-    assert results[0]["score"] >= 80
+    assert results[0].key == MTFS
+    assert results[0].matched.field == "title"
+    assert results[0].score >= 80
 
 
 @pytest.mark.parametrize("query,field", [("MTFS", "alias"), ("mtfs", "alias"), ("budget", "keyword"),
@@ -106,13 +106,13 @@ def test_a_misspelt_title_finds_the_policy_first(seeded):
 def test_alias_acronym_keyword_and_title_all_find_a_policy(seeded, query, field):
     [best, *_] = policies.find_policies(seeded, query, as_of=AS_OF)
     expected = {"alias": MTFS, "keyword": MTFS, "title": HOUSING, "acronym": "policy:climate-emergency-strategy"}
-    assert (best["key"], best["matched"]["field"]) == (expected[field], field)
+    assert (best.key, best.matched.field) == (expected[field], field)
 
 
 def test_an_exact_alias_ranks_above_the_same_word_as_a_keyword(seeded):
     seeded.upsert(Batch(nodes=[_node("Policy", "policy:budget-guide", 8, title="Guide to the Budget", keywords=["MTFS"])]))
     results = policies.find_policies(seeded, "MTFS", as_of=AS_OF)
-    assert [(r["key"], r["matched"]["field"], r["score"]) for r in results] == [
+    assert [(r.key, r.matched.field, r.score) for r in results] == [
         (MTFS, "alias", 100.0), ("policy:budget-guide", "keyword", 90.0)]
 
 
@@ -128,61 +128,61 @@ def test_limit_caps_the_results(seeded):
 
 def test_as_of_hides_policies_not_yet_published(seeded):
     assert policies.find_policies(seeded, "future plan", as_of=AS_OF) == []
-    assert policies.find_policies(seeded, "future plan", as_of="2026-01-01")[0]["key"] == "policy:future-plan"
+    assert policies.find_policies(seeded, "future plan", as_of="2026-01-01")[0].key == "policy:future-plan"
 
 
 # -- the answer -----------------------------------------------------------------------------
 def test_the_answer_says_where_it_lives_and_who_owns_it_with_sources(seeded):
     answer = policies.get_policy(seeded, MTFS, as_of=AS_OF)
-    assert (answer["document_location"], answer["section"], answer["version"]) == \
+    assert (answer.document_location, answer.section, answer.version) == \
         ("https://www.dacorum.gov.uk/mtfs.pdf", "Part 2", "3.1")
-    assert answer["published_on"] == "2024-02-20"
-    assert answer["provenance"]["source"] == REGISTER and answer["provenance"]["locator"] == "row 2"
-    [sponsor] = answer["sponsoring_officer"]
-    assert sponsor["post"] == "post:chief-executive" and sponsor["status"] == "held"
-    assert [h["name"] for h in sponsor["holders"]] == ["Ann Hughes"]
-    assert sponsor["holders"][0]["provenance"] == {"source": "hr-posts.csv", "locator": "row 60", "illustrative": False}
-    assert sponsor["provenance"] == {"source": REGISTER, "locator": "row 51", "illustrative": False}
-    assert [m["title"] for m in answer["sponsoring_member"]] == ["Leader of the Council"]
-    assert answer["portfolio_holder"] == []
-    assert [(b["name"], b["provenance"]["locator"]) for b in answer["approved_by"]] == [("Cabinet", "row 53")]
-    assert [(d["key"], d["provenance"]["locator"]) for d in answer["associated_documents"]] == [(HOUSING, "row 55")]
-    assert [p["name"] for p in answer["priorities"]] == ["To promote economic well-being"]
+    assert answer.published_on == "2024-02-20"
+    assert answer.provenance.source == REGISTER and answer.provenance.locator == "row 2"
+    [sponsor] = answer.sponsoring_officer
+    assert sponsor.post == "post:chief-executive" and sponsor.status == "held"
+    assert [h.name for h in sponsor.holders] == ["Ann Hughes"]
+    assert sponsor.holders[0].provenance.model_dump() == {"source": "hr-posts.csv", "locator": "row 60", "illustrative": False}
+    assert sponsor.provenance.model_dump() == {"source": REGISTER, "locator": "row 51", "illustrative": False}
+    assert [m.title for m in answer.sponsoring_member] == ["Leader of the Council"]
+    assert answer.portfolio_holder == []
+    assert [(b.name, b.provenance.locator) for b in answer.approved_by] == [("Cabinet", "row 53")]
+    assert [(d.key, d.provenance.locator) for d in answer.associated_documents] == [(HOUSING, "row 55")]
+    assert [p.name for p in answer.priorities] == ["To promote economic well-being"]
 
 
 def test_associated_documents_are_listed_from_both_ends(seeded):
-    assert [d["key"] for d in policies.get_policy(seeded, HOUSING, as_of=AS_OF)["associated_documents"]] == [MTFS]
+    assert [d.key for d in policies.get_policy(seeded, HOUSING, as_of=AS_OF).associated_documents] == [MTFS]
 
 
 def test_ownership_stays_with_the_post_when_the_holder_leaves(seeded):
-    before = policies.get_policy(seeded, MTFS, as_of="2025-01-01")["responsible_officer"][0]
-    assert before["status"] == "held" and before["holders"][0]["name"] == "Bob Shaw"
-    after = policies.get_policy(seeded, MTFS, as_of=AS_OF)["responsible_officer"][0]
-    assert after["post"] == "post:ad-finance" and after["title"] == "Assistant Director Finance"
-    assert after["status"] == "vacant" and after["holders"] == []
-    assert after["vacant_since"] == "2025-03-31" and after["last_holder"]["name"] == "Bob Shaw"
+    before = policies.get_policy(seeded, MTFS, as_of="2025-01-01").responsible_officer[0]
+    assert before.status == "held" and before.holders[0].name == "Bob Shaw"
+    after = policies.get_policy(seeded, MTFS, as_of=AS_OF).responsible_officer[0]
+    assert after.post == "post:ad-finance" and after.title == "Assistant Director Finance"
+    assert after.status == "vacant" and after.holders == []
+    assert after.vacant_since == "2025-03-31" and after.last_holder.name == "Bob Shaw"
     assert policies.holder_summary(after) == "vacant since 2025-03-31 (last held by Bob Shaw)"
 
 
 def test_a_post_nobody_was_recorded_in_is_not_called_vacant(seeded):
-    [holder] = policies.get_policy(seeded, HOUSING, as_of=AS_OF)["portfolio_holder"]
-    assert holder["status"] == "unrecorded" and policies.holder_summary(holder) == "holder not recorded"
+    [holder] = policies.get_policy(seeded, HOUSING, as_of=AS_OF).portfolio_holder
+    assert holder.status == "unrecorded" and policies.holder_summary(holder) == "holder not recorded"
 
 
 @pytest.mark.parametrize("review_date,status", [("2025-06-29", "overdue"), ("2025-06-30", "due"),
                                                 ("2025-09-28", "due"), ("2025-09-29", "current"), (None, "none")])
 def test_review_status_is_relative_to_the_day(review_date, status):
-    assert policies.review_status(review_date, AS_OF)["status"] == status
+    assert policies.review_status(review_date, AS_OF).status == status
 
 
 def test_review_status_uses_as_of_or_else_today(seeded):
-    assert policies.get_policy(seeded, MTFS, as_of=AS_OF)["review"]["status"] == "due"
-    assert policies.get_policy(seeded, MTFS, as_of="2025-01-01")["review"]["status"] == "current"
-    assert policies.get_policy(seeded, HOUSING, as_of=AS_OF)["review"] == {
+    assert policies.get_policy(seeded, MTFS, as_of=AS_OF).review.status == "due"
+    assert policies.get_policy(seeded, MTFS, as_of="2025-01-01").review.status == "current"
+    assert policies.get_policy(seeded, HOUSING, as_of=AS_OF).review.model_dump() == {
         "date": "2024-03-31", "status": "overdue", "days": -456, "label": "overdue by 456 days"}
     soon = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     seeded.upsert(Batch(nodes=[_node("Policy", "policy:soon", 7, title="Soon Reviewed Policy", review_date=soon)]))
-    assert policies.get_policy(seeded, "policy:soon")["review"] == {
+    assert policies.get_policy(seeded, "policy:soon").review.model_dump() == {
         "date": soon, "status": "due", "days": 30, "label": "due within 90 days"}
 
 
@@ -192,7 +192,7 @@ def test_an_unknown_policy_is_not_found(seeded):
 
 
 def test_the_register_lists_policies_by_title(seeded):
-    titles = [a["title"] for a in policies.list_policies(seeded, limit=3, as_of=AS_OF)]
+    titles = [a.title for a in policies.list_policies(seeded, limit=3, as_of=AS_OF)]
     assert titles == ["Climate and Ecological Emergency Strategy", "Customer Service Charter",
                       "Housing Strategy 2020 to 2025"]
 
@@ -205,19 +205,19 @@ def reference(reference_store):
 
 def test_new_normal_strategy_from_a_typo_in_the_reference_dataset(reference):
     [answer] = policies.find_policies(reference, "new normal stratgey", limit=1)
-    assert answer["key"] == "policy:new-normal-strategy-2019-2024"
-    assert (answer["version"], answer["published_on"]) == ("1.0", "2019-02-12")
-    assert answer["review"]["date"] == "2020-05-01" and answer["review"]["status"] == "overdue"
-    assert answer["responsible_officer"][0]["post"] == "post:ad-people-performance-innovation"
-    assert answer["responsible_officer"][0]["provenance"]["locator"].endswith("line 13")
-    assert answer["sponsoring_officer"][0]["title"] == "Chief Executive"
-    assert answer["sponsoring_member"][0]["title"] == "Leader of the Council"
-    assert answer["portfolio_holder"][0]["post"] == "post:portfolio-holder-corporate-contracted-services"
-    assert len(answer["associated_documents"]) == 5
+    assert answer.key == "policy:new-normal-strategy-2019-2024"
+    assert (answer.version, answer.published_on) == ("1.0", "2019-02-12")
+    assert answer.review.date == "2020-05-01" and answer.review.status == "overdue"
+    assert answer.responsible_officer[0].post == "post:ad-people-performance-innovation"
+    assert answer.responsible_officer[0].provenance.locator.endswith("line 13")
+    assert answer.sponsoring_officer[0].title == "Chief Executive"
+    assert answer.sponsoring_member[0].title == "Leader of the Council"
+    assert answer.portfolio_holder[0].post == "post:portfolio-holder-corporate-contracted-services"
+    assert len(answer.associated_documents) == 5
 
 
 def test_mtfs_finds_the_medium_term_financial_strategy(reference):
-    assert policies.find_policies(reference, "MTFS")[0]["key"] == "policy:medium-term-financial-strategy-2017-18-2021-22"
+    assert policies.find_policies(reference, "MTFS")[0].key == "policy:medium-term-financial-strategy-2017-18-2021-22"
 
 
 # -- API ------------------------------------------------------------------------------------
@@ -270,14 +270,14 @@ def test_viewer_holdings_never_show_contract_values(store, server):
 # -- holdings -------------------------------------------------------------------------------
 def test_holdings_list_what_a_post_holds_now_and_what_has_ended(seeded):
     answer = policies.get_holdings(seeded, "post:chief-executive", as_of=AS_OF)
-    assert answer["status"] == "held" and answer["holders"][0]["name"] == "Ann Hughes"
-    assert [(h["role"], h["key"]) for h in answer["holdings"]] == [
+    assert answer.status == "held" and answer.holders[0].name == "Ann Hughes"
+    assert [(h.role, h.key) for h in answer.holdings] == [
         ("responsible officer", "policy:climate-emergency-strategy"), ("sponsoring officer", MTFS)]
-    assert policies.get_holdings(seeded, "post:chief-executive")["ended"][0]["key"] == "contract:old-cleaning"
+    assert policies.get_holdings(seeded, "post:chief-executive").ended[0].key == "contract:old-cleaning"
     finance = policies.get_holdings(seeded, "post:ad-finance", as_of=AS_OF)
-    assert finance["departments"] == [{"key": "dept:finance", "name": "Finance"}]
-    assert [h["name"] for h in finance["history"]] == ["Bob Shaw"]
-    assert {h["provenance"]["locator"] for h in finance["holdings"]} == {"row 50", "row 70", "row 71", "row 72", "row 73"}
+    assert [d.model_dump() for d in finance.departments] == [{"key": "dept:finance", "name": "Finance"}]
+    assert [h.name for h in finance.history] == ["Bob Shaw"]
+    assert {h.provenance.locator for h in finance.holdings} == {"row 50", "row 70", "row 71", "row 72", "row 73"}
 
 
 # -- CLI ------------------------------------------------------------------------------------

@@ -29,13 +29,13 @@ def test_the_new_normal_strategy_front_sheet(any_store):
     report = load(any_store, NEW_NORMAL)
     assert report.rejected == [] and report.error is None
     answer = policies.get_policy(any_store, KEY)
-    assert answer["title"] == "New Normal Strategy 2019 to 2024" and answer["period"] == "2019 to 2024"
-    assert (answer["version"], answer["published_on"], answer["last_version_on"]) == ("1.0", "2019-02-12", "2019-02-12")
-    assert answer["review"]["date"] == "2020-05-01" and answer["review"]["status"] == "overdue"
-    assert answer["document_location"] == str(NEW_NORMAL)
-    assert answer["provenance"]["source"] == NEW_NORMAL.name
-    assert answer["provenance"]["locator"] == "front sheet; lines 5-13"
-    owners = {field: [(o["post"], o["title"], o["provenance"]["locator"]) for o in answer[field]]
+    assert answer.title == "New Normal Strategy 2019 to 2024" and answer.period == "2019 to 2024"
+    assert (answer.version, answer.published_on, answer.last_version_on) == ("1.0", "2019-02-12", "2019-02-12")
+    assert answer.review.date == "2020-05-01" and answer.review.status == "overdue"
+    assert answer.document_location == str(NEW_NORMAL)
+    assert answer.provenance.source == NEW_NORMAL.name
+    assert answer.provenance.locator == "front sheet; lines 5-13"
+    owners = {field: [(o.post, o.title, o.provenance.locator) for o in answer.owners(field)]
               for field in policies.ROLE_FIELDS.values()}
     assert owners == {
         "sponsoring_member": [("post:leader-of-the-council", "Leader of the Council", "Sponsoring Member; line 12")],
@@ -45,16 +45,16 @@ def test_the_new_normal_strategy_front_sheet(any_store):
         "responsible_officer": [("post:ad-people-performance-innovation",
                                  "Assistant Director – People, Performance and Innovation", "Responsible Officer; line 13")],
     }
-    assert {d["key"] for d in answer["associated_documents"]} == ASSOCIATED
-    assert {d["provenance"]["locator"] for d in answer["associated_documents"]} == {"Associated documents; line 11"}
+    assert {d.key for d in answer.associated_documents} == ASSOCIATED
+    assert {d.provenance.locator for d in answer.associated_documents} == {"Associated documents; line 11"}
 
 
 def test_associated_documents_are_policies_of_their_own(any_store):
     load(any_store, NEW_NORMAL)
     mtfs = policies.get_policy(any_store, "policy:medium-term-financial-strategy-2017-18-2021-22")
-    assert mtfs["title"] == "Medium Term Financial Strategy 2017/18 to 2021/22" and mtfs["period"] == "2017/18 to 2021/22"
-    assert [d["key"] for d in mtfs["associated_documents"]] == [KEY]
-    assert policies.find_policies(any_store, "people strategy")[0]["key"] == "policy:people-strategy-2017-2020"
+    assert mtfs.title == "Medium Term Financial Strategy 2017/18 to 2021/22" and mtfs.period == "2017/18 to 2021/22"
+    assert [d.key for d in mtfs.associated_documents] == [KEY]
+    assert policies.find_policies(any_store, "people strategy")[0].key == "policy:people-strategy-2017-2020"
     assert any_store.stats()["labels"]["Policy"] == 6
 
 
@@ -105,15 +105,15 @@ def test_an_unknown_owner_becomes_a_new_post_and_a_bad_date_is_rejected_alone(st
     assert (rejected.locator, rejected.field) == ("Publication date; line 3", "published_on")
     key = "policy:waste-recycling-policy-2023-2026"
     answer = policies.get_policy(store, key, as_of="2024-06-01")
-    assert answer["version"] == "2.0"  # the front sheet ends at "Contents"
-    assert answer["review"] == {"date": "2024-04-01", "status": "overdue", "days": -61, "label": "overdue by 61 days"}
-    assert answer["aliases"] == ["Waste & Recycling Policy"]
-    [officer] = answer["responsible_officer"]
-    assert (officer["post"], officer["title"]) == ("post:head-of-waste-services", "Head of Waste Services")
+    assert answer.version == "2.0"  # the front sheet ends at "Contents"
+    assert answer.review.model_dump() == {"date": "2024-04-01", "status": "overdue", "days": -61, "label": "overdue by 61 days"}
+    assert answer.aliases == ["Waste & Recycling Policy"]
+    [officer] = answer.responsible_officer
+    assert (officer.post, officer.title) == ("post:head-of-waste-services", "Head of Waste Services")
     assert store.get("post:head-of-waste-services").props["kind"] == "officer"
     assert store.get("post:portfolio-holder-for-environment").props["kind"] == "member"
-    assert answer["sponsoring_officer"][0]["post"] == "post:chief-executive"
-    assert {d["key"] for d in answer["associated_documents"]} == {"policy:litter-strategy",
+    assert answer.sponsoring_officer[0].post == "post:chief-executive"
+    assert {d.key for d in answer.associated_documents} == {"policy:litter-strategy",
                                                                   "policy:fleet-replacement-plan-2022-2030"}
 
 
@@ -122,8 +122,8 @@ def test_owner_titles_match_the_posts_a_store_holds(store, tmp_path):
     path = tmp_path / "digital.txt"
     path.write_text("Digital Strategy\nResponsible Officer:\tAD People, Performance & Innovation\n", encoding="utf-8")
     load(store, path, posts=known_posts(store))
-    [officer] = policies.get_policy(store, "policy:digital-strategy")["responsible_officer"]
-    assert officer["post"] == "post:ad-people-performance-innovation"
+    [officer] = policies.get_policy(store, "policy:digital-strategy").responsible_officer
+    assert officer.post == "post:ad-people-performance-innovation"
     assert store.stats()["labels"]["Post"] == 22
 
 
@@ -131,8 +131,8 @@ def test_a_document_without_a_front_sheet_still_records_where_the_policy_lives(s
     path = SHARED / "sources" / "policy-framework-guiding-principles.txt"
     assert load(store, path).rejected == []
     answer = policies.get_policy(store, "policy:policy-framework-guiding-principles")
-    assert answer["document_location"] == str(path) and answer["provenance"]["locator"] == "front sheet; line 3"
-    assert all(not answer[field] for field in policies.ROLE_FIELDS.values())
+    assert answer.document_location == str(path) and answer.provenance.locator == "front sheet; line 3"
+    assert all(not answer.owners(field) for field in policies.ROLE_FIELDS.values())
 
 
 def test_an_unreadable_document_stores_nothing(store, tmp_path):

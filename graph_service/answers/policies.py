@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
 
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process, utils
 
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound
 from graph_service.queries.graph import in_force, today
+from graph_service.records import FactSource
 
 REVIEW_DUE_DAYS = 90
 MATCH_CUTOFF = 70.0
@@ -52,30 +54,170 @@ def _days_between(start: str, end: str) -> int:
     return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
 
 
-def _prov(fact: dict[str, Any]) -> dict[str, Any]:
-    return {"source": fact["source"], "locator": fact["locator"], "illustrative": fact["illustrative"]}
+# -- the answers' shapes --------------------------------------------------------------------
+class Review(BaseModel):
+    date: str | None
+    status: Literal["none", "current", "due", "overdue"]
+    days: int | None = Field(description="days until the review date (negative: overdue)")
+    label: str
+
+
+class PostHolder(BaseModel):
+    person: str
+    name: str | None
+    valid_from: str | None
+    valid_to: str | None
+    provenance: FactSource
+
+
+class PostStatus(BaseModel):
+    """Who holds a post on the day asked about."""
+
+    status: Literal["held", "vacant", "unrecorded"]
+    holders: list[PostHolder]
+    vacant_since: str | None
+    last_holder: PostHolder | None
+
+
+class OwnerPost(PostStatus):
+    post: str
+    title: str | None
+    kind: str | None
+    provenance: FactSource
+
+
+class Linked(BaseModel):
+    key: str
+    name: str | None
+    provenance: FactSource
+
+
+class PolicySource(FactSource):
+    loaded_on: str
+
+
+class Policy(BaseModel):
+    """Where a policy lives, its dates and review status, its owner posts and their holders, and its links."""
+
+    key: str
+    title: str
+    aliases: list[str] | None
+    keywords: list[str] | None
+    period: str | None
+    document_location: str | None
+    section: str | None
+    version: str | None
+    published_on: str | None
+    last_version_on: str | None
+    verified_on: str | None
+    provenance: PolicySource
+    review: Review
+    responsible_officer: list[OwnerPost]
+    sponsoring_officer: list[OwnerPost]
+    sponsoring_member: list[OwnerPost]
+    portfolio_holder: list[OwnerPost]
+    approved_by: list[Linked]
+    associated_documents: list[Linked]
+    priorities: list[Linked]
+
+    def owners(self, field: str) -> list[OwnerPost]:
+        """The owner posts in one of ROLE_FIELDS."""
+        return getattr(self, field)
+
+
+class Matched(BaseModel):
+    field: Literal["title", "alias", "acronym", "keyword"]
+    text: str
+
+
+class PolicyMatch(Policy):
+    """A search result: the policy, its score (0-100) and the name that matched."""
+
+    score: float
+    matched: Matched
+
+
+class PolicySearch(BaseModel):
+    query: str | None
+    as_of: str | None = Field(description="the day asked about; none: today")
+    results: list[PolicyMatch] | list[Policy]
+
+
+class Department(BaseModel):
+    key: str
+    name: str | None
+
+
+class Holding(BaseModel):
+    role: str
+    type: str
+    category: str
+    key: str
+    label: str
+    name: str | None
+    valid_from: str | None
+    valid_to: str | None
+    provenance: FactSource
+
+
+class PostHoldings(PostStatus):
+    """A post's handover list: who holds it, and what it holds now and held before."""
+
+    post: str
+    title: str | None
+    kind: str | None
+    abbreviation: str | None
+    provenance: FactSource
+    departments: list[Department]
+    history: list[PostHolder]
+    holdings: list[Holding]
+    ended: list[Holding]
+
+
+class PostRef(BaseModel):
+    key: str
+    title: str | None
+
+
+class Gap(BaseModel):
+    reason: Literal["no_officer_owner", "no_member_owner", "owner_post_vacant", "review_overdue", "not_verified"]
+    reason_text: str
+    kind: str
+    key: str
+    name: str | None
+    detail: str
+    since: str | None = None
+    post: PostRef | None = None
+
+
+class GapReport(BaseModel):
+    as_of: str
+    verify_after_days: int
+    counts: dict[str, int]
+    gaps: list[Gap]
 
 
 # -- review status and vacancy --------------------------------------------------------------
-def review_status(review_date: str | None, day: str) -> dict[str, Any]:
+def review_status(review_date: str | None, day: str) -> Review:
     """current, due (within REVIEW_DUE_DAYS), overdue, or none when no review date is recorded."""
     if not review_date:
-        return {"date": None, "status": "none", "days": None, "label": "no review date recorded"}
+        return Review(date=None, status="none", days=None, label="no review date recorded")
     days = _days_between(day, review_date)
     if days < 0:
-        return {"date": review_date, "status": "overdue", "days": days, "label": f"overdue by {-days} days"}
+        return Review(date=review_date, status="overdue", days=days, label=f"overdue by {-days} days")
     if days <= REVIEW_DUE_DAYS:
-        return {"date": review_date, "status": "due", "days": days, "label": f"due within {REVIEW_DUE_DAYS} days"}
-    return {"date": review_date, "status": "current", "days": days, "label": "current"}
+        return Review(date=review_date, status="due", days=days, label=f"due within {REVIEW_DUE_DAYS} days")
+    return Review(date=review_date, status="current", days=days, label="current")
 
 
-def _holder(h: dict[str, Any]) -> dict[str, Any]:
-    return {"person": h["person"], "name": h["name"], "valid_from": h["valid_from"], "valid_to": h["valid_to"],
-            "provenance": _prov(h)}
+def _holder(h: dict[str, Any]) -> PostHolder:
+    return PostHolder(person=h["person"], name=h["name"], valid_from=h["valid_from"], valid_to=h["valid_to"],
+                      provenance=FactSource.of(h))
 
 
 def post_status(holders: Iterable[dict[str, Any]], day: str) -> dict[str, Any]:
-    """Who holds a post on day: held, vacant (it had holders, none now) or unrecorded (no holder ever recorded)."""
+    """Who holds a post on day: held, vacant (it had holders, none now) or unrecorded (no holder ever
+    recorded); the fields of a PostStatus."""
     holders = list(holders)
     current = sorted((h for h in holders if in_force(h, day)), key=lambda h: h["valid_from"] or "")
     if current:
@@ -88,44 +230,48 @@ def post_status(holders: Iterable[dict[str, Any]], day: str) -> dict[str, Any]:
             "last_holder": _holder(last) if last else None}
 
 
-def holder_summary(status: dict[str, Any]) -> str:
+def holder_summary(status: PostStatus) -> str:
     """One line on who holds a post, for the CLI and the pages."""
-    if status["status"] == "held":
-        return "held by " + "; ".join(f"{h['name']} (since {h['valid_from']})" if h["valid_from"] else h["name"]
-                                      for h in status["holders"])
-    if status["status"] == "unrecorded":
+    if status.status == "held":
+        return "held by " + "; ".join(f"{h.name} (since {h.valid_from})" if h.valid_from else h.name or h.person
+                                      for h in status.holders)
+    if status.status == "unrecorded":
         return "holder not recorded"
-    since = f" since {status['vacant_since']}" if status["vacant_since"] else ""
-    last = f" (last held by {status['last_holder']['name']})" if status["last_holder"] else ""
+    since = f" since {status.vacant_since}" if status.vacant_since else ""
+    last = f" (last held by {status.last_holder.name})" if status.last_holder else ""
     return f"vacant{since}{last}"
 
 
 # -- the policy answer ----------------------------------------------------------------------
-def _linked(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(({"key": f["key"], "name": f["name"], "provenance": _prov(f)} for f in facts),
-                  key=lambda f: (f["name"] or "", f["key"]))
+def _linked(facts: list[dict[str, Any]]) -> list[Linked]:
+    return [Linked(key=f["key"], name=f["name"], provenance=FactSource.of(f))
+            for f in sorted(facts, key=lambda f: (f["name"] or "", f["key"]))]
 
 
-def policy_answer(row: dict[str, Any], day: str) -> dict[str, Any]:
-    """A policy_register row as the answer officers read: location, dates, review status, owners and links."""
-    answer = {k: row[k] for k in ("key", "title", "aliases", "keywords", "period", "document_location", "section",
-                                  "version", "published_on", "last_version_on", "verified_on")}
-    answer["provenance"] = {**_prov(row), "loaded_on": row["loaded_on"]}
+def _answer_fields(row: dict[str, Any], day: str) -> dict[str, Any]:
+    """A policy_register row as the fields of a Policy."""
+    answer: dict[str, Any] = {k: row[k] for k in ("key", "title", "aliases", "keywords", "period", "document_location",
+                                                 "section", "version", "published_on", "last_version_on", "verified_on")}
+    answer["provenance"] = PolicySource(**FactSource.of(row).model_dump(), loaded_on=row["loaded_on"])
     answer["review"] = review_status(row["review_date"], day)
     answer.update({field: [] for field in ROLE_FIELDS.values()})
     for owner in sorted(row["owners"], key=lambda o: (o["title"] or "", o["post"])):
         holders = [h for h in row["holders"] if h["post"] == owner["post"]]
-        answer[ROLE_FIELDS[owner["role"]]].append({
-            "post": owner["post"], "title": owner["title"], "kind": owner["kind"], **post_status(holders, day),
-            "provenance": _prov(owner),
-        })
+        answer[ROLE_FIELDS[owner["role"]]].append(OwnerPost(
+            post=owner["post"], title=owner["title"], kind=owner["kind"], **post_status(holders, day),
+            provenance=FactSource.of(owner)))
     answer["approved_by"] = _linked(row["approvers"])
     answer["associated_documents"] = _linked(row["associated"])
     answer["priorities"] = _linked(row["priorities"])
     return answer
 
 
-def get_policy(store: GraphStore, key: str, as_of: str | None = None) -> dict[str, Any]:
+def policy_answer(row: dict[str, Any], day: str) -> Policy:
+    """A policy_register row as the answer officers read: location, dates, review status, owners and links."""
+    return Policy(**_answer_fields(row, day))
+
+
+def get_policy(store: GraphStore, key: str, as_of: str | None = None) -> Policy:
     rows = store.run("policy_register", keys=[key], as_of=as_of)
     if not rows:
         raise NotFound(f"no policy with key {key!r}", key=key)
@@ -213,15 +359,16 @@ def _coverage(words: list[str], name_words: list[str]) -> float:
     return found / len(words)
 
 
-def find_policies(store: GraphStore, query: str, *, limit: int = 10, as_of: str | None = None) -> list[dict[str, Any]]:
+def find_policies(store: GraphStore, query: str, *, limit: int = 10, as_of: str | None = None) -> list[PolicyMatch]:
     """Policies matching a title, alias, acronym or keyword (typos tolerated), best first, each a full answer."""
     ranked = rank(query, store.run("policy_index", as_of=as_of), limit)
     rows = {r["key"]: r for r in store.run("policy_register", keys=[row["key"] for row, _, _ in ranked], as_of=as_of)}
     day = as_of or today()
-    return [{**policy_answer(rows[row["key"]], day), "score": score, "matched": matched} for row, score, matched in ranked]
+    return [PolicyMatch(**_answer_fields(rows[row["key"]], day), score=score, matched=Matched(**matched))
+            for row, score, matched in ranked]
 
 
-def list_policies(store: GraphStore, *, limit: int = 10, as_of: str | None = None) -> list[dict[str, Any]]:
+def list_policies(store: GraphStore, *, limit: int = 10, as_of: str | None = None) -> list[Policy]:
     """The register in title order, for browsing without a search term."""
     keys = [r["key"] for r in sorted(store.run("policy_index", as_of=as_of), key=lambda r: (r["title"], r["key"]))]
     rows = {r["key"]: r for r in store.run("policy_register", keys=keys[:limit], as_of=as_of)}
@@ -230,26 +377,26 @@ def list_policies(store: GraphStore, *, limit: int = 10, as_of: str | None = Non
 
 
 # -- what a post holds ----------------------------------------------------------------------
-def _holding(h: dict[str, Any]) -> dict[str, Any]:
-    return {"role": ROLE_NAMES[h["type"]], "type": h["type"], "category": CATEGORIES[h["label"]],
-            "key": h["key"], "label": h["label"], "name": h["name"], "valid_from": h["valid_from"],
-            "valid_to": h["valid_to"], "provenance": _prov(h)}
+def _holding(h: dict[str, Any]) -> Holding:
+    return Holding(role=ROLE_NAMES[h["type"]], type=h["type"], category=CATEGORIES[h["label"]], key=h["key"],
+                   label=h["label"], name=h["name"], valid_from=h["valid_from"], valid_to=h["valid_to"],
+                   provenance=FactSource.of(h))
 
 
-def holdings_answer(row: dict[str, Any], day: str) -> dict[str, Any]:
+def holdings_answer(row: dict[str, Any], day: str) -> PostHoldings:
     """A role_holdings row as a handover list: who holds the post, and what it holds now and held before."""
     ordered = sorted(row["holdings"], key=lambda h: (CATEGORIES[h["label"]], h["name"] or "", h["key"]))
-    return {
-        "post": row["post"], "title": row["title"], "kind": row["kind"], "abbreviation": row["abbreviation"],
-        "provenance": _prov(row), "departments": sorted(row["departments"], key=lambda d: d["name"] or ""),
+    return PostHoldings(
+        post=row["post"], title=row["title"], kind=row["kind"], abbreviation=row["abbreviation"],
+        provenance=FactSource.of(row), departments=sorted(row["departments"], key=lambda d: d["name"] or ""),
         **post_status(row["holders"], day),
-        "history": [_holder(h) for h in sorted(row["holders"], key=lambda h: h["valid_from"] or "")],
-        "holdings": [_holding(h) for h in ordered if in_force(h, day)],
-        "ended": [_holding(h) for h in ordered if not in_force(h, day)],
-    }
+        history=[_holder(h) for h in sorted(row["holders"], key=lambda h: h["valid_from"] or "")],
+        holdings=[_holding(h) for h in ordered if in_force(h, day)],
+        ended=[_holding(h) for h in ordered if not in_force(h, day)],
+    )
 
 
-def get_holdings(store: GraphStore, post: str, as_of: str | None = None) -> dict[str, Any]:
+def get_holdings(store: GraphStore, post: str, as_of: str | None = None) -> PostHoldings:
     rows = store.run("role_holdings", post=post, as_of=as_of)
     if not rows:
         raise NotFound(f"no post with key {post!r}", key=post)
@@ -258,13 +405,13 @@ def get_holdings(store: GraphStore, post: str, as_of: str | None = None) -> dict
 
 # -- accountability gaps --------------------------------------------------------------------
 def _gap(reason: str, kind: str, key: str, name: str | None, detail: str, since: str | None = None,
-         post: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"reason": reason, "reason_text": GAP_REASONS[reason], "kind": kind, "key": key, "name": name,
-            "detail": detail, "since": since, "post": post}
+         post: PostRef | None = None) -> Gap:
+    return Gap(reason=reason, reason_text=GAP_REASONS[reason], kind=kind, key=key, name=name, detail=detail,
+               since=since, post=post)
 
 
 def _unverified(kind: str, key: str, name: str | None, verified_on: str | None, loaded_on: str,
-                day: str, after_days: int) -> dict[str, Any] | None:
+                day: str, after_days: int) -> Gap | None:
     last = verified_on or loaded_on
     age = _days_between(last, day)
     if age <= after_days:
@@ -273,51 +420,50 @@ def _unverified(kind: str, key: str, name: str | None, verified_on: str | None, 
     return _gap("not_verified", kind, key, name, f"last {how} on {last}, {age} days ago (limit {after_days})", last)
 
 
-def _vacancy(kind: str, key: str, name: str | None, role: str, post: dict[str, Any]) -> dict[str, Any]:
-    return _gap("owner_post_vacant", kind, key, name, f"{role} post '{post['title']}' is {holder_summary(post)}",
-                post["vacant_since"], {"key": post["post"], "title": post["title"]})
+def _vacancy(kind: str, key: str, name: str | None, role: str, post: PostRef, status: PostStatus) -> Gap:
+    return _gap("owner_post_vacant", kind, key, name, f"{role} post '{post.title}' is {holder_summary(status)}",
+                status.vacant_since, post)
 
 
-def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str | None = None) -> dict[str, Any]:
+def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str | None = None) -> GapReport:
     """Policies without an officer- or member-level owner, owned by a vacant post, overdue for review or not
     verified lately; and whatever else posts own (contracts, charters, grants, partner relationships,
     workstreams, programmes, initiatives) whose owning post is vacant or that is not verified lately.
     Grouped by reason, oldest first."""
     day = as_of or today()
-    gaps: list[dict[str, Any]] = []
+    gaps: list[Gap] = []
     for row in store.run("policy_register", as_of=as_of):
         policy = policy_answer(row, day)
-        key, title = policy["key"], policy["title"]
+        key, title = policy.key, policy.title
         roles = {o["role"] for o in row["owners"]}
         if not roles & set(OFFICER_ROLES):
             gaps.append(_gap("no_officer_owner", "policy", key, title, "no responsible officer or sponsoring officer recorded"))
         if not roles & set(MEMBER_ROLES):
             gaps.append(_gap("no_member_owner", "policy", key, title, "no sponsoring member or portfolio holder recorded"))
         for role, field in ROLE_FIELDS.items():
-            gaps += [_vacancy("policy", key, title, ROLE_NAMES[role], owner) for owner in policy[field]
-                     if owner["status"] == "vacant"]
-        if policy["review"]["status"] == "overdue":
+            gaps += [_vacancy("policy", key, title, ROLE_NAMES[role], PostRef(key=owner.post, title=owner.title), owner)
+                     for owner in policy.owners(field) if owner.status == "vacant"]
+        if policy.review.status == "overdue":
             gaps.append(_gap("review_overdue", "policy", key, title,
-                             f"review was due on {policy['review']['date']} ({policy['review']['label']})",
-                             policy["review"]["date"]))
+                             f"review was due on {policy.review.date} ({policy.review.label})", policy.review.date))
         stale = _unverified("policy", key, title, row["verified_on"], row["loaded_on"], day, verify_after_days)
         gaps += [stale] if stale else []
     checked: set[str] = set()
     for row in store.run("role_holdings", as_of=as_of):
-        post = {"post": row["post"], "title": row["title"], **post_status(row["holders"], day)}
+        post = PostRef(key=row["post"], title=row["title"])
+        status = PostStatus(**post_status(row["holders"], day))
         for held in row["holdings"]:
             if not in_force(held, day) or held["label"] == "Policy":  # policies are covered above
                 continue
             kind = "partner relationship" if held["label"] == "Organisation" else held["label"].lower()
-            if post["status"] == "vacant" and held["type"] not in NOT_OWNERSHIP:
-                gaps.append(_vacancy(kind, held["key"], held["name"], ROLE_NAMES[held["type"]], post))
+            if status.status == "vacant" and held["type"] not in NOT_OWNERSHIP:
+                gaps.append(_vacancy(kind, held["key"], held["name"], ROLE_NAMES[held["type"]], post, status))
             if held["key"] not in checked:
                 checked.add(held["key"])
                 stale = _unverified(kind, held["key"], held["name"], held["verified_on"], held["loaded_on"], day,
                                     verify_after_days)
                 gaps += [stale] if stale else []
     order = list(GAP_REASONS)
-    gaps.sort(key=lambda g: (order.index(g["reason"]), g["since"] is None, g["since"] or "", g["kind"], g["name"] or "",
-                             g["key"]))
-    counts = {reason: sum(g["reason"] == reason for g in gaps) for reason in order}
-    return {"as_of": day, "verify_after_days": verify_after_days, "counts": counts, "gaps": gaps}
+    gaps.sort(key=lambda g: (order.index(g.reason), g.since is None, g.since or "", g.kind, g.name or "", g.key))
+    counts = {reason: sum(g.reason == reason for g in gaps) for reason in order}
+    return GapReport(as_of=day, verify_after_days=verify_after_days, counts=counts, gaps=gaps)

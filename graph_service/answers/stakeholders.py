@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 import yaml
+from pydantic import BaseModel
 
 from graph_service.config import SETTINGS_DIR
 from graph_service.access.auth import Role
@@ -144,6 +145,22 @@ class Analysis:
         data = asdict(self)
         data["basis"] = self.basis
         return data
+
+
+class AnalysisAnswer(BaseModel):
+    """An Analysis as the API and `--json` give it, with the sentence saying what power is based on."""
+
+    as_of: str
+    includes_contract_values: bool
+    filters: dict[str, Any]
+    total_partners: int
+    partners: list[Partner]
+    posts: dict[str, Post]
+    links: list[Link]
+    brokers: list[Broker]
+    communities: list[Community]
+    choices: dict[str, list[dict[str, str]]]
+    basis: str
 
 
 # -- scoring ---------------------------------------------------------------------------------

@@ -7,11 +7,16 @@ import json
 import pkgutil
 import signal
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+from pydantic_core import to_jsonable_python
 
 from graph_service.config import Settings
 from graph_service.errors import GraphServiceError
+from graph_service.records import FactSource
+from graph_service.store.base import GraphStore
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -37,14 +42,29 @@ def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser],
     return register
 
 
-def open_configured_store(settings: Settings):
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[GraphStore]:
+    """The configured store, closed when the command is done with it (a Neo4j driver holds connections)."""
     from graph_service.store import open_store
 
-    return open_store(settings)
+    store = open_store(settings)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def cite(provenance: FactSource | dict[str, Any]) -> str:
+    """Where a printed fact comes from: [source: locator, illustrative]."""
+    fact = FactSource.of(provenance.model_dump() if isinstance(provenance, FactSource) else
+                         {"locator": "", "illustrative": False, **provenance})
+    where = f": {fact.locator}" if fact.locator else ""
+    return f"[{fact.source}{where}{', illustrative' if fact.illustrative else ''}]"
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    """Answers (pydantic models, dataclasses, rows) as the JSON the API gives."""
+    json.dump(to_jsonable_python(data, fallback=str), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
 

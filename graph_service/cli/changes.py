@@ -5,7 +5,7 @@ import argparse
 import datetime as dt
 
 from graph_service.dates import cli_day
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 
 
@@ -19,12 +19,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("changes", "what began, ended or changed between two dates", _arguments)
 def changes_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         rows = store.run("changed_facts", date_from=args.date_from.isoformat(), date_to=args.date_to.isoformat(),
                          partner=args.partner, persona=args.persona, workstream=args.workstream, policy=args.policy)
-    finally:
-        store.close()
     if args.json:
         print_json(rows)
         return 0

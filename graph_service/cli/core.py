@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from graph_service.access.auth import DamagedFile, KeyStore, Role
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import GraphServiceError
 
@@ -21,11 +21,8 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
 def load_reference_command(args: argparse.Namespace, settings: Settings) -> int:
     from graph_service.reference import load_reference
 
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         reports = load_reference(store, include_illustrative=not args.documents_only)
-    finally:
-        store.close()
     for report in reports:
         print(f"{report.source}: {report.created} created, {report.updated} updated, "
               f"{report.unchanged} unchanged, {len(report.rejected)} rejected")
@@ -36,11 +33,8 @@ def load_reference_command(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("stats", "count nodes and relationships by label and type", _json_flag)
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         stats = store.stats()
-    finally:
-        store.close()
     if args.json:
         print_json(stats)
         return 0
@@ -81,13 +75,10 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
 def demo_command(args: argparse.Namespace, settings: Settings) -> int:
     from graph_service.reference import load_reference
 
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         if store.stats()["nodes"] == 0:
             print("Loading the reference dataset (the council's documents and the illustrative layer)...")
             load_reference(store)
-    finally:
-        store.close()
     keys = KeyStore(settings.data_dir)
     if not keys.any():
         print(f"Your admin API key (shown once; keep it): {keys.create(Role.admin, 'demo')}")

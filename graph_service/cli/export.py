@@ -15,7 +15,7 @@ import networkx as nx
 
 from graph_service.access.auth import Role
 from graph_service.answers.export import graph_records
-from graph_service.cli import command, open_configured_store
+from graph_service.cli import command, opened_store
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
 from graph_service.queries import registry
@@ -53,9 +53,8 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.format:
         return _write_graph(args, settings)
     other = "embedded" if args.to == "neo4j" else "neo4j"
-    source = open_configured_store(settings.model_copy(update={"backend": other}))
-    target = open_configured_store(settings.model_copy(update={"backend": args.to}))
-    try:
+    with opened_store(settings.model_copy(update={"backend": other})) as source, \
+            opened_store(settings.model_copy(update={"backend": args.to})) as target:
         if target.stats()["nodes"] and not args.replace:
             print(f"The {args.to} store is not empty; pass --replace to overwrite it.")
             return 1
@@ -72,9 +71,6 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Counts match and all {sum(len(registry.get(n).examples) for n in registry.names())} "
               "sample answers agree.")
         return 0
-    finally:
-        source.close()
-        target.close()
 
 
 def _write_graph(args: argparse.Namespace, settings: Settings) -> int:
@@ -82,8 +78,7 @@ def _write_graph(args: argparse.Namespace, settings: Settings) -> int:
         raise BadRequest(f"--format {args.format} needs --out FILE (or a folder for csv)")
     if args.out == "-" and args.format != "jsonl":
         raise BadRequest("only --format jsonl can be written to standard output")
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         records = graph_records(store, Role.parse(args.role))
         if args.out == "-":
             counts = _write_jsonl(records, sys.stdout)
@@ -94,8 +89,6 @@ def _write_graph(args: argparse.Namespace, settings: Settings) -> int:
             counts = _write_graphml(records, Path(args.out))
         else:
             counts = _write_csv_folder(records, Path(args.out))
-    finally:
-        store.close()
     if args.out != "-":
         print(f"Wrote {counts['node']} nodes and {counts['relationship']} relationships as {args.role} sees them "
               f"to {args.out}.")

@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.csv_export import SafeDictWriter
 from graph_service.dates import cli_day, iso
@@ -75,15 +75,12 @@ def format_report(report: dict[str, Any]) -> list[str]:
          _health_arguments)
 def health_command(args: argparse.Namespace, settings: Settings) -> int:
     directory = snapshots.snapshot_dir(settings.data_dir)
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         if args.partner:
             result = partner_health(store, args.partner, iso(args.as_of), snapshot_dir=directory)
         else:
             result = health_report(store, iso(args.as_of), persona=args.persona, workstream=args.workstream,
                                    service=args.service, rating=args.rating, snapshot_dir=directory, save=args.save)
-    finally:
-        store.close()
     if args.json:
         print_json(result)
     elif args.csv and not args.partner:
@@ -123,11 +120,8 @@ def format_impact(answer: dict[str, Any]) -> list[str]:
 @command("impact", "what is hit if a partner fails: contracts, services, indicators, priorities, owners",
          _impact_arguments)
 def impact_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         answer = partner_impact(store, args.partner, iso(args.as_of))
-    finally:
-        store.close()
     if args.json:
         print_json(answer)
     else:
@@ -179,11 +173,8 @@ VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement
 @command("procurement", "procurement's views: expiring contracts, spend concentration, single points of failure, "
                         "Kraljic positions, grants against contracts by year", _procurement_arguments)
 def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         answer = VIEW_FUNCTIONS[args.view](store, iso(args.as_of))
-    finally:
-        store.close()
     if args.json:
         print_json(answer)
         return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from graph_service.access import audit
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path
 
@@ -24,7 +24,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 @command("ingest", "load an OCDS, 360Giving, Transparency Code, register or policy file, or a folder or zip of them",
          _arguments)
 def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
     actor = audit.command_line_actor()
 
     whole = args.path.resolve()
@@ -37,11 +36,9 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
         if not args.json and (member or args.path.is_dir()):
             _print_file(report)
 
-    try:
+    with opened_store(settings) as store:
         report = ingest_path(store, args.path, args.format, progress=sys.stderr.isatty(), publisher=args.publisher,
                              on_file=record)
-    finally:
-        store.close()
     if args.json:
         print_json(report.as_dict())
         return report.exit_code

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from graph_service.dates import cli_day
 from graph_service.answers import governance
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 
 
@@ -23,11 +23,8 @@ def _with_initiative(parser: argparse.ArgumentParser) -> None:
 
 
 def _ask(settings: Settings, question: Callable[..., Any], args: argparse.Namespace, *params: Any) -> Any:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         return question(store, *params, args.as_of.isoformat() if args.as_of else None)
-    finally:
-        store.close()
 
 
 def _citation(cited: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from graph_service.dates import cli_day, iso
 from graph_service.access.auth import Role
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
 from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
@@ -57,8 +57,7 @@ def map_command(args: argparse.Namespace, settings: Settings) -> int:
     compare = comparing(iso(args.compare_from), iso(args.compare_to), iso(args.as_of))
     if compare and args.kind not in ("stakeholders", "ego"):
         raise BadRequest("--compare-from and --compare-to work with the stakeholders and ego maps")
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         if compare and args.kind == "ego":
             view = ego_diff(store, args.key, Role.parse(args.role), iso(args.compare_from), iso(args.compare_to), hops=args.hops)
         elif compare:
@@ -72,8 +71,6 @@ def map_command(args: argparse.Namespace, settings: Settings) -> int:
         else:
             analysis = _analyse(store, args)
             view = stakeholder_view(analysis) if args.kind == "stakeholders" else grid_view(analysis)
-    finally:
-        store.close()
     text = render_html(view) if fmt == "html" else export(view, fmt)[0]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
@@ -94,11 +91,8 @@ def _stakeholder_arguments(parser: argparse.ArgumentParser) -> None:
 @command("stakeholders", "score partners' power and interest, and list brokers and communities",
          _stakeholder_arguments)
 def stakeholders_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         analysis = _analyse(store, args)
-    finally:
-        store.close()
     if args.json:
         print_json(analysis.to_dict())
         return 0

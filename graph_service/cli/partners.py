@@ -5,7 +5,7 @@ import argparse
 import datetime as dt
 
 from graph_service.access import audit
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
 from graph_service.ingest.identifiers import normalise_identifier
@@ -24,8 +24,7 @@ def _partner_arguments(parser: argparse.ArgumentParser) -> None:
 @command("partner", "find partners by name, alias or identifier; one match shows its golden record", _partner_arguments)
 def partner_command(args: argparse.Namespace, settings: Settings) -> int:
     query = normalise_identifier(None, args.query.strip()) or args.query  # 'gb-coh-2445189' is GB-COH-02445189
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         profile = store.run("partner_profile", key=query) if args.persona is None else []
         found = [] if profile else store.run("partner_search", q=args.query, persona=args.persona, limit=args.limit)
         if not profile and not found and args.persona is None:  # 'HC-One Limited' for a record published as 'HC-One Ltd'
@@ -33,8 +32,6 @@ def partner_command(args: argparse.Namespace, settings: Settings) -> int:
         exact = [r for r in found if r["rank"] == 0]
         key = exact[0]["key"] if len(exact) == 1 else found[0]["key"] if len(found) == 1 else None
         profile = profile or (store.run("partner_profile", key=key) if key else [])
-    finally:
-        store.close()
     if args.json:
         print_json(profile[0] if profile else found)
     elif profile:
@@ -92,16 +89,13 @@ def _matches_arguments(parser: argparse.ArgumentParser) -> None:
 def matches_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.action != "list" and not args.id:
         raise BadRequest(f"'matches {args.action}' needs the match id")
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         if args.action == "list":
             rows = store.run("possible_matches", status=None if args.status == "all" else args.status)
         else:
             status = CONFIRMED if args.action == "confirm" else REJECTED
             rows = [audit.decide_match(store, settings.data_dir, audit.command_line_actor(), "cli", args.id, status,
                                        f"graph-service matches {args.action} {args.id}")]
-    finally:
-        store.close()
     if args.json:
         print_json(rows)
         return 0

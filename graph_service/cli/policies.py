@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from graph_service.dates import cli_day, iso
 from graph_service.answers import policies
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import cite, command, opened_store, print_json
 from graph_service.config import Settings
+from graph_service.records import FactSource
 
 LABEL_WIDTH = 21
 
@@ -17,44 +17,38 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _cite(provenance: dict[str, Any]) -> str:
-    example = ", illustrative" if provenance["illustrative"] else ""
-    return f"[{provenance['source']}: {provenance['locator']}{example}]"
+def _line(label: str, text: str, provenance: FactSource | None = None) -> str:
+    cited = f"  {cite(provenance)}" if provenance else ""
+    return f"  {label + ':':{LABEL_WIDTH}} {text}{cited}"
 
 
-def _line(label: str, text: str, provenance: dict[str, Any] | None = None) -> str:
-    cite = f"  {_cite(provenance)}" if provenance else ""
-    return f"  {label + ':':{LABEL_WIDTH}} {text}{cite}"
-
-
-def format_policy(answer: dict[str, Any]) -> list[str]:
+def format_policy(answer: policies.Policy) -> list[str]:
     """A policy answer as the lines an officer reads, each fact followed by its source."""
-    found = answer.get("matched")
-    heading = f"{answer['title']}  ({answer['key']})"
-    if found:
-        heading += f"  matched {found['field']} \"{found['text']}\", score {answer['score']}"
-    prov = answer["provenance"]
-    where = answer["document_location"] or "not recorded"
-    if answer["section"]:
-        where += f", section {answer['section']}"
-    dates = ", ".join(f"{name} {answer[field]}" for name, field in
-                      (("published", "published_on"), ("last version", "last_version_on")) if answer[field])
-    review = answer["review"]
+    heading = f"{answer.title}  ({answer.key})"
+    if isinstance(answer, policies.PolicyMatch):
+        heading += f"  matched {answer.matched.field} \"{answer.matched.text}\", score {answer.score}"
+    prov = answer.provenance
+    where = answer.document_location or "not recorded"
+    if answer.section:
+        where += f", section {answer.section}"
+    dates = ", ".join(f"{name} {day}" for name, day in
+                      (("published", answer.published_on), ("last version", answer.last_version_on)) if day)
+    review = answer.review
     lines = [heading, _line("Lives at", where, prov),
-             _line("Version", " ".join(filter(None, [answer["version"] or "not recorded", f"({dates})" if dates else ""])), prov),
-             _line("Review", f"{review['date'] or '-'}: {review['label']}", prov if review["date"] else None)]
+             _line("Version", " ".join(filter(None, [answer.version or "not recorded", f"({dates})" if dates else ""])), prov),
+             _line("Review", f"{review.date or '-'}: {review.label}", prov if review.date else None)]
     for field in policies.ROLE_FIELDS.values():
         label = field.replace("_", " ").capitalize()
-        owners = answer[field] or [None]
+        owners = answer.owners(field) or [None]
         for owner in owners:
             if owner is None:
                 lines.append(_line(label, "none recorded"))
             else:
-                lines.append(_line(label, f"{owner['title']}: {policies.holder_summary(owner)}", owner["provenance"]))
+                lines.append(_line(label, f"{owner.title}: {policies.holder_summary(owner)}", owner.provenance))
     for label, field in (("Approved by", "approved_by"), ("Associated document", "associated_documents"),
                          ("Supports priority", "priorities")):
-        for link in answer[field] or [None]:
-            lines.append(_line(label, "none recorded") if link is None else _line(label, link["name"], link["provenance"]))
+        for link in getattr(answer, field) or [None]:
+            lines.append(_line(label, "none recorded") if link is None else _line(label, link.name, link.provenance))
     return lines
 
 
@@ -66,11 +60,8 @@ def _policy_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("policy", "where a policy lives and who owns it (typo-tolerant search)", _policy_arguments)
 def policy_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         results = policies.find_policies(store, args.query, limit=args.limit, as_of=iso(args.as_of))
-    finally:
-        store.close()
     if args.json:
         print_json(results)
     elif not results:
@@ -87,46 +78,40 @@ def _holdings_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("holdings", "everything a post owns, sponsors or manages: the handover list", _holdings_arguments)
 def holdings_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         answer = policies.get_holdings(store, args.post, as_of=iso(args.as_of))
-    finally:
-        store.close()
     if args.json:
         print_json(answer)
         return 0
-    departments = ", ".join(d["name"] for d in answer["departments"])
-    print(f"{answer['title']}  ({answer['post']}){'  in ' + departments if departments else ''}")
+    departments = ", ".join(d.name for d in answer.departments)
+    print(f"{answer.title}  ({answer.post}){'  in ' + departments if departments else ''}")
     print(f"  {policies.holder_summary(answer)}")
-    if not answer["holdings"]:
+    if not answer.holdings:
         print("  holds nothing")
     category = None
-    for held in answer["holdings"]:
-        if held["category"] != category:
-            category = held["category"]
+    for held in answer.holdings:
+        if held.category != category:
+            category = held.category
             print(f"  {category.capitalize()}:")
-        print(f"    {held['role']} of {held['name']} ({held['key']})  {_cite(held['provenance'])}")
-    if answer["ended"]:
-        print(f"  ({len(answer['ended'])} earlier holdings have ended; --json lists them)")
+        print(f"    {held.role} of {held.name} ({held.key})  {cite(held.provenance)}")
+    if answer.ended:
+        print(f"  ({len(answer.ended)} earlier holdings have ended; --json lists them)")
     return 0
 
 
 @command("gaps", "accountability gaps: missing or vacant owners, overdue reviews, unverified records", _common)
 def gaps_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         report = policies.accountability_gaps(store, verify_after_days=settings.verify_after_days,
                                               as_of=iso(args.as_of))
-    finally:
-        store.close()
     if args.json:
         print_json(report)
         return 0
-    print(f"Accountability gaps on {report['as_of']}: {len(report['gaps'])}")
+    print(f"Accountability gaps on {report.as_of}: {len(report.gaps)}")
     reason = None
-    for gap in report["gaps"]:
-        if gap["reason"] != reason:
-            reason = gap["reason"]
-            print(f"\n{gap['reason_text'].capitalize()} ({report['counts'][reason]}):")
-        print(f"  {gap['kind']} {gap['name']} ({gap['key']}): {gap['detail']}")
+    for gap in report.gaps:
+        if gap.reason != reason:
+            reason = gap.reason
+            print(f"\n{gap.reason_text.capitalize()} ({report.counts[reason]}):")
+        print(f"  {gap.kind} {gap.name} ({gap.key}): {gap.detail}")
     return 0

@@ -9,7 +9,7 @@ import pkgutil
 from fastapi import FastAPI
 
 from graph_service.web import api, pages
-from graph_service.web.errors import install_error_handlers
+from graph_service.web.errors import ERROR_RESPONSES, install_error_handlers
 from graph_service.access.auth import KeyStore
 from graph_service.access.sessions import SessionStore
 from graph_service.store.base import GraphStore
@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         title="graph-service",
         summary="Partners, contracts, policies and who owns them, as one graph",
         version="0.1.0",
+        responses=ERROR_RESPONSES,
         docs_url=None, redoc_url=None,  # web/api/docs.py serves Swagger UI from the package, no CDN
     )
     app.state.settings = settings

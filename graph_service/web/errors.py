@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from graph_service.errors import GraphServiceError
@@ -17,6 +18,26 @@ log = logging.getLogger(__name__)
 MACHINE_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/healthz")
 TITLES = {400: "There is a problem", 401: "Sign in", 403: "Not allowed", 404: "Not found", 413: "File too large",
           422: "There is a problem", 503: "Service unavailable"}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="stable, for programs: not_found, bad_request, invalid_request, ...")
+    message: str = Field(description="for people: what was wrong and where")
+    details: dict = Field(description="what the message refers to, e.g. the key or the request's problems")
+
+
+class ErrorBody(BaseModel):
+    """The one error shape every API route answers with."""
+
+    error: ErrorDetail
+
+
+# declared on the app, so /openapi.json shows this body (not FastAPI's own 422 shape) for every route
+ERROR_RESPONSES: dict[int | str, dict] = {
+    status: {"model": ErrorBody, "description": text} for status, text in (
+        (400, "a parameter is wrong, e.g. a bad date"), (401, "no or unknown API key"),
+        (403, "the key's role may not ask this"), (404, "nothing with that key"),
+        (422, "the request does not match the API"))}
 
 
 def error_response(status: int, code: str, message: str, details: object = None) -> JSONResponse:

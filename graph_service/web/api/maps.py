@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from graph_service.dates import iso
 from graph_service.web.deps import AsOf, CompareFrom, CompareTo, Store, Viewer
-from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
+from graph_service.answers.stakeholders import Analysis, AnalysisAnswer, analyse, ego, policy_ownership
 from visualisations import ego_view, export, grid_view, policy_view, render_html, stakeholder_view
 from visualisations.diff import comparing, ego_diff, stakeholder_diff
 from visualisations.render import map_csp
@@ -99,7 +99,8 @@ def policy_ownership_map(store: Store, role: Viewer, as_of: AsOf = None,
 @router.get("/api/v1/stakeholders")
 def stakeholders(store: Store, role: Viewer, persona: str | None = PERSONA, workstream: str | None = WORKSTREAM,
                  priority: str | None = PRIORITY, department: str | None = DEPARTMENT,
-                 min_health: float | None = MIN_HEALTH, as_of: AsOf = None) -> dict[str, Any]:
+                 min_health: float | None = MIN_HEALTH, as_of: AsOf = None) -> AnalysisAnswer:
     """Every partner's power, interest, quadrant and the facts behind them; brokers; communities; holders."""
-    return analyse(store, role, as_of=iso(as_of), persona=persona, workstream=workstream, priority=priority,
-                   department=department, min_health=min_health).to_dict()
+    analysis = analyse(store, role, as_of=iso(as_of), persona=persona, workstream=workstream, priority=priority,
+                       department=department, min_health=min_health)
+    return AnalysisAnswer.model_validate(analysis.to_dict())

@@ -9,6 +9,8 @@ import html
 from typing import Any
 from urllib.parse import quote
 
+from graph_service.records import FactSource
+
 STYLESHEET_PATH = "/pages.css"
 SITE_NAME = "Dacorum policies and partners"
 
@@ -86,10 +88,12 @@ def link(href: str, text: Any) -> str:
     return f'<a href="{e(href)}">{e(text)}</a>'
 
 
-def source(provenance: dict[str, Any] | None) -> str:
-    """Where a fact comes from, shown beside it."""
+def source(provenance: FactSource | dict[str, Any] | None) -> str:
+    """Where a fact comes from, shown beside it: an answer's FactSource or a query row's provenance."""
     if not provenance:
         return ""
+    if isinstance(provenance, FactSource):
+        provenance = provenance.model_dump()
     example = ' <span class="example">illustrative example</span>' if provenance.get("illustrative") else ""
     where = f", {e(provenance['locator'])}" if provenance.get("locator") else ""
     return f'<span class="source">Source: {e(provenance["source"])}{where}{example}</span>'

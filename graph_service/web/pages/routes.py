@@ -83,7 +83,7 @@ def policy_page(key: str, request: Request, store: Store) -> Response:
         answer = policies.get_policy(store, key)
     except NotFound as exc:
         return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
-    return _html(request, answer["title"], views.policy_page(answer), role)
+    return _html(request, answer.title, views.policy_page(answer), role)
 
 
 @router.get("/roles/{key:path}", response_model=None)
@@ -95,7 +95,7 @@ def role_page(key: str, request: Request, store: Store) -> Response:
         answer = policies.get_holdings(store, key)
     except NotFound as exc:
         return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
-    return _html(request, answer["title"], views.post_page(answer), role)
+    return _html(request, answer.title, views.post_page(answer), role)
 
 
 @router.get("/sign-in")

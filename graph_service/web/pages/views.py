@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_service.answers.policies import ROLE_FIELDS, holder_summary
+from graph_service.answers.policies import ROLE_FIELDS, Holding, Linked, Policy, PolicyMatch, PostHoldings, PostStatus, Review, holder_summary
 from graph_service.web.pages.layout import e, link, path_to, source
 
 ROLE_HEADINGS = {field: field.replace("_", " ").capitalize() for field in ROLE_FIELDS.values()}
@@ -14,21 +14,21 @@ def _status(kind: str, text: str) -> str:
     return f'<span class="status status-{e(kind)}">{e(text[:1].upper() + text[1:])}</span>'
 
 
-def _holders(owner: dict[str, Any]) -> str:
+def _holders(owner: PostStatus) -> str:
     """Who holds a post, with the source of each holding (or of the last one, when vacant)."""
-    held = owner["holders"] or ([owner["last_holder"]] if owner["last_holder"] else [])
-    return _status(owner["status"], holder_summary(owner)) + "".join(source(h["provenance"]) for h in held)
+    held = owner.holders or ([owner.last_holder] if owner.last_holder else [])
+    return _status(owner.status, holder_summary(owner)) + "".join(source(h.provenance) for h in held)
 
 
-def _location(answer: dict[str, Any]) -> str:
-    where = e(answer["document_location"] or "Not recorded")
-    if answer["section"]:
-        where += f", section {e(answer['section'])}"
+def _location(answer: Policy) -> str:
+    where = e(answer.document_location or "Not recorded")
+    if answer.section:
+        where += f", section {e(answer.section)}"
     return where
 
 
-def _review(review: dict[str, Any]) -> str:
-    return f"{e(review['date'] or '')} {_status(review['status'], review['label'])}".strip()
+def _review(review: Review) -> str:
+    return f"{e(review.date or '')} {_status(review.status, review.label)}".strip()
 
 
 def search_form(query: str | None) -> str:
@@ -42,18 +42,18 @@ def search_form(query: str | None) -> str:
     )
 
 
-def _policy_result(answer: dict[str, Any]) -> str:
-    owners = answer["responsible_officer"] or answer["sponsoring_officer"]
-    owner_label = "Responsible officer" if answer["responsible_officer"] else "Sponsoring officer"
-    owner = "".join(f"<dd>{e(o['title'])}: {_holders(o)}{source(o['provenance'])}</dd>" for o in owners) \
+def _policy_result(answer: PolicyMatch) -> str:
+    owners = answer.responsible_officer or answer.sponsoring_officer
+    owner_label = "Responsible officer" if answer.responsible_officer else "Sponsoring officer"
+    owner = "".join(f"<dd>{e(o.title)}: {_holders(o)}{source(o.provenance)}</dd>" for o in owners) \
         or "<dd>None recorded</dd>"
     return (
-        f'<li class="result"><h3>{link(path_to("/policies", answer["key"]), answer["title"])}</h3>'
-        f'<p class="hint">Matched {e(answer["matched"]["field"])} “{e(answer["matched"]["text"])}”</p>'
+        f'<li class="result"><h3>{link(path_to("/policies", answer.key), answer.title)}</h3>'
+        f'<p class="hint">Matched {e(answer.matched.field)} “{e(answer.matched.text)}”</p>'
         '<dl class="facts">'
-        f'<dt>Where it lives</dt><dd>{_location(answer)}{source(answer["provenance"])}</dd>'
+        f'<dt>Where it lives</dt><dd>{_location(answer)}{source(answer.provenance)}</dd>'
         f'<dt>{owner_label}</dt>{owner}'
-        f'<dt>Review</dt><dd>{_review(answer["review"])}</dd>'
+        f'<dt>Review</dt><dd>{_review(answer.review)}</dd>'
         '</dl></li>'
     )
 
@@ -65,7 +65,7 @@ def _partner_result(row: dict[str, Any]) -> str:
             f'<p>{link(path_to("/maps/ego", row["key"]), "Relationship map: " + row["name"])}</p></li>')
 
 
-def search_page(query: str | None, policies: list[dict[str, Any]], partners: list[dict[str, Any]] | None) -> str:
+def search_page(query: str | None, policies: list[PolicyMatch], partners: list[dict[str, Any]] | None) -> str:
     """The one search box and, once asked, policies (and partners where that search exists) best match first."""
     body = ["<h1>Find a policy or partner</h1>", search_form(query)]
     if not query:
@@ -86,88 +86,88 @@ def search_page(query: str | None, policies: list[dict[str, Any]], partners: lis
     return "\n".join(body)
 
 
-def _links(items: list[dict[str, Any]], href: str | None = None) -> str:
+def _links(items: list[Linked], href: str | None = None) -> str:
     if not items:
         return "<p>None recorded.</p>"
-    rows = "".join(f"<li>{link(path_to(href, i['key']), i['name']) if href else e(i['name'])}{source(i['provenance'])}</li>"
+    rows = "".join(f"<li>{link(path_to(href, i.key), i.name) if href else e(i.name)}{source(i.provenance)}</li>"
                    for i in items)
     return f"<ul>{rows}</ul>"
 
 
-def policy_page(answer: dict[str, Any]) -> str:
+def policy_page(answer: Policy) -> str:
     """Where a policy lives, its dates and review status, who owns it, and what it links to."""
-    prov = source(answer["provenance"])
-    aliases = ", ".join(e(a) for a in answer["aliases"] or [])
+    prov = source(answer.provenance)
+    aliases = ", ".join(e(a) for a in answer.aliases or [])
     facts = [("Where it lives", f"{_location(answer)}{prov}"),
              ("Also known as", aliases) if aliases else None,
-             ("Period", e(answer["period"])) if answer["period"] else None,
-             ("Version", f"{e(answer['version'] or 'Not recorded')}{prov}"),
-             ("Published", f"{e(answer['published_on'])}{prov}") if answer["published_on"] else None,
-             ("Last version", f"{e(answer['last_version_on'])}{prov}") if answer["last_version_on"] else None,
-             ("Review date", f"{_review(answer['review'])}{prov if answer['review']['date'] else ''}"),
-             ("Last verified", f"{e(answer['verified_on'])}{prov}") if answer["verified_on"] else None]
+             ("Period", e(answer.period)) if answer.period else None,
+             ("Version", f"{e(answer.version or 'Not recorded')}{prov}"),
+             ("Published", f"{e(answer.published_on)}{prov}") if answer.published_on else None,
+             ("Last version", f"{e(answer.last_version_on)}{prov}") if answer.last_version_on else None,
+             ("Review date", f"{_review(answer.review)}{prov if answer.review.date else ''}"),
+             ("Last verified", f"{e(answer.verified_on)}{prov}") if answer.verified_on else None]
     rows = []
     for field, heading in ROLE_HEADINGS.items():
-        for owner in answer[field] or [None]:
+        for owner in answer.owners(field) or [None]:
             if owner is None:
                 rows.append(f'<tr><th scope="row">{e(heading)}</th><td colspan="3">None recorded</td></tr>')
                 continue
             rows.append(f'<tr><th scope="row">{e(heading)}</th>'
-                        f'<td>{link(path_to("/roles", owner["post"]), owner["title"])}</td>'
-                        f'<td>{_holders(owner)}</td><td>{source(owner["provenance"])}</td></tr>')
+                        f'<td>{link(path_to("/roles", owner.post), owner.title)}</td>'
+                        f'<td>{_holders(owner)}</td><td>{source(owner.provenance)}</td></tr>')
     return "\n".join([
-        f"<h1>{e(answer['title'])}</h1>",
+        f"<h1>{e(answer.title)}</h1>",
         '<dl class="facts">' + "".join(f"<dt>{e(t)}</dt><dd>{v}</dd>" for t, v in filter(None, facts)) + "</dl>",
         '<h2 id="owners">Who owns it</h2>',
         '<table aria-labelledby="owners"><thead><tr><th scope="col">Role</th><th scope="col">Post</th>'
         '<th scope="col">Held by</th><th scope="col">Source</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>",
-        "<h2>Approved by</h2>", _links(answer["approved_by"]),
-        "<h2>Associated documents</h2>", _links(answer["associated_documents"], "/policies"),
-        "<h2>Priorities it supports</h2>", _links(answer["priorities"]),
+        "<h2>Approved by</h2>", _links(answer.approved_by),
+        "<h2>Associated documents</h2>", _links(answer.associated_documents, "/policies"),
+        "<h2>Priorities it supports</h2>", _links(answer.priorities),
     ])
 
 
-def _holdings_table(labelled_by: str, holdings: list[dict[str, Any]]) -> str:
+def _holdings_table(labelled_by: str, holdings: list[Holding]) -> str:
     """A table of holdings, named by the heading (or summary) whose id is labelled_by."""
     rows = []
     for held in holdings:
-        name = link(path_to("/policies", held["key"]), held["name"]) if held["label"] == "Policy" else e(held["name"])
-        span = " to ".join(filter(None, [held["valid_from"], held["valid_to"]]))
-        rows.append(f'<tr><td>{e(held["role"])}</td><td>{name} <span class="source">{e(held["key"])}</span></td>'
-                    f'<td class="dates">{e(span)}</td><td>{source(held["provenance"])}</td></tr>')
+        name = link(path_to("/policies", held.key), held.name) if held.label == "Policy" else e(held.name)
+        span = " to ".join(filter(None, [held.valid_from, held.valid_to]))
+        rows.append(f'<tr><td>{e(held.role)}</td><td>{name} <span class="source">{e(held.key)}</span></td>'
+                    f'<td class="dates">{e(span)}</td><td>{source(held.provenance)}</td></tr>')
     return (f'<table aria-labelledby="{e(labelled_by)}"><thead><tr><th scope="col">Role</th><th scope="col">What</th>'
             '<th scope="col">Dates</th><th scope="col">Source</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
 
 
-def post_page(answer: dict[str, Any]) -> str:
+def post_page(answer: PostHoldings) -> str:
     """A post: who holds it, its departments, and everything it holds (the handover list)."""
-    departments = ", ".join(e(d["name"]) for d in answer["departments"]) or "Not recorded"
+    departments = ", ".join(e(d.name) for d in answer.departments) or "Not recorded"
     holder = _holders(answer)
-    body = [f"<h1>{e(answer['title'])}</h1>",
+    body = [f"<h1>{e(answer.title)}</h1>",
             '<dl class="facts">'
-            f"<dt>Post</dt><dd>{e(answer['post'])}{source(answer['provenance'])}</dd>"
-            f"<dt>Kind</dt><dd>{e(answer['kind'] or 'Not recorded')}</dd>"
+            f"<dt>Post</dt><dd>{e(answer.post)}{source(answer.provenance)}</dd>"
+            f"<dt>Kind</dt><dd>{e(answer.kind or 'Not recorded')}</dd>"
             f"<dt>Departments</dt><dd>{departments}</dd>"
             f"<dt>Held by</dt><dd>{holder}</dd></dl>",
             "<h2>What this post holds</h2>"]
-    if not answer["holdings"]:
+    if not answer.holdings:
         body.append("<p>Nothing recorded.</p>")
     else:
-        body.append(f"<p>{len(answer['holdings'])} items to hand over when the holder changes.</p>")
-        categories: dict[str, list[dict[str, Any]]] = {}
-        for held in answer["holdings"]:
-            categories.setdefault(held["category"], []).append(held)
+        body.append(f"<p>{len(answer.holdings)} items to hand over when the holder changes.</p>")
+        categories: dict[str, list[Holding]] = {}
+        for held in answer.holdings:
+            categories.setdefault(held.category, []).append(held)
         for number, (category, items) in enumerate(categories.items()):
             body.append(f'<h3 id="held-{number}">{e(category.capitalize())}</h3>{_holdings_table(f"held-{number}", items)}')
-    if answer["history"]:
-        rows = "".join(f'<tr><td>{e(h["name"])}</td><td class="dates">{e(h["valid_from"])}</td><td class="dates">{e(h["valid_to"] or "")}</td>'
-                       f'<td>{source(h["provenance"])}</td></tr>' for h in answer["history"])
+    if answer.history:
+        rows = "".join(f'<tr><td>{e(h.name)}</td><td class="dates">{e(h.valid_from)}</td><td class="dates">{e(h.valid_to or "")}</td>'
+                       f'<td>{source(h.provenance)}</td></tr>' for h in answer.history)
         body.append('<h2>Who has held this post</h2><table><caption>Holders, earliest first</caption><thead><tr>'
                     '<th scope="col">Name</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Source</th>'
                     f"</tr></thead><tbody>{rows}</tbody></table>")
-    if answer["ended"]:
-        body.append(f'<details><summary id="ended">Holdings that have ended ({len(answer["ended"])})</summary>'
-                    f'{_holdings_table("ended", answer["ended"])}</details>')
+    if answer.ended:
+        body.append(f'<details><summary id="ended">Holdings that have ended ({len(answer.ended)})</summary>'
+                    f'{_holdings_table("ended", answer.ended)}</details>')
     return "\n".join(body)
 
 
