@@ -25,10 +25,62 @@ def store(tmp_path: Path) -> EmbeddedStore:
     return EmbeddedStore(tmp_path / "data")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a test server or a private Neo4j)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class ReadOnly:
+    """A store shared by many tests: reads pass through, and a write fails the test that tried it."""
+
+    WRITES = frozenset({"upsert", "clear", "restore", "write", "delete"})
+
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name: str):
+        if name in self.WRITES:
+            raise AssertionError(f"the shared reference store is read-only: use a store of the test's own to {name}()")
+        return getattr(self._store, name)
+
+
+@pytest.fixture(scope="session")
+def reference_store(tmp_path_factory) -> ReadOnly:
+    """The reference dataset (documents and illustrative layer), loaded once per run, read by many modules."""
+    from graph_service.reference import load_reference
+
+    store = EmbeddedStore(tmp_path_factory.mktemp("reference") / "data")
+    load_reference(store)
+    return ReadOnly(store)
+
+
+REFERENCE_MARK = "GraphServiceReferenceLoaded"
+
+
+@pytest.fixture
+def neo4j_reference_store(neo4j_session_store, reference_store) -> ReadOnly:
+    """The reference dataset in Neo4j, loaded again only when a test has changed the database since.
+
+    Community edition has one user database, so tests that clear it take turns with this one; a mark
+    holding the loaded counts tells whether the database still holds exactly the reference dataset.
+    """
+    from graph_service.reference import load_reference
+
+    store = neo4j_session_store
+    with store.driver.session() as session:
+        mark = session.run(f"MATCH (m:{REFERENCE_MARK}) RETURN m.nodes AS nodes, m.rels AS rels").single()
+    stats = store.stats()
+    if mark is None or (mark["nodes"], mark["rels"]) != (stats["nodes"], stats["relationships"]):
+        store.clear()
+        load_reference(store)
+        stats = store.stats()
+        with store.driver.session() as session:
+            session.run(f"MERGE (m:{REFERENCE_MARK}) SET m.nodes = $nodes, m.rels = $rels",
+                        nodes=stats["nodes"], rels=stats["relationships"]).consume()
+    assert stats == {**reference_store.stats(), "backend": "neo4j"}
+    return ReadOnly(store)
 
 
 class LiveServer:
@@ -36,7 +88,7 @@ class LiveServer:
 
     def __init__(self, settings: Settings, store):
         self.app = create_app(settings, store)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -226,7 +226,7 @@ def test_injection_and_markup_in_names_are_stored_as_plain_text(any_store, tmp_p
     assert [n for n in nodes if n["key"] in {u["key"] for u in untouched}] == untouched
     assert [r for r in rels if r["id"] in {b["id"] for b in before_rels}] == before_rels
     labels = any_store.stats()["labels"]
-    assert (labels["Payment"], labels["Contract"], labels["Person"]) == (2 + len(names), len(names), len(names))
+    assert (labels["Payment"], labels["Tender"], labels["Person"]) == (2 + len(names), len(names), len(names))
 
 
 # -- hostile query parameters -------------------------------------------------------------------

@@ -17,7 +17,8 @@ import ijson
 
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.csvutil import Values, find_header, header_name, map_columns, read_rows
-from graph_service.ingest.identity import normalise_identifier, org_node
+from graph_service.ingest.identifiers import normalise_identifier
+from graph_service.ingest.resolver import org_node
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import slug
