@@ -1,6 +1,7 @@
 """Shared fixtures: real stores, a real HTTP server, and keys for each role."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -111,6 +112,32 @@ class LiveServer:
     def client(self, role: Role | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.keys[role]}"} if role else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def sign_in(self, key: str, client: httpx.Client | None = None, next_path: str = "/") -> httpx.Response:
+        """Sign in as a browser does: the sign-in page's form token and pre-session cookie, from this origin."""
+        client = client or self.client()
+        token = form_token(client.get("/sign-in").text)
+        return client.post("/sign-in", data={"csrf_token": token, "key": key, "next": next_path},
+                           headers={"Origin": self.url})
+
+    def browser_client(self, role: Role) -> httpx.Client:
+        """A client holding a signed-in session cookie (no Authorization header), sending this Origin."""
+        client = self.client()
+        response = self.sign_in(self.keys[role], client)
+        assert response.status_code == 303, response.text
+        client.headers["Origin"] = self.url
+        return client
+
+    def session(self, role: Role) -> str:
+        """A session token for role's key, as the sign-in cookie holds it."""
+        return self.app.state.sessions.open(self.app.state.keys.identify(self.keys[role]))
+
+
+def form_token(page: str) -> str:
+    """The hidden csrf_token field of a page's form."""
+    found = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    assert found, "the page has no form token"
+    return found.group(1)
 
 
 def live_server(store, data_dir: Path) -> LiveServer:

@@ -16,7 +16,7 @@ from tests.conftest import ROOT, free_port
 
 
 def test_keys_create_prints_only_the_new_key(tmp_path, capsys):
-    assert main(["keys", "create", "--role", "procurement", "--data-dir", str(tmp_path)]) == 0
+    assert main(["keys", "create", "--role", "procurement", "--name", "Pat", "--data-dir", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert re.fullmatch(r"gs_[A-Za-z0-9_\-]{40,}\n", printed)
     assert KeyStore(tmp_path).role_of(printed.strip()) is Role.procurement

@@ -52,9 +52,10 @@ def read(path: Path, fmt: str = "auto", *, publisher: str | None = None, progres
          store: GraphStore | None = None) -> tuple[str, Iterator[Item]]:
     """The format (detected when 'auto') and the items the file's reader yields (OCDS compiles each
     process with the releases `store` already holds)."""
-    from graph_service.ingest.detect import check_json_depth, detect_format
+    from graph_service.ingest.bounded import check_json
+    from graph_service.ingest.detect import detect_format
 
-    check_json_depth(path)
+    check_json(path)
     if fmt == "auto":
         fmt = detect_format(path)
     reader = _reader(fmt)

@@ -95,12 +95,15 @@ def source(provenance: dict[str, Any] | None) -> str:
     return f'<span class="source">Source: {e(provenance["source"])}{where}{example}</span>'
 
 
-def page(title: str, body: str, *, signed_in: str | None = None) -> str:
-    """The page shell: skip link, banner, main landmark with the body, footer."""
+def page(title: str, body: str, *, signed_in: str | None = None, csrf_token: str = "") -> str:
+    """The page shell: skip link, banner, main landmark with the body, footer. `csrf_token`
+    (web/security.csrf_token) goes into every form that posts."""
     account = ""
     if signed_in:
         account = (f'<nav aria-label="Account"><span>Signed in ({e(signed_in)})</span>'
-                   '<form method="post" action="/sign-out"><button type="submit">Sign out</button></form></nav>')
+                   '<form method="post" action="/sign-out">'
+                   f'<input type="hidden" name="csrf_token" value="{e(csrf_token)}">'
+                   '<button type="submit">Sign out</button></form></nav>')
     return (
         '<!doctype html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
