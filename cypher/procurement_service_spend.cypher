@@ -8,11 +8,10 @@ WHERE ($since IS NULL AND $as_of IS NULL)
    OR (p.paid_on IS NOT NULL AND ($since IS NULL OR p.paid_on >= $since) AND ($as_of IS NULL OR p.paid_on <= $as_of))
 OPTIONAL MATCH (p)-[:PAID_BY]->(b:Organisation)
 WITH p, o, b WHERE $buyer IS NULL OR b.key = $buyer
-WITH p, o, b, COLLECT { MATCH (p)-[:PAID_FOR]->(s:Service) RETURN DISTINCT s.key } AS stated,
-     coalesce($areas, {}) AS areas
+WITH p, o, b, COLLECT { MATCH (p)-[:PAID_FOR]->(s:Service) RETURN DISTINCT s.key } AS stated
 WITH p, o, b, stated,
-     CASE WHEN p.service_area IS NULL THEN NULL ELSE areas[toLower(trim(p.service_area))] END AS by_area,
-     CASE WHEN p.expense_type IS NULL THEN NULL ELSE areas[toLower(trim(p.expense_type))] END AS by_type
+     CASE WHEN p.service_area IS NULL OR $areas IS NULL THEN NULL ELSE $areas[toLower(trim(p.service_area))] END AS by_area,
+     CASE WHEN p.expense_type IS NULL OR $areas IS NULL THEN NULL ELSE $areas[toLower(trim(p.expense_type))] END AS by_type
 WITH p, o, b, CASE WHEN size(stated) > 0 THEN stated
                    WHEN by_area IS NOT NULL THEN [by_area]
                    WHEN by_type IS NOT NULL THEN [by_type]
