@@ -2,7 +2,8 @@
 // recipient or co-funder), on to services, priorities and key indicators, and partners' charters,
 // work-streams and each other. What the impact chain, dependency and cut-vertex analysis walk.
 // A contract or grant is current when its term covers $as_of; relationships count when in force.
-// `critical` is the end node's critical flag (services).
+// `critical` is the end node's critical flag (services). Contracts and grants outside $buyer's scope
+// (a contract it BUYS, a grant it FUNDS; null: every one), and their links, are left out.
 MATCH (a:Node)-[r:SUPPLIES|RECEIVES|FUNDS|DELIVERS|SUPPORTS|CONTRIBUTES_TO|MEASURES|PARTY_TO|ENGAGED_IN|WORKS_WITH]->(b:Node)
 WHERE ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of)
 WITH a, r, b, type(r) AS kind,
@@ -11,7 +12,11 @@ WITH a, r, b, type(r) AS kind,
      ($as_of IS NULL OR (coalesce(b.start_date, '') <= $as_of AND (b.end_date IS NULL OR b.end_date > $as_of))) AS b_current,
      (a:Organisation AND coalesce(a.is_council, false) = false) AS a_partner,
      (b:Organisation AND coalesce(b.is_council, false) = false) AS b_partner
-WHERE CASE
+WHERE ($buyer IS NULL OR NOT (a:Contract OR a:Grant)
+       OR EXISTS { MATCH (:Organisation {key: $buyer})-[f]->(a) WHERE (a:Contract AND type(f) = 'BUYS') OR (a:Grant AND type(f) = 'FUNDS') })
+  AND ($buyer IS NULL OR NOT (b:Contract OR b:Grant)
+       OR EXISTS { MATCH (:Organisation {key: $buyer})-[f]->(b) WHERE (b:Contract AND type(f) = 'BUYS') OR (b:Grant AND type(f) = 'FUNDS') })
+  AND CASE
   WHEN kind IN ['SUPPLIES', 'RECEIVES', 'FUNDS'] THEN a_partner AND b_label IN ['Contract', 'Grant'] AND b_current
   WHEN kind = 'DELIVERS' THEN b_label = 'Service' AND a_current
   WHEN kind = 'SUPPORTS' THEN b_label = 'Priority' AND a_label IN ['Service', 'Contract', 'Grant', 'Charter']

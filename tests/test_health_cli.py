@@ -27,7 +27,7 @@ def run(capsys, data_dir, *args: str) -> str:
 
 def test_the_portfolio_as_text_json_and_csv(capsys, data_dir):
     text = run(capsys, data_dir, "health").splitlines()
-    assert text[0] == f"Partner relationship health as of {AS_OF}: 2 green, 0 amber, 2 red"
+    assert text[0] == f"Partner relationship health as of {AS_OF} for Dacorum Borough Council: 2 green, 0 amber, 2 red"
     assert "Community Advice Trust" in text[1] and "Acme Waste Ltd" in text[2]
     report = json.loads(run(capsys, data_dir, "health", "--json", "--rating", "green"))
     assert [r["partner"] for r in report["partners"]] == ["org:police", B]
@@ -62,7 +62,7 @@ def test_impact_and_procurement_views(capsys, data_dir):
         ("contract:repairs-b-small", "successor let"), ("contract:repairs-a", "exit plan only"), ("contract:waste-1", "none")]
     answer = json.loads(run(capsys, data_dir, "procurement", "kraljic", "--json"))
     assert answer["counts"]["strategic"] == 2
-    assert "single-points-of-failure as of 2026-06-30: 4 row(s)" in run(capsys, data_dir, "procurement",
+    assert "single-points-of-failure as of 2026-06-30 for Dacorum Borough Council: 4 row(s)" in run(capsys, data_dir, "procurement",
                                                                         "single-points-of-failure")
 
 

@@ -55,7 +55,7 @@ class Builder:
     def payment(self, key: str, amount: float, paid_on: str, payee: str, service: str,
                 contract: str | None = None) -> "Builder":
         self.node("Payment", key, amount=amount, paid_on=paid_on)
-        self.rel("PAID_TO", key, payee).rel("PAID_FOR", key, service)
+        self.rel("PAID_TO", key, payee).rel("PAID_BY", key, COUNCIL).rel("PAID_FOR", key, service)
         if contract:
             self.rel("PAID_UNDER", key, contract)
         return self

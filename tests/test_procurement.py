@@ -21,9 +21,9 @@ def test_contracts_expiring_within_6_12_and_18_months(any_store):
     assert answer["contracts"][0]["successors"][0]["key"] == "contract:repairs-b-next"
     assert answer["contracts"][2]["suppliers"] == [{"key": A, "name": "Acme Waste Ltd"}]
     assert answer["windows"] == [
-        {"months": 6, "until": "2026-12-30", "contracts": 1, "value": 50_000.0, "without_successor": 0},
-        {"months": 12, "until": "2027-06-30", "contracts": 3, "value": 1_550_000.0, "without_successor": 2},
-        {"months": 18, "until": "2027-12-30", "contracts": 3, "value": 1_550_000.0, "without_successor": 2}]
+        {"months": 6, "until": "2026-12-30", "contracts": 1, "value": 50_000.0, "framework_ceilings": 0.0, "without_successor": 0},
+        {"months": 12, "until": "2027-06-30", "contracts": 3, "value": 1_550_000.0, "framework_ceilings": 0.0, "without_successor": 2},
+        {"months": 18, "until": "2027-12-30", "contracts": 3, "value": 1_550_000.0, "framework_ceilings": 0.0, "without_successor": 2}]
 
 
 def test_spend_concentration_and_the_hhi(any_store):

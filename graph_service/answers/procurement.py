@@ -1,6 +1,10 @@
 """Procurement's views, the same on either backend: contracts nearing their end and whether a successor
 is let, spend concentration per service (shares and the Herfindahl-Hirschman index), single points of
-failure, each partner's Kraljic position and review cycle, and grant against contract value by year."""
+failure, each partner's Kraljic position and review cycle, and grant against contract value by year.
+
+Each answers for one buyer (answers/health/scope.py): the home council by default, another
+organisation by key, or 'all'. Lists carry the buyer; a contract no file gave a buyer for shows
+under 'buyer unknown', and only in 'all'."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +16,8 @@ from graph_service.answers.health.config import HealthConfig, load_config
 from graph_service.answers.health.facts import add_months, gather, parse_date
 from graph_service.answers.health.network import analyse
 from graph_service.answers.health.report import assess
+from graph_service.answers.health.scope import UNKNOWN, ServiceMap, resolve_buyer
+from graph_service.answers.health.facts import service_spend
 
 VIEWS = ("expiring", "concentration", "single-points-of-failure", "kraljic", "commissioning")
 
@@ -22,40 +28,56 @@ def _successor_status(row: dict[str, Any]) -> str:
     return "exit plan only" if row["has_exit_plan"] else "none"
 
 
-def expiring(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None) -> dict[str, Any]:
-    """Current contracts ending within each window (6, 12 and 18 months by default), soonest first, each
-    with its successor status; a contract is listed once, in the first window it falls in."""
+def buyer_label(buyers: list[dict[str, str]]) -> str:
+    """The buyer column: the buyers' names, or 'buyer unknown' when no file stated one."""
+    return "; ".join(b["name"] for b in buyers) or UNKNOWN
+
+
+def expiring(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
+             buyer: str | None = None) -> dict[str, Any]:
+    """The buyer's current contracts ending within each window (6, 12 and 18 months by default), soonest
+    first, each with its buyer and successor status; a contract is listed once, in the first window it
+    falls in. Totals count a contract's value once, and a framework's ceiling apart from real values."""
     config = config or load_config()
     today = parse_date(as_of)
+    scope = resolve_buyer(store, buyer)
     windows = sorted(config.procurement.expiry_windows_months)
     ends = {months: add_months(today, months).isoformat() for months in windows}
-    rows = store.run("procurement_expiring_contracts", as_of=today.isoformat(), until=ends[windows[-1]])
+    rows = store.run("procurement_expiring_contracts", as_of=today.isoformat(), until=ends[windows[-1]], buyer=scope.key)
     contracts = []
     for row in rows:
         window = next(m for m in windows if row["end_date"] <= ends[m])
-        contracts.append({**row, "window_months": window, "days_left": (dt.date.fromisoformat(row["end_date"]) - today).days,
+        contracts.append({**row, "buyer": buyer_label(row["buyers"]), "window_months": window,
+                          "days_left": (dt.date.fromisoformat(row["end_date"]) - today).days,
                           "successor_status": _successor_status(row)})
     summary = []
     for months in windows:
         within = [c for c in contracts if c["window_months"] <= months]
         summary.append({"months": months, "until": ends[months], "contracts": len(within),
-                        "value": round(sum(c["value"] or 0.0 for c in within), 2),
+                        "value": round(sum(c["value"] or 0.0 for c in within if not c["value_is_ceiling"]), 2),
+                        "framework_ceilings": round(sum((c["value"] or 0.0 for c in within if c["value_is_ceiling"]), 0.0), 2),
                         "without_successor": sum(not c["successors"] for c in within)})
-    return {"as_of": today.isoformat(), "windows": summary, "contracts": contracts}
+    return {"as_of": today.isoformat(), "buyer": scope.describe(), "windows": summary, "contracts": contracts}
 
 
-def concentration(store: GraphStore, as_of: str | dt.date | None = None,
-                  config: HealthConfig | None = None) -> dict[str, Any]:
-    """Each service's spend in the window by supplier, each supplier's share and the Herfindahl-Hirschman
-    index (shares in per cent, squared and summed: 10,000 is one supplier), most concentrated first."""
+def concentration(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
+                  buyer: str | None = None, services_map: ServiceMap | None = None) -> dict[str, Any]:
+    """Each service's spend in the window by supplier, for the buyer who paid (with 'all', one entry per
+    buyer and service), each supplier's share and the Herfindahl-Hirschman index (shares in per cent,
+    squared and summed: 10,000 is one supplier), most concentrated first. A payment's service is stated
+    or comes from the service table (settings/services.yaml); spend on areas the table does not map is
+    listed under `unmapped`, largest first, never dropped."""
     config = config or load_config()
     cfg = config.procurement
     today = parse_date(as_of)
+    scope = resolve_buyer(store, buyer)
     since = add_months(today, -cfg.concentration_window_months).isoformat()
-    services: dict[str, dict[str, Any]] = {}
-    for row in store.run("procurement_service_spend", as_of=today.isoformat(), since=since):
-        service = services.setdefault(row["service"], {"service": row["service"], "name": row["service_name"],
-                                                       "critical": row["critical"], "suppliers": []})
+    mapped, unmapped = service_spend(store, scope, since, today.isoformat(), services_map)
+    services: dict[tuple, dict[str, Any]] = {}
+    for row in mapped:
+        service = services.setdefault((row["buyer"], row["service"]), {
+            "buyer": row["buyer"] or UNKNOWN, "service": row["service"], "name": row["service_name"],
+            "critical": row["critical"], "suppliers": []})
         service["suppliers"].append({"partner": row["partner"], "name": row["partner_name"], "spend": row["spend"],
                                      "payments": row["payments"]})
     out = []
@@ -68,16 +90,24 @@ def concentration(store: GraphStore, as_of: str | dt.date | None = None,
                 "concentrated" if hhi > cfg.hhi_concentrated else "unconcentrated")
         service["suppliers"].sort(key=lambda s: (-s["spend"], s["partner"]))
         out.append({**service, "spend": round(total, 2), "hhi": round(hhi, 1), "band": band})
-    out.sort(key=lambda s: (-s["hhi"], s["service"]))
-    return {"as_of": today.isoformat(), "since": since, "services": out}
+    out.sort(key=lambda s: (-s["hhi"], s["service"], s["buyer"]))
+    areas: dict[tuple, dict[str, Any]] = {}
+    for row in unmapped:
+        area = areas.setdefault((row["buyer"], row["area"]), {"buyer": row["buyer"] or UNKNOWN, "area": row["area"],
+                                                              "spend": 0.0, "payments": 0})
+        area["spend"] += row["spend"]
+        area["payments"] += row["payments"]
+    listed = sorted(({**a, "spend": round(a["spend"], 2)} for a in areas.values()),
+                    key=lambda a: (-a["spend"], a["area"] or "", a["buyer"]))
+    return {"as_of": today.isoformat(), "since": since, "buyer": scope.describe(), "services": out, "unmapped": listed}
 
 
 def single_points_of_failure(store: GraphStore, as_of: str | dt.date | None = None,
-                             config: HealthConfig | None = None) -> dict[str, Any]:
-    """Services only one partner provides, priorities only one partner delivers, and partners that are cut
-    vertices between a priority and partners working through them."""
+                             config: HealthConfig | None = None, buyer: str | None = None) -> dict[str, Any]:
+    """For the buyer: services only one partner provides, priorities only one partner delivers, and
+    partners that are cut vertices between a priority and partners working through them."""
     config = config or load_config()
-    facts = gather(store, parse_date(as_of), config)
+    facts = gather(store, parse_date(as_of), config, resolve_buyer(store, buyer))
     network = analyse(facts)
     names = {key: row["name"] for key, row in facts.partners.items()}
     services = []
@@ -95,7 +125,8 @@ def single_points_of_failure(store: GraphStore, as_of: str | dt.date | None = No
     priorities = [{"priority": priority, "name": network.priority_names[priority], "partner": partner,
                    "partner_name": names[partner]}
                   for partner, keys in sorted(network.sole_priorities.items()) for priority in keys]
-    return {"as_of": facts.as_of.isoformat(), "services": services, "priorities": priorities, "cut_vertices": cut_vertices}
+    return {"as_of": facts.as_of.isoformat(), "buyer": facts.scope.describe(), "services": services,
+            "priorities": priorities, "cut_vertices": cut_vertices}
 
 
 def _annual_contract_value(contracts: list[dict[str, Any]]) -> float:
@@ -107,12 +138,14 @@ def _annual_contract_value(contracts: list[dict[str, Any]]) -> float:
     return total
 
 
-def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None) -> dict[str, Any]:
+def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
+            buyer: str | None = None) -> dict[str, Any]:
     """Each partner the council has a current relationship with, placed by value to the council (spend in
     the last year or annualised current contract value, the larger) against supply risk (a low resilience
     sub-score, or the only provider of a service or priority), with how often it should be reviewed and
-    when the next review is due after the last one recorded (none recorded: due now)."""
-    portfolio = assess(store, as_of, config)
+    when the next review is due after the last one recorded (none recorded: due now). Contract value is
+    the partner's share (a framework divided among its suppliers), for the buyer's contracts only."""
+    portfolio = assess(store, as_of, config, buyer)
     cfg = portfolio.config.kraljic
     spend: dict[str, float] = defaultdict(float)
     for row in portfolio.facts.service_spend:
@@ -143,16 +176,18 @@ def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: Healt
     order = {p: i for i, p in enumerate(("strategic", "bottleneck", "leverage", "routine"))}
     partners.sort(key=lambda p: (order[p["position"]], -p["value_per_year"], p["partner"]))
     counts = {p: sum(x["position"] == p for x in partners) for p in order}
-    return {"as_of": portfolio.as_of, "thresholds": cfg.model_dump(), "counts": counts, "partners": partners}
+    return {"as_of": portfolio.as_of, "buyer": portfolio.facts.scope.describe(), "thresholds": cfg.model_dump(),
+            "counts": counts, "partners": partners}
 
 
-def commissioning(store: GraphStore, as_of: str | dt.date | None = None) -> dict[str, Any]:
-    """Grant and contract value let each year, in total and by persona, and the grants' share: the move
-    "from grant giving towards service commissioning". Totals add the persona rows, so an item whose
-    counterparts have two personas counts under both."""
+def commissioning(store: GraphStore, as_of: str | dt.date | None = None, buyer: str | None = None) -> dict[str, Any]:
+    """Grant and contract value the buyer let each year, in total and by persona, and the grants' share:
+    the move "from grant giving towards service commissioning". Totals add the persona rows, so an item
+    whose counterparts have two personas counts under both."""
     today = parse_date(as_of)
+    scope = resolve_buyer(store, buyer)
     years: dict[str, dict[str, Any]] = {}
-    for row in store.run("procurement_commissioning", as_of=today.isoformat()):
+    for row in store.run("procurement_commissioning", as_of=today.isoformat(), buyer=scope.key):
         year = years.setdefault(row["year"], {"year": row["year"], "grant": {"value": 0.0, "count": 0},
                                               "contract": {"value": 0.0, "count": 0}, "personas": {}})
         year[row["kind"]]["value"] += row["value"]
@@ -170,4 +205,4 @@ def commissioning(store: GraphStore, as_of: str | dt.date | None = None) -> dict
                     "grant_share": round(year["grant"]["value"] / total, 4) if total else None,
                     "personas": sorted(({**p, "grant": round(p["grant"], 2), "contract": round(p["contract"], 2)}
                                         for p in year["personas"].values()), key=lambda p: p["name"])})
-    return {"as_of": today.isoformat(), "years": out}
+    return {"as_of": today.isoformat(), "buyer": scope.describe(), "years": out}

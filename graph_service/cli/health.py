@@ -4,6 +4,8 @@
     graph-service health GB-COH-01234567      one partner's score with its evidence
     graph-service impact GB-COH-01234567      what is hit if the partner fails
     graph-service procurement expiring        also concentration, single-points-of-failure, kraljic, commissioning
+
+Each answers for the home council; --buyer ORG-ID for another buyer, --buyer all for every one.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from graph_service.answers.health.report import health_report, partner_health, p
 
 def _as_of(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=cli_day, metavar="YYYY-MM-DD", help="score as on this day (default: today)")
+    parser.add_argument("--buyer", metavar="ORG-ID",
+                        help="answer for this buyer's contracts, grants and payments (default: the home council; 'all': every buyer)")
 
 
 def _health_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,7 +63,7 @@ def format_partner(result: dict[str, Any]) -> list[str]:
 def format_report(report: dict[str, Any]) -> list[str]:
     counts = ", ".join(f"{n} {r}" for r, n in report["counts"].items())
     since = f"; change since {report['previous_snapshot']}" if report["previous_snapshot"] else ""
-    lines = [f"Partner relationship health as of {report['as_of']}: {counts}{since}"]
+    lines = [f"Partner relationship health as of {report['as_of']} for {report['buyer']['name']}: {counts}{since}"]
     if report["saved_snapshot"]:
         lines.append(f"Saved the snapshot for {report['saved_snapshot']}.")
     for r in report["partners"]:
@@ -77,10 +81,11 @@ def health_command(args: argparse.Namespace, settings: Settings) -> int:
     directory = snapshots.snapshot_dir(settings.data_dir)
     with opened_store(settings) as store:
         if args.partner:
-            result = partner_health(store, args.partner, iso(args.as_of), snapshot_dir=directory)
+            result = partner_health(store, args.partner, iso(args.as_of), snapshot_dir=directory, buyer=args.buyer)
         else:
             result = health_report(store, iso(args.as_of), persona=args.persona, workstream=args.workstream,
-                                   service=args.service, rating=args.rating, snapshot_dir=directory, save=args.save)
+                                   service=args.service, rating=args.rating, snapshot_dir=directory, save=args.save,
+                                   buyer=args.buyer)
     if args.json:
         print_json(result)
     elif args.csv and not args.partner:
@@ -121,7 +126,7 @@ def format_impact(answer: dict[str, Any]) -> list[str]:
          _impact_arguments)
 def impact_command(args: argparse.Namespace, settings: Settings) -> int:
     with opened_store(settings) as store:
-        answer = partner_impact(store, args.partner, iso(args.as_of))
+        answer = partner_impact(store, args.partner, iso(args.as_of), buyer=args.buyer)
     if args.json:
         print_json(answer)
     else:
@@ -141,11 +146,13 @@ def view_rows(view: str, answer: dict[str, Any]) -> list[dict[str, Any]]:
     """A view as flat rows: what the text and CSV forms print."""
     if view == "expiring":
         return [{"window_months": c["window_months"], "end_date": c["end_date"], "days_left": c["days_left"],
-                 "contract": c["contract"], "title": c["title"], "value": c["value"],
+                 "buyer": c["buyer"], "contract": c["contract"], "title": c["title"],
+                 "value": c["value"], "value_is_ceiling": c["value_is_ceiling"],
                  "suppliers": "; ".join(s["name"] for s in c["suppliers"]), "successor_status": c["successor_status"],
                  "successors": "; ".join(s["key"] for s in c["successors"])} for c in answer["contracts"]]
     if view == "concentration":
-        return [{"service": s["service"], "name": s["name"], "critical": s["critical"], "spend": s["spend"], "hhi": s["hhi"],
+        return [{"buyer": s["buyer"], "service": s["service"], "name": s["name"], "critical": s["critical"],
+                 "spend": s["spend"], "hhi": s["hhi"],
                  "band": s["band"], "suppliers": len(s["suppliers"]),
                  "largest": f"{s['suppliers'][0]['name']} {s['suppliers'][0]['share']:.0%}" if s["suppliers"] else ""}
                 for s in answer["services"]]
@@ -174,7 +181,7 @@ VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement
                         "Kraljic positions, grants against contracts by year", _procurement_arguments)
 def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
     with opened_store(settings) as store:
-        answer = VIEW_FUNCTIONS[args.view](store, iso(args.as_of))
+        answer = VIEW_FUNCTIONS[args.view](store, iso(args.as_of), buyer=args.buyer)
     if args.json:
         print_json(answer)
         return 0
@@ -184,7 +191,11 @@ def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
         writer.writeheader()
         writer.writerows(rows)
         return 0
-    print(f"{args.view} as of {answer['as_of']}: {len(rows)} row(s)")
+    print(f"{args.view} as of {answer['as_of']} for {answer['buyer']['name']}: {len(rows)} row(s)")
     for row in rows:
         print("  " + " | ".join("" if v is None else str(v) for v in row.values()))
+    if answer.get("unmapped"):
+        print(f"Spend on areas graph_service/settings/services.yaml does not map: {len(answer['unmapped'])}")
+        for area in answer["unmapped"]:
+            print(f"  {area['buyer']} | {area['area'] or '(no area given)'} | {area['spend']} | {area['payments']} payment(s)")
     return 0

@@ -73,6 +73,8 @@ def _print_profile(p: dict) -> None:
         print(f"  relationship held by {h['title']}: {people}")
     spend = p["spending"]
     print(f"  payments to it: {spend['paid_to']['payments']} totalling {spend['paid_to']['total']:,.2f}")
+    if spend["paid_by"]["payments"]:  # a paying body: the council, or another that published its spend
+        print(f"  payments made by it: {spend['paid_by']['payments']} totalling {spend['paid_by']['total']:,.2f}")
     for m in p["matches"]:
         print(f"  {m['status']} match {m['id']}: {m['other_name']} ({m['other']}): {m['reason']}")
 

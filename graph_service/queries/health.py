@@ -5,6 +5,11 @@ provenance (source, locator) and key of the node or relationship that states it.
 The score itself is Python over these rows (graph_service/answers/health/), so both backends share it.
 A contract or grant is current on as_of when its term covers the day: started on or before
 it and not yet ended (end_date after it), mirroring `in_force` for relationships.
+
+Every query about contracts, grants or payments takes `buyer`: an organisation's key to answer for
+that buyer only (a contract it BUYS, a grant it FUNDS, a payment it made), or None for every buyer.
+Rows carry `buyers` (empty: no buyer stated). A partner is credited its share of a contract's value:
+`value_share` where the reader stored it, else the value divided among the contract's suppliers.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from graph_service.queries.registry import named_query
 
 AS_OF = "2026-11-01"  # the illustrative layer's anchor date, so examples hit current contracts
 EXAMPLES = [{}, {"as_of": AS_OF}, {"as_of": "2024-04-01"}]
+HOME = "GB-LAE-DAC"  # the reference dataset's council, for examples
+SCOPED_EXAMPLES = EXAMPLES + [{"as_of": AS_OF, "buyer": HOME}, {"buyer": "GB-LAE-NONE"}]
 OWNER_TYPES = ("MANAGES", "SPONSORS", "LEADS")
 OWNED_LABELS = ("Contract", "Grant", "Charter", "Workstream")
 
@@ -65,6 +72,35 @@ def name_of(graph: nx.MultiDiGraph, key: str) -> str | None:
     return props["name"] if props.get("name") is not None else props.get("title")
 
 
+def buyers(graph: nx.MultiDiGraph, key: str) -> list[dict[str, str]]:
+    """Who let a contract (BUYS) or funded a grant (FUNDS): the organisations it is answered for."""
+    kind = "BUYS" if graph.nodes[key]["label"] == "Contract" else "FUNDS"
+    found = {start for start, _, _ in in_edges(graph, key, kind) if graph.nodes[start]["label"] == "Organisation"}
+    return [{"key": b, "name": graph.nodes[b]["props"]["name"]} for b in sorted(found)]
+
+
+def for_buyer(graph: nx.MultiDiGraph, key: str, buyer: str | None) -> bool:
+    """A contract or grant in the buyer's scope (no buyer: every one); other nodes always are."""
+    if buyer is None or graph.nodes[key]["label"] not in ("Contract", "Grant"):
+        return True
+    return any(b["key"] == buyer for b in buyers(graph, key))
+
+
+def suppliers_of(graph: nx.MultiDiGraph, key: str) -> set[str]:
+    return {o for o, _, _ in in_edges(graph, key, "SUPPLIES") if partner(graph, o)}
+
+
+def credited(graph: nx.MultiDiGraph, key: str) -> dict[str, Any]:
+    """A contract's value and what each supplier is credited: a framework or multi-supplier award is
+    divided (the reader's value_share, else value / suppliers), never counted in full for each."""
+    c = graph.nodes[key]["props"]
+    count = c.get("supplier_count") if (c.get("supplier_count") or 0) > 0 else (len(suppliers_of(graph, key)) or 1)
+    value = c.get("value")
+    share = c.get("value_share", value / count if value is not None else None)
+    return {"value": share, "contract_value": value, "supplier_count": count,
+            "value_is_ceiling": bool(c.get("value_is_ceiling"))}
+
+
 def out_edges(graph: nx.MultiDiGraph, key: str, *types: str):
     """(end, relationship id, attrs) for key's outgoing relationships of these types."""
     for _, end, rid, attrs in graph.out_edges(key, keys=True, data=True):
@@ -102,10 +138,11 @@ def _link(graph: nx.MultiDiGraph, start: str, end: str, rid: str, attrs: dict[st
             "rel": rid, "critical": graph.nodes[end]["props"].get("critical"), **provenance(attrs)}
 
 
-def _link_holds(graph: nx.MultiDiGraph, start: str, end: str, attrs: dict[str, Any], as_of: str | None) -> bool:
+def _link_holds(graph: nx.MultiDiGraph, start: str, end: str, attrs: dict[str, Any], as_of: str | None,
+                buyer: str | None) -> bool:
     """Which relationships make up the delivery network on as_of (see cypher/health_links.cypher)."""
     kind, a, b = attrs["type"], graph.nodes[start], graph.nodes[end]
-    if not in_force(attrs["props"], as_of):
+    if not in_force(attrs["props"], as_of) or not (for_buyer(graph, start, buyer) and for_buyer(graph, end, buyer)):
         return False
     if kind in ("SUPPLIES", "RECEIVES", "FUNDS"):
         return partner(graph, start) and b["label"] in ("Contract", "Grant") and current(b["props"], as_of)
@@ -131,36 +168,39 @@ LINK_TYPES = ("SUPPLIES", "RECEIVES", "FUNDS", "DELIVERS", "SUPPORTS", "CONTRIBU
               "ENGAGED_IN", "WORKS_WITH")
 
 
-@named_query("health_links", finish=canonical("start", "type", "end", "rel"), examples=EXAMPLES)
-def health_links(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
+@named_query("health_links", finish=canonical("start", "type", "end", "rel"), examples=SCOPED_EXAMPLES)
+def health_links(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: str | None = None) -> list[dict[str, Any]]:
     """The delivery network on as_of: partners to their current contracts and grants (as supplier,
     recipient or co-funder), on to services, priorities and key indicators, and partners' charters,
     work-streams and each other. What the impact chain, dependency and cut-vertex analysis walk.
-    `critical` is the end node's critical flag (services)."""
+    `critical` is the end node's critical flag (services). Contracts and grants outside the buyer's
+    scope, and their links, are left out."""
     return [_link(graph, start, end, rid, attrs)
             for start, end, rid, attrs in graph.edges(keys=True, data=True)
-            if attrs["type"] in LINK_TYPES and _link_holds(graph, start, end, attrs, as_of)]
+            if attrs["type"] in LINK_TYPES and _link_holds(graph, start, end, attrs, as_of, buyer)]
 
 
-def _current_supplies(graph: nx.MultiDiGraph, as_of: str | None):
-    """(partner, contract, contract props) for each current contract a partner supplies."""
+def _current_supplies(graph: nx.MultiDiGraph, as_of: str | None, buyer: str | None):
+    """(partner, contract, contract props) for each current contract of the buyer's a partner supplies."""
     for key, contract in nodes(graph, "Contract"):
-        if not current(contract, as_of):
+        if not current(contract, as_of) or not for_buyer(graph, key, buyer):
             continue
         for supplier, _, attrs in in_edges(graph, key, "SUPPLIES"):
             if partner(graph, supplier) and in_force(attrs["props"], as_of):
                 yield supplier, key, contract
 
 
-@named_query("health_contracts", finish=canonical("partner", "contract"), examples=EXAMPLES)
-def health_contracts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
-    """Each partner's current contracts: value, term, management and exit plans, and the
-    contracts that succeed each (SUCCEEDS points from the successor)."""
+@named_query("health_contracts", finish=canonical("partner", "contract", money=("value",)), examples=SCOPED_EXAMPLES)
+def health_contracts(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: str | None = None) -> list[dict[str, Any]]:
+    """Each partner's current contracts: the value credited to it (its share), the contract's value,
+    term, buyers, management and exit plans, and the contracts that succeed each (SUCCEEDS points
+    from the successor)."""
     rows = []
-    for supplier, key, c in _current_supplies(graph, as_of):
+    for supplier, key, c in _current_supplies(graph, as_of, buyer):
         successors = [{"key": s, "start_date": graph.nodes[s]["props"].get("start_date")}
                       for s, _, _ in in_edges(graph, key, "SUCCEEDS")]
-        rows.append({"partner": supplier, "contract": key, "title": c["title"], "value": c.get("value"),
+        rows.append({"partner": supplier, "contract": key, "title": c["title"], **credited(graph, key),
+                     "buyers": buyers(graph, key),
                      "start_date": c.get("start_date"), "end_date": c.get("end_date"),
                      "has_management_plan": c.get("has_management_plan"), "has_exit_plan": c.get("has_exit_plan"),
                      "kraljic_category": c.get("kraljic_category"), "successors": successors,
@@ -168,15 +208,17 @@ def health_contracts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[d
     return rows
 
 
-@named_query("health_kpi_ratings", finish=canonical("partner", "contract", "period_end", "kpi"), examples=EXAMPLES)
-def health_kpi_ratings(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
-    """Procurement Act KPI ratings on partners' current contracts, for periods ended by as_of."""
+@named_query("health_kpi_ratings", finish=canonical("partner", "contract", "period_end", "kpi", money=("value",)),
+             examples=SCOPED_EXAMPLES)
+def health_kpi_ratings(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: str | None = None) -> list[dict[str, Any]]:
+    """Procurement Act KPI ratings on partners' current contracts of the buyer's, for periods ended by
+    as_of; `value` is the partner's share of the contract's."""
     rows = []
-    for supplier, key, c in _current_supplies(graph, as_of):
+    for supplier, key, c in _current_supplies(graph, as_of, buyer):
         for rating, _, _ in out_edges(graph, key, "RATED"):
             r = graph.nodes[rating]["props"]
             if as_of is None or r["period_end"] <= as_of:
-                rows.append({"partner": supplier, "contract": key, "title": c["title"], "value": c.get("value"),
+                rows.append({"partner": supplier, "contract": key, "title": c["title"], "value": credited(graph, key)["value"],
                              "rating_key": rating, "kpi": r["kpi"], "rating": r["rating"], "period_end": r["period_end"],
                              **provenance(graph.nodes[rating])})
     return rows
@@ -190,32 +232,96 @@ def paid_within(payment: dict[str, Any], since: str | None, as_of: str | None) -
     return paid is not None and (since is None or paid >= since) and (as_of is None or paid <= as_of)
 
 
-def spend_rows(graph: nx.MultiDiGraph, by: str, since: str | None, as_of: str | None) -> dict[tuple[str, str], dict]:
-    """Payments in [since, as_of] summed per (payee, thing paid under or for): total, count, first and last day."""
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for key, payment in nodes(graph, "Payment"):
-        if not paid_within(payment, since, as_of):
-            continue
-        for thing, _, _ in out_edges(graph, key, by):
-            for payee, _, _ in out_edges(graph, key, "PAID_TO"):
-                group = groups.setdefault((payee, thing), {"spend": 0.0, "payments": 0, "first_paid": None,
-                                                           "last_paid": None, "sources": set()})
-                group["spend"] += payment["amount"]
-                group["payments"] += 1
-                paid = payment.get("paid_on")
-                if paid is not None:
-                    group["first_paid"] = min(paid, group["first_paid"] or paid)
-                    group["last_paid"] = max(paid, group["last_paid"] or paid)
-                group["sources"].add(graph.nodes[key]["prov"]["source"])
-    return groups
+def payers(graph: nx.MultiDiGraph, payment: str) -> list[str | None]:
+    """Who made a payment (PAID_BY); [None] when no file said."""
+    return sorted(o for o, _, _ in out_edges(graph, payment, "PAID_BY")) or [None]
+
+
+def payees(graph: nx.MultiDiGraph, payment: str) -> list[str]:
+    return sorted(o for o, _, _ in out_edges(graph, payment, "PAID_TO"))
+
+
+def paid_under(graph: nx.MultiDiGraph, key: str, payment: dict[str, Any]) -> list[tuple[str, str]]:
+    """The contracts a payment pays, and how that is known: stated (PAID_UNDER), by the contract
+    reference a spend line gives (a contract of the payer's with that reference), else by supplier,
+    buyer and period: the one contract the payer BUYS and the payee SUPPLIES whose term covers the day
+    paid (none, or several: not linked). Worked out when asked, so it holds in any load order."""
+    stated = sorted({c for c, _, _ in out_edges(graph, key, "PAID_UNDER")})
+    if stated:
+        return [(c, "stated") for c in stated]
+    bought = {c for b in payers(graph, key) if b is not None for c, _, _ in out_edges(graph, b, "BUYS")
+              if graph.nodes[c]["label"] == "Contract"}
+    reference = payment.get("contract_reference")
+    if reference is not None:
+        found = sorted(c for c in bought if graph.nodes[c]["props"].get("reference") == reference)
+        if found:
+            return [(c, "contract reference") for c in found]
+    paid = payment.get("paid_on")
+    if paid is None:
+        return []
+    supplied = {c for o in payees(graph, key) for c, _, _ in out_edges(graph, o, "SUPPLIES")}
+    covering = [c for c in bought & supplied if (graph.nodes[c]["props"].get("start_date") or "") <= paid
+                and (graph.nodes[c]["props"].get("end_date") is None or paid <= graph.nodes[c]["props"]["end_date"])]
+    return [(covering[0], "supplier, buyer and period")] if len(covering) == 1 else []
+
+
+def area_key(text: str) -> str:
+    """How a service area, cost centre or expense type is matched (Cypher: toLower(trim(x)))."""
+    return text.strip().lower()
+
+
+def paid_for(graph: nx.MultiDiGraph, key: str, payment: dict[str, Any], areas: dict[str, str]) -> tuple[list[str], str | None]:
+    """The services a payment is for: stated (PAID_FOR), else its service area, else its expense type
+    through the council's mapping (settings/services.yaml); unmapped: no service and the area as given."""
+    stated = sorted({s for s, _, _ in out_edges(graph, key, "PAID_FOR")})
+    if stated:
+        return stated, None
+    for field in ("service_area", "expense_type"):
+        text = payment.get(field)
+        if text is not None and areas.get(area_key(text)) is not None:
+            return [areas[area_key(text)]], None
+    return [], payment.get("service_area") if payment.get("service_area") is not None else payment.get("expense_type")
+
+
+def _spend_group(groups: dict, group_key: tuple, base: dict[str, Any], graph: nx.MultiDiGraph, key: str,
+                 payment: dict[str, Any]) -> None:
+    group = groups.setdefault(group_key, {**base, "spend": 0.0, "payments": 0, "first_paid": None, "last_paid": None,
+                                          "sources": set()})
+    group["spend"] += payment["amount"]
+    group["payments"] += 1
+    paid = payment.get("paid_on")
+    if paid is not None:
+        group["first_paid"] = min(paid, group["first_paid"] or paid)
+        group["last_paid"] = max(paid, group["last_paid"] or paid)
+    group["sources"].add(graph.nodes[key]["prov"]["source"])
+
+
+def _sources_sorted(groups: dict) -> list[dict[str, Any]]:
+    return [{**g, "sources": sorted(g["sources"])} for g in groups.values()]
+
+
+SPEND_EXAMPLES = [{}, {"as_of": AS_OF, "since": "2025-11-01"}, {"as_of": AS_OF, "since": "2025-11-01", "buyer": HOME},
+                  {"buyer": "GB-LAE-NONE"}]
 
 
 @named_query("health_contract_spend", finish=canonical("partner", "contract", money=("spend",)),
-             examples=[{}, {"as_of": AS_OF, "since": "2025-11-01"}])
-def health_contract_spend(graph: nx.MultiDiGraph, as_of: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
-    """Spend under each contract per payee, paid in [since, as_of]: what cost compares with the contract's value."""
-    return [{"partner": payee, "contract": contract, **{**g, "sources": sorted(g["sources"])}}
-            for (payee, contract), g in spend_rows(graph, "PAID_UNDER", since, as_of).items()]
+             examples=SPEND_EXAMPLES)
+def health_contract_spend(graph: nx.MultiDiGraph, as_of: str | None = None, since: str | None = None,
+                          buyer: str | None = None) -> list[dict[str, Any]]:
+    """Spend under each contract of the buyer's per payee, paid in [since, as_of], and how the payments
+    were linked to it (see `paid_under`): what cost compares with the contract's value."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    for key, payment in nodes(graph, "Payment"):
+        if not paid_within(payment, since, as_of):
+            continue
+        for contract, how in paid_under(graph, key, payment):
+            if not for_buyer(graph, contract, buyer):
+                continue
+            for payee in payees(graph, key):
+                _spend_group(groups, (payee, contract), {"partner": payee, "contract": contract, "linked_by": set()},
+                             graph, key, payment)
+                groups[(payee, contract)]["linked_by"].add(how)
+    return [{**g, "linked_by": sorted(g["linked_by"])} for g in _sources_sorted(groups)]
 
 
 @named_query("health_engagements", finish=canonical("partner", "held_on", "engagement"), examples=EXAMPLES)

@@ -11,35 +11,52 @@ from typing import Any
 import networkx as nx
 
 from graph_service.queries.graph import nodes
-from graph_service.queries.health import (AS_OF, canonical, current, in_edges, in_force, out_edges, partner,
-                                          provenance, spend_rows)
+from graph_service.queries.health import (AS_OF, HOME, SPEND_EXAMPLES, _sources_sorted, _spend_group, buyers,
+                                          canonical, current, for_buyer, in_edges, in_force, out_edges,
+                                          paid_for, paid_within, partner, payees, payers, provenance)
 from graph_service.queries.registry import named_query
 
 
-@named_query("procurement_service_spend", finish=canonical("service", "partner", money=("spend",)),
-             examples=[{}, {"as_of": AS_OF, "since": "2025-11-01"}])
-def procurement_service_spend(graph: nx.MultiDiGraph, as_of: str | None = None,
-                              since: str | None = None) -> list[dict[str, Any]]:
-    """Spend on each service per payee, paid in [since, as_of]: shares, concentration and dependency."""
-    rows = []
-    for (payee, service), g in spend_rows(graph, "PAID_FOR", since, as_of).items():
-        s, o = graph.nodes[service]["props"], graph.nodes[payee]["props"]
-        rows.append({"service": service, "service_name": s["name"], "critical": bool(s.get("critical")),
-                     "partner": payee, "partner_name": o["name"], "spend": g["spend"], "payments": g["payments"],
-                     "sources": sorted(g["sources"])})
-    return rows
+@named_query("procurement_service_spend", finish=canonical("buyer", "service", "area", "partner", money=("spend",)),
+             examples=SPEND_EXAMPLES + [{"areas": {"waste services": "service:waste-collection", "lettings": "service:nope"},
+                                         "buyer": HOME}])
+def procurement_service_spend(graph: nx.MultiDiGraph, as_of: str | None = None, since: str | None = None,
+                              buyer: str | None = None, areas: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Spend per buyer (payer), service and payee, paid in [since, as_of]: shares, concentration and
+    dependency. A payment's service is stated (PAID_FOR) or mapped from its service area or expense
+    type through `areas` (lower-cased text -> service key); an unmapped one has no service and its
+    `area`. A mapped key with no Service node keeps its key and no name."""
+    areas = areas or {}
+    groups: dict[tuple, dict[str, Any]] = {}
+    for key, payment in nodes(graph, "Payment"):
+        if not paid_within(payment, since, as_of):
+            continue
+        services, area = paid_for(graph, key, payment, areas)
+        for payer in payers(graph, key):
+            if buyer is not None and payer != buyer:
+                continue
+            for payee in payees(graph, key):
+                for service in services or [None]:
+                    node = graph.nodes[service]["props"] if service in graph and graph.nodes[service]["label"] == "Service" else {}
+                    base = {"buyer": payer, "service": service, "service_name": node.get("name"),
+                            "critical": bool(node.get("critical")), "area": area if service is None else None,
+                            "partner": payee, "partner_name": graph.nodes[payee]["props"]["name"]}
+                    _spend_group(groups, (payer, service, base["area"], payee), base, graph, key, payment)
+    return [{k: v for k, v in g.items() if k not in ("first_paid", "last_paid")} for g in _sources_sorted(groups)]
 
 
 @named_query("procurement_expiring_contracts", finish=canonical("end_date", "contract"),
-             examples=[{}, {"as_of": AS_OF, "until": "2028-05-01"}, {"as_of": "2024-04-01", "until": "2025-10-01"}])
-def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = None,
-                                   until: str | None = None) -> list[dict[str, Any]]:
-    """Current contracts ending by `until`, with suppliers, services, managing posts, exit plan and the
-    contracts let to succeed them."""
+             examples=[{}, {"as_of": AS_OF, "until": "2028-05-01"}, {"as_of": "2024-04-01", "until": "2025-10-01"},
+                       {"as_of": AS_OF, "until": "2028-05-01", "buyer": HOME}, {"buyer": "GB-LAE-NONE"}])
+def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = None, until: str | None = None,
+                                   buyer: str | None = None) -> list[dict[str, Any]]:
+    """Current contracts of the buyer's ending by `until`, with their buyers (none: not stated),
+    suppliers, services, managing posts, exit plan and the contracts let to succeed them. `value` is
+    the contract's, once (a framework's: its ceiling, `value_is_ceiling`)."""
     rows = []
     for key, c in nodes(graph, "Contract"):
         end = c.get("end_date")
-        if end is None or not current(c, as_of) or (until is not None and end > until):
+        if end is None or not current(c, as_of) or (until is not None and end > until) or not for_buyer(graph, key, buyer):
             continue
         suppliers = [{"key": o, "name": graph.nodes[o]["props"]["name"]} for o, _, attrs in in_edges(graph, key, "SUPPLIES")
                      if partner(graph, o) and in_force(attrs["props"], as_of)]
@@ -48,7 +65,9 @@ def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = N
         successors = [{"key": s, "title": graph.nodes[s]["props"]["title"], "start_date": graph.nodes[s]["props"].get("start_date")}
                       for s, _, _ in in_edges(graph, key, "SUCCEEDS")]
         managers = [p for p, _, attrs in in_edges(graph, key, "MANAGES") if in_force(attrs["props"], as_of)]
-        rows.append({"contract": key, "title": c["title"], "value": c.get("value"), "start_date": c.get("start_date"),
+        rows.append({"contract": key, "title": c["title"], "value": c.get("value"),
+                     "value_is_ceiling": bool(c.get("value_is_ceiling")), "buyers": buyers(graph, key),
+                     "start_date": c.get("start_date"),
                      "end_date": end, "has_exit_plan": c.get("has_exit_plan"), "suppliers": suppliers,
                      "services": services, "successors": successors, "managers": managers,
                      **provenance(graph.nodes[key])})
@@ -65,16 +84,18 @@ def _started(attrs: dict[str, Any], as_of: str | None) -> bool:
 
 
 @named_query("procurement_commissioning", finish=canonical("year", "kind", "persona", money=("value",)),
-             examples=[{}, {"as_of": AS_OF}, {"as_of": "2020-01-01"}])
-def procurement_commissioning(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
-    """Grant and contract value the council let each year, by the persona of the recipient or supplier:
-    "from grant giving towards service commissioning". A contract counts in the year it starts, a grant
-    in the year it is awarded, once per persona of its counterparts (so an item whose counterparts have
-    two personas counts under both; none: under no persona). Only what was let by as_of."""
+             examples=[{}, {"as_of": AS_OF}, {"as_of": "2020-01-01"}, {"buyer": HOME}, {"buyer": "GB-LAE-NONE"}])
+def procurement_commissioning(graph: nx.MultiDiGraph, as_of: str | None = None,
+                              buyer: str | None = None) -> list[dict[str, Any]]:
+    """Grant and contract value the buyer let each year (no buyer: every organisation that BUYS or
+    FUNDS), by the persona of the recipient or supplier: "from grant giving towards service
+    commissioning". A contract counts in the year it starts, a grant in the year it is awarded, once
+    per persona of its counterparts (so an item whose counterparts have two personas counts under
+    both; none: under no persona). Only what was let by as_of."""
     groups: dict[tuple, dict[str, Any]] = {}
-    councils = [key for key, org in nodes(graph, "Organisation") if org.get("is_council")]
+    lettors = [key for key, _ in nodes(graph, "Organisation") if buyer is None or key == buyer]
     for kind, let_type, label, counterpart_type, dated_by, amount in LETTINGS:
-        items = {item for council in councils for item, _, attrs in out_edges(graph, council, let_type)
+        items = {item for lettor in lettors for item, _, attrs in out_edges(graph, lettor, let_type)
                  if graph.nodes[item]["label"] == label and _started(attrs, as_of)}
         for item in items:
             props = graph.nodes[item]["props"]

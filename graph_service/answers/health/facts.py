@@ -12,6 +12,7 @@ from typing import Any
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest
 from graph_service.answers.health.config import HealthConfig
+from graph_service.answers.health.scope import Scope, ServiceMap, load_services
 
 Row = dict[str, Any]
 
@@ -49,12 +50,14 @@ class Facts:
     """The named queries' rows on one day, indexed the way the dimensions look them up."""
 
     as_of: dt.date
+    scope: Scope                              # the buyer every contract, grant and payment below is for
     partners: dict[str, Row]                  # partner -> name, personas, relationship owners
     links: list[Row]                          # the delivery network (health_links)
     contracts: dict[str, list[Row]]           # partner -> current contracts
     ratings: dict[str, list[Row]]             # partner -> KPI ratings on current contracts
     contract_spend: dict[tuple[str, str], Row]  # (partner, contract) -> spend in the cost window
     service_spend: list[Row]                  # spend per service and payee in the resilience window
+    unmapped: list[Row]                       # that window's spend on areas services.yaml does not map
     engagements: dict[str, list[Row]]         # partner -> engagements so far
     owners: dict[str, list[Row]]              # contract, grant, charter or work-stream -> managing posts
     holders: dict[str, list[Row]]             # post -> current holders (none: vacant)
@@ -78,19 +81,35 @@ class Facts:
                 for r in rows]
 
 
-def gather(store: GraphStore, as_of: dt.date, config: HealthConfig) -> Facts:
-    day = as_of.isoformat()
+def service_spend(store: GraphStore, scope: Scope, since: str | None, as_of: str | None,
+                  services: ServiceMap | None = None) -> tuple[list[Row], list[Row]]:
+    """Spend per service and payee for the scope's buyer, and the spend no entry of the service table
+    maps (kept, and listed, never dropped); a mapped service not in the graph is named from the table."""
+    services = services or load_services()
+    rows = store.run("procurement_service_spend", as_of=as_of, since=since, buyer=scope.key, areas=services.areas())
+    mapped = [{**r, "service_name": r["service_name"] or services.name(r["service"]) or r["service"]}
+              for r in rows if r["service"] is not None]
+    return mapped, [r for r in rows if r["service"] is None]
+
+
+def gather(store: GraphStore, as_of: dt.date, config: HealthConfig, scope: Scope,
+           services: ServiceMap | None = None) -> Facts:
+    """The facts for the scope's buyer (Scope(None, ...): every buyer)."""
+    day, buyer = as_of.isoformat(), scope.key
     cost_since = add_months(as_of, -config.cost.window_months).isoformat()
     spend_since = add_months(as_of, -config.resilience.spend_window_months).isoformat()
+    mapped, unmapped = service_spend(store, scope, spend_since, day, services)
     return Facts(
         as_of=as_of,
+        scope=scope,
         partners={r["partner"]: r for r in store.run("health_partners", as_of=day)},
-        links=store.run("health_links", as_of=day),
-        contracts=group_by(store.run("health_contracts", as_of=day), "partner"),
-        ratings=group_by(store.run("health_kpi_ratings", as_of=day), "partner"),
+        links=store.run("health_links", as_of=day, buyer=buyer),
+        contracts=group_by(store.run("health_contracts", as_of=day, buyer=buyer), "partner"),
+        ratings=group_by(store.run("health_kpi_ratings", as_of=day, buyer=buyer), "partner"),
         contract_spend={(r["partner"], r["contract"]): r
-                        for r in store.run("health_contract_spend", as_of=day, since=cost_since)},
-        service_spend=store.run("procurement_service_spend", as_of=day, since=spend_since),
+                        for r in store.run("health_contract_spend", as_of=day, since=cost_since, buyer=buyer)},
+        service_spend=mapped,
+        unmapped=unmapped,
         engagements=group_by(store.run("health_engagements", as_of=day), "partner"),
         owners=group_by(store.run("health_owners", as_of=day), "owned"),
         holders=group_by(store.run("health_post_holders", as_of=day), "post"),

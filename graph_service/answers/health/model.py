@@ -118,14 +118,15 @@ def quality(ctx: Context, partner: str) -> Finding:
 
 
 def cost(ctx: Context, partner: str) -> Finding:
-    """Spend in the window under each current contract against its value pro rata over the same days."""
+    """Spend in the window under each current contract against the partner's share of its value pro rata
+    over the same days. A framework's ceiling is no price to spend against, so it is left out."""
     cfg = ctx.config.cost
     since = add_months(ctx.as_of, -cfg.window_months)
     found = Finding(None, "no payments recorded under current contracts")
     pairs = []
     for c in ctx.facts.contracts.get(partner, []):
         spent = ctx.facts.contract_spend.get((partner, c["contract"]))
-        if not (spent and spent["payments"] and c["value"] and c["start_date"] and c["end_date"]):
+        if not (spent and spent["payments"] and c["value"] and c["start_date"] and c["end_date"]) or c.get("value_is_ceiling"):
             continue
         start, end = day(c["start_date"]), day(c["end_date"])
         overlap = (min(end, ctx.as_of) - max(start, since)).days + 1
@@ -141,7 +142,8 @@ def cost(ctx: Context, partner: str) -> Finding:
                                        f"since {since.isoformat()} against {money(expected)} pro rata of "
                                        f"{money(c['value'])} (ratio {ratio:.2f})",
                                "key": c["contract"], "source": ", ".join(spent["sources"]),
-                               "locator": f"payments under {c['contract']}, {spent['first_paid']} to {spent['last_paid']}"})
+                               "locator": f"payments under {c['contract']} ({'; '.join(spent['linked_by'])}), "
+                                          f"{spent['first_paid']} to {spent['last_paid']}"})
     if pairs:
         found.sub_score = weighted_mean(pairs)
         worst = max(found.detail["contracts"], key=lambda d: d["ratio"])

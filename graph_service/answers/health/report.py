@@ -17,6 +17,7 @@ from graph_service.answers.health.facts import Facts, gather, parse_date
 from graph_service.answers.health.impact import impact
 from graph_service.answers.health.model import RATING_ORDER, Context, score_partner
 from graph_service.answers.health.network import Network, analyse
+from graph_service.answers.health.scope import resolve_buyer
 
 RATINGS = ("green", "amber", "red")
 
@@ -35,10 +36,12 @@ class Portfolio:
         return self.facts.as_of.isoformat()
 
 
-def assess(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None) -> Portfolio:
-    """Score every partner on as_of (today when None)."""
+def assess(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
+           buyer: str | None = None) -> Portfolio:
+    """Score every partner on as_of (today when None) as the buyer's partner: its contracts, grants and
+    payments only (None: the home council; 'all': every buyer's)."""
     config = config or load_config()
-    facts = gather(store, parse_date(as_of), config)
+    facts = gather(store, parse_date(as_of), config, resolve_buyer(store, buyer))
     network = analyse(facts)
     ctx = Context(facts, network, config)
     return Portfolio(facts, network, config, {key: score_partner(ctx, key) for key in sorted(facts.partners)})
@@ -88,10 +91,10 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
 def health_report(store: GraphStore, as_of: str | dt.date | None = None, *, persona: str | None = None,
                   workstream: str | None = None, service: str | None = None, rating: str | None = None,
                   snapshot_dir: Path | None = None, save: bool = False,
-                  config: HealthConfig | None = None) -> dict[str, Any]:
+                  config: HealthConfig | None = None, buyer: str | None = None) -> dict[str, Any]:
     """The portfolio ranked worst first, filtered, each partner with its change since the previous
     snapshot. `save` writes this run's snapshot (all partners, whatever the filters) first."""
-    return report_from(assess(store, as_of, config), persona=persona, workstream=workstream, service=service,
+    return report_from(assess(store, as_of, config, buyer), persona=persona, workstream=workstream, service=service,
                        rating=rating, snapshot_dir=snapshot_dir, save=save)
 
 
@@ -108,7 +111,7 @@ def report_from(portfolio: Portfolio, *, persona: str | None = None, workstream:
     rows = []
     for rank, result in enumerate(select(portfolio, persona, workstream, service, rating), 1):
         rows.append({"rank": rank, **summary(result), "change": snapshots.change(result, before)})
-    return {"as_of": portfolio.as_of, "weights": portfolio.config.weights,
+    return {"as_of": portfolio.as_of, "buyer": portfolio.facts.scope.describe(), "weights": portfolio.config.weights,
             "filters": {"persona": persona, "workstream": workstream, "service": service, "rating": rating},
             "counts": {r: sum(row["rating"] == r for row in rows) for r in RATINGS},
             "previous_snapshot": before["as_of"] if before else None,
@@ -117,9 +120,10 @@ def report_from(portfolio: Portfolio, *, persona: str | None = None, workstream:
 
 
 def partner_health(store: GraphStore, key: str, as_of: str | dt.date | None = None, *,
-                   snapshot_dir: Path | None = None, config: HealthConfig | None = None) -> dict[str, Any]:
+                   snapshot_dir: Path | None = None, config: HealthConfig | None = None,
+                   buyer: str | None = None) -> dict[str, Any]:
     """One partner's full result (evidence included), its change since the previous snapshot and its history."""
-    return partner_from(assess(store, as_of, config), key, snapshot_dir)
+    return partner_from(assess(store, as_of, config, buyer), key, snapshot_dir)
 
 
 def partner_from(portfolio: Portfolio, key: str, snapshot_dir: Path | None = None) -> dict[str, Any]:
@@ -128,17 +132,18 @@ def partner_from(portfolio: Portfolio, key: str, snapshot_dir: Path | None = Non
     if result is None:
         raise NotFound(f"no partner with key {key!r}", key=key)
     before = snapshots.previous(snapshot_dir, portfolio.as_of) if snapshot_dir else None
-    return {**result, "change": snapshots.change(result, before),
+    return {**result, "buyer": portfolio.facts.scope.describe(), "change": snapshots.change(result, before),
             "history": snapshots.history(snapshot_dir, key) if snapshot_dir else []}
 
 
-def partner_impact(store: GraphStore, key: str, as_of: str | dt.date | None = None) -> dict[str, Any]:
-    """What is hit if the partner fails (graph_service.answers.health.impact)."""
+def partner_impact(store: GraphStore, key: str, as_of: str | dt.date | None = None,
+                   buyer: str | None = None) -> dict[str, Any]:
+    """What is hit if the partner fails (graph_service.answers.health.impact), for the buyer."""
     config = load_config()
-    facts = gather(store, parse_date(as_of), config)
+    facts = gather(store, parse_date(as_of), config, resolve_buyer(store, buyer))
     if key not in facts.partners:
         raise NotFound(f"no partner with key {key!r}", key=key)
-    return impact(facts, analyse(facts), key)
+    return {**impact(facts, analyse(facts), key), "buyer": facts.scope.describe()}
 
 
 CSV_FIELDS = ["rank", "partner", "name", "personas", "score", "rating", "score_rating", "coverage",

@@ -4,10 +4,10 @@ spend concentration, single points of failure, Kraljic positions, commissioning 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from graph_service.dates import iso
@@ -24,6 +24,7 @@ from graph_service.web.security import csrf_token
 
 router = APIRouter()
 TAGS = ["health"]
+Buyer = Annotated[str | None, Query(max_length=200, description="an organisation's key, or 'all' (default: the home council)")]
 
 
 def _snapshot_dir(request: Request) -> Path:
@@ -33,11 +34,12 @@ def _snapshot_dir(request: Request) -> Path:
 @router.get("/api/v1/health-report", tags=TAGS, response_model=None)
 def report(request: Request, store: Store, role: Procurement, as_of: AsOf = None, persona: str | None = None,
            workstream: str | None = None, service: str | None = None, rating: str | None = None,
-           format: Literal["json", "csv"] = "json") -> dict[str, Any] | Response:
+           format: Literal["json", "csv"] = "json", buyer: Buyer = None) -> dict[str, Any] | Response:
     """Every partner's score, ranked worst first, with the change since the previous snapshot. Filters take
-    a key or a name; `as_of` (yyyy-mm-dd, default today) fixes the day the score is worked out for."""
+    a key or a name; `as_of` (yyyy-mm-dd, default today) fixes the day the score is worked out for;
+    `buyer` whose contracts, grants and payments count."""
     answer = health_report(store, iso(as_of), persona=persona, workstream=workstream, service=service, rating=rating,
-                           snapshot_dir=_snapshot_dir(request))
+                           snapshot_dir=_snapshot_dir(request), buyer=buyer)
     if format == "csv":
         return PlainTextResponse(to_csv(answer), media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="health-{answer["as_of"]}.csv"'})
@@ -64,46 +66,47 @@ def partner_history(key: str, request: Request, role: Procurement) -> dict[str, 
 
 
 @router.get("/api/v1/partners/{key:path}/health", tags=TAGS)
-def partner(key: str, request: Request, store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+def partner(key: str, request: Request, store: Store, role: Procurement, as_of: AsOf = None,
+            buyer: Buyer = None) -> dict[str, Any]:
     """One partner's score: each dimension's sub-score, weight, points and evidence (source, locator, key),
     overrides, flags, the three biggest drivers of lost points, the change since the last snapshot."""
-    return partner_health(store, key, iso(as_of), snapshot_dir=_snapshot_dir(request))
+    return partner_health(store, key, iso(as_of), snapshot_dir=_snapshot_dir(request), buyer=buyer)
 
 
 @router.get("/api/v1/partners/{key:path}/impact", tags=TAGS)
-def impact(key: str, store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+def impact(key: str, store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """If this partner fails, what is hit: contracts and grants, services (with their alternatives), key
     indicators, priorities and work-streams, with the posts owning each link and who holds them."""
-    return partner_impact(store, key, iso(as_of))
+    return partner_impact(store, key, iso(as_of), buyer=buyer)
 
 
 @router.get("/api/v1/procurement/expiring-contracts", tags=["procurement"])
-def expiring_contracts(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+def expiring_contracts(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Current contracts ending within 6, 12 and 18 months, with successor status."""
-    return procurement.expiring(store, iso(as_of))
+    return procurement.expiring(store, iso(as_of), buyer=buyer)
 
 
 @router.get("/api/v1/procurement/spend-concentration", tags=["procurement"])
-def spend_concentration(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+def spend_concentration(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Each service's suppliers' shares of spend and its Herfindahl-Hirschman index."""
-    return procurement.concentration(store, iso(as_of))
+    return procurement.concentration(store, iso(as_of), buyer=buyer)
 
 
 @router.get("/api/v1/procurement/single-points-of-failure", tags=["procurement"])
-def single_points_of_failure(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
-    return procurement.single_points_of_failure(store, iso(as_of))
+def single_points_of_failure(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
+    return procurement.single_points_of_failure(store, iso(as_of), buyer=buyer)
 
 
 @router.get("/api/v1/procurement/kraljic", tags=["procurement"])
-def kraljic(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+def kraljic(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Each partner's Kraljic position (value against supply risk) and how often to review it."""
-    return procurement.kraljic(store, iso(as_of))
+    return procurement.kraljic(store, iso(as_of), buyer=buyer)
 
 
 @router.get("/api/v1/procurement/commissioning", tags=["procurement"])
-def commissioning(store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
+def commissioning(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Grant and contract value let each year, in total and by persona."""
-    return procurement.commissioning(store, iso(as_of))
+    return procurement.commissioning(store, iso(as_of), buyer=buyer)
 
 
 def _html(request: Request, title: str, body: str, role: Role | None, status: int = 200) -> HTMLResponse:
