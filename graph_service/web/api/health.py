@@ -106,7 +106,7 @@ def commissioning(store: Store, role: Procurement, as_of: AsOf = None) -> dict[s
 
 
 def _html(title: str, body: str, role: Role | None, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page(title, body, signed_in=role.name if role else None), status_code=status,
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None, current="/health"), status_code=status,
                         headers=SECURITY_HEADERS)
 
 

@@ -5,7 +5,7 @@ api/deps.caller_role reads, so the pages use the same keys and roles as the API.
 """
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
@@ -23,8 +23,9 @@ router = APIRouter(include_in_schema=False)
 COOKIE_DAYS = 30
 
 
-def _html(title: str, body: str, role: Role | None = None, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page(title, body, signed_in=role.name if role else None), status_code=status,
+def _html(title: str, body: str, role: Role | None = None, status: int = 200, **where: Any) -> HTMLResponse:
+    """`where`: the header link that is this page (`current`) and the breadcrumb above it (`trail`)."""
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None, **where), status_code=status,
                         headers=SECURITY_HEADERS)
 
 
@@ -69,7 +70,8 @@ def home(request: Request, store: Store, q: str | None = None) -> Response:
         if "partner_search" in registry.names():
             partners = store.run("partner_search", q=query, limit=10)
     title = f"Search: {query}" if query else "Find a policy or partner"
-    return _html(title, views.search_page(query, found, partners), role)
+    trail = (("/", "Home"),) if query else ()
+    return _html(title, views.search_page(query, found, partners), role, current="/", trail=trail)
 
 
 @router.get("/policies/{key:path}", response_model=None)
@@ -98,7 +100,7 @@ def role_page(key: str, request: Request, store: Store) -> Response:
 
 @router.get("/sign-in")
 def sign_in_form(next: str | None = None) -> HTMLResponse:
-    return _html("Sign in", views.sign_in_page(_safe_next(next)))
+    return _html("Sign in", views.sign_in_page(_safe_next(next)), trail=())
 
 
 @router.post("/sign-in", response_model=None)
