@@ -1,7 +1,14 @@
-// One organisation's golden record: identifiers, aliases with sources, personas, contracts, grants,
+// One organisation's golden record (the one keyed $key, else the first listing $key among its
+// identifiers, as when a company number joined a record first published by name): identifiers, aliases
+// with sources, personas, contracts, grants,
 // charters, payments to and from it (paid by $as_of), pending or decided matches, and the council posts
 // holding the relationship with who holds them (relationships in force on $as_of).
-MATCH (o:Organisation {key: $key})
+CALL () {
+  MATCH (o:Organisation {key: $key}) RETURN o, 0 AS preference
+  UNION
+  MATCH (o:Organisation) WHERE $key IN coalesce(o.identifiers, []) RETURN o, 1 AS preference
+}
+WITH o ORDER BY preference, o.key LIMIT 1
 RETURN o.key AS key, o.name AS name, o.org_type AS org_type, o.website AS website, o.postal_code AS postal_code,
        coalesce(o.is_council, false) AS is_council, o.verified_on AS verified_on,
        coalesce(o.identifiers, []) AS identifiers, coalesce(o.aliases, []) AS aliases,

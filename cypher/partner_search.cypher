@@ -1,8 +1,8 @@
-// Organisations whose name, an alias or an identifier contains $q (any case): exact, then prefix, then
+// Organisations whose key, name, an alias or an identifier contains $q (any case): exact, then prefix, then
 // substring matches, then by name. $persona is a Persona key or name. Persona links hold no period, so
 // $as_of changes nothing here.
 MATCH (o:Organisation)
-WITH o, [t IN [o.name] + coalesce(o.aliases, []) + coalesce(o.identifiers, []) | toLower(t)] AS texts,
+WITH o, [t IN [o.key, o.name] + coalesce(o.aliases, []) + coalesce(o.identifiers, []) | toLower(t)] AS texts,
      toLower(coalesce($q, '')) AS needle
 WHERE any(t IN texts WHERE t CONTAINS needle)
   AND ($persona IS NULL OR EXISTS {

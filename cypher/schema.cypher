@@ -1,5 +1,5 @@
 // Constraints and indexes, generated from graph_service/schema.yaml by
-// `python -m graph_service.backends.neo4j`; tests/test_cypher.py checks they agree.
+// `python -m graph_service.store.neo4j`; tests/test_cypher.py checks they agree.
 CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT charter_key IF NOT EXISTS FOR (n:Charter) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT commissioningdecision_key IF NOT EXISTS FOR (n:CommissioningDecision) REQUIRE n.key IS UNIQUE;
@@ -12,6 +12,8 @@ CREATE CONSTRAINT initiative_key IF NOT EXISTS FOR (n:Initiative) REQUIRE n.key 
 CREATE CONSTRAINT keyindicator_key IF NOT EXISTS FOR (n:KeyIndicator) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT kpirating_key IF NOT EXISTS FOR (n:KpiRating) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT objective_key IF NOT EXISTS FOR (n:Objective) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT ocdsrecord_key IF NOT EXISTS FOR (n:OcdsRecord) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT ocdsrelease_key IF NOT EXISTS FOR (n:OcdsRelease) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT organisation_key IF NOT EXISTS FOR (n:Organisation) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT payment_key IF NOT EXISTS FOR (n:Payment) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT person_key IF NOT EXISTS FOR (n:Person) REQUIRE n.key IS UNIQUE;
@@ -21,6 +23,7 @@ CREATE CONSTRAINT post_key IF NOT EXISTS FOR (n:Post) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT priority_key IF NOT EXISTS FOR (n:Priority) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT programme_key IF NOT EXISTS FOR (n:Programme) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT service_key IF NOT EXISTS FOR (n:Service) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT tender_key IF NOT EXISTS FOR (n:Tender) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT theme_key IF NOT EXISTS FOR (n:Theme) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT workstream_key IF NOT EXISTS FOR (n:Workstream) REQUIRE n.key IS UNIQUE;
 CREATE INDEX rel_accountable_to_id IF NOT EXISTS FOR ()-[r:ACCOUNTABLE_TO]-() ON (r.id);
@@ -63,6 +66,7 @@ CREATE INDEX rel_sponsors_id IF NOT EXISTS FOR ()-[r:SPONSORS]-() ON (r.id);
 CREATE INDEX rel_succeeds_id IF NOT EXISTS FOR ()-[r:SUCCEEDS]-() ON (r.id);
 CREATE INDEX rel_supplies_id IF NOT EXISTS FOR ()-[r:SUPPLIES]-() ON (r.id);
 CREATE INDEX rel_supports_id IF NOT EXISTS FOR ()-[r:SUPPORTS]-() ON (r.id);
+CREATE INDEX rel_tendered_for_id IF NOT EXISTS FOR ()-[r:TENDERED_FOR]-() ON (r.id);
 CREATE INDEX rel_with_partner_id IF NOT EXISTS FOR ()-[r:WITH_PARTNER]-() ON (r.id);
 CREATE INDEX rel_works_with_id IF NOT EXISTS FOR ()-[r:WORKS_WITH]-() ON (r.id);
 CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Organisation|Policy|Post|Person|Workstream|Contract|Grant) ON EACH [n.name, n.title, n.aliases, n.keywords];

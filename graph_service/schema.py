@@ -44,6 +44,7 @@ class RelType:
     targets: frozenset[str]
     temporal: bool
     description: str
+    restricted: bool = False  # viewers may not see these relationships
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,8 @@ def _parse(raw: dict[str, Any]) -> Schema:
             if missing:
                 raise SchemaError(name, end, f"names unknown labels {sorted(missing)}")
         relationships[name] = RelType(
-            name, frozenset(spec["from"]), frozenset(spec["to"]), bool(spec.get("temporal")), spec.get("description", "")
-        )
+            name, frozenset(spec["from"]), frozenset(spec["to"]), bool(spec.get("temporal")), spec.get("description", ""),
+            spec.get("restricted") is True)
     return Schema(labels, relationships)
 
 

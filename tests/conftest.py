@@ -1,6 +1,7 @@
 """Shared fixtures: real stores, a real HTTP server, and keys for each role."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -26,10 +27,62 @@ def store(tmp_path: Path) -> EmbeddedStore:
     return EmbeddedStore(tmp_path / "data")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a test server or a private Neo4j)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class ReadOnly:
+    """A store shared by many tests: reads pass through, and a write fails the test that tried it."""
+
+    WRITES = frozenset({"upsert", "clear", "restore", "write", "delete"})
+
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name: str):
+        if name in self.WRITES:
+            raise AssertionError(f"the shared reference store is read-only: use a store of the test's own to {name}()")
+        return getattr(self._store, name)
+
+
+@pytest.fixture(scope="session")
+def reference_store(tmp_path_factory) -> ReadOnly:
+    """The reference dataset (documents and illustrative layer), loaded once per run, read by many modules."""
+    from graph_service.reference import load_reference
+
+    store = EmbeddedStore(tmp_path_factory.mktemp("reference") / "data")
+    load_reference(store)
+    return ReadOnly(store)
+
+
+REFERENCE_MARK = "GraphServiceReferenceLoaded"
+
+
+@pytest.fixture
+def neo4j_reference_store(neo4j_session_store, reference_store) -> ReadOnly:
+    """The reference dataset in Neo4j, loaded again only when a test has changed the database since.
+
+    Community edition has one user database, so tests that clear it take turns with this one; a mark
+    holding the loaded counts tells whether the database still holds exactly the reference dataset.
+    """
+    from graph_service.reference import load_reference
+
+    store = neo4j_session_store
+    with store.driver.session() as session:
+        mark = session.run(f"MATCH (m:{REFERENCE_MARK}) RETURN m.nodes AS nodes, m.rels AS rels").single()
+    stats = store.stats()
+    if mark is None or (mark["nodes"], mark["rels"]) != (stats["nodes"], stats["relationships"]):
+        store.clear()
+        load_reference(store)
+        stats = store.stats()
+        with store.driver.session() as session:
+            session.run(f"MERGE (m:{REFERENCE_MARK}) SET m.nodes = $nodes, m.rels = $rels",
+                        nodes=stats["nodes"], rels=stats["relationships"]).consume()
+    assert stats == {**reference_store.stats(), "backend": "neo4j"}
+    return ReadOnly(store)
 
 
 class LiveServer:
@@ -37,7 +90,7 @@ class LiveServer:
 
     def __init__(self, settings: Settings, store):
         self.app = create_app(settings, store)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -60,6 +113,32 @@ class LiveServer:
     def client(self, role: Role | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.keys[role]}"} if role else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def sign_in(self, key: str, client: httpx.Client | None = None, next_path: str = "/") -> httpx.Response:
+        """Sign in as a browser does: the sign-in page's form token and pre-session cookie, from this origin."""
+        client = client or self.client()
+        token = form_token(client.get("/sign-in").text)
+        return client.post("/sign-in", data={"csrf_token": token, "key": key, "next": next_path},
+                           headers={"Origin": self.url})
+
+    def browser_client(self, role: Role) -> httpx.Client:
+        """A client holding a signed-in session cookie (no Authorization header), sending this Origin."""
+        client = self.client()
+        response = self.sign_in(self.keys[role], client)
+        assert response.status_code == 303, response.text
+        client.headers["Origin"] = self.url
+        return client
+
+    def session(self, role: Role) -> str:
+        """A session token for role's key, as the sign-in cookie holds it."""
+        return self.app.state.sessions.open(self.app.state.keys.identify(self.keys[role]))
+
+
+def form_token(page: str) -> str:
+    """The hidden csrf_token field of a page's form."""
+    found = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    assert found, "the page has no form token"
+    return found.group(1)
 
 
 def live_server(store, data_dir: Path) -> LiveServer:

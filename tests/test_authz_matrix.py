@@ -3,7 +3,8 @@
 Routes are enumerated from the app itself, so a route added without a line in ACCESS fails
 here until someone decides who may call it. Viewers' answers are then searched, on every
 route they may call (maps and pages included), for the reference dataset's procurement-only
-facts: contract values, payment and KPI rating keys.
+facts: contract values, payment, KPI rating and commissioning decision keys, decisions' costs, and
+match reviews (their ids and reasons).
 """
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from fastapi.routing import iter_route_contexts
 from graph_service.access.auth import Role
 from graph_service.store.embedded import EmbeddedStore
 from graph_service.reference import load_reference
-from tests.conftest import LiveServer, live_server
+from graph_service.records import Batch, Provenance, RelRecord
+from tests.conftest import LiveServer, form_token, live_server
 
 PUBLIC = None
-OK, CREATED, SEE_OTHER, NOT_FOUND = 200, 201, 303, 404
+OK, CREATED, SEE_OTHER, NOT_FOUND, NOT_ALLOWED = 200, 201, 303, 404, 405
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,11 @@ SPEND_CSV = b"Organisation Name,Supplier Name,Amount,Payment Date\nDacorum Borou
 ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/openapi.json"): Access(PUBLIC, OK),
     ("GET", "/docs"): Access(PUBLIC, OK),
-    ("GET", "/docs/oauth2-redirect"): Access(PUBLIC, OK),
-    ("GET", "/redoc"): Access(PUBLIC, OK),
+    ("GET", "/docs/assets/{name}"): Access(PUBLIC, OK),
     ("GET", "/healthz"): Access(PUBLIC, OK),
     ("GET", "/pages.css"): Access(PUBLIC, OK),
     ("GET", "/sign-in"): Access(PUBLIC, OK),
     ("POST", "/sign-in"): Access(PUBLIC, SEE_OTHER),  # 401 for no key or a wrong one: see _request
-    ("GET", "/sign-out"): Access(PUBLIC, SEE_OTHER),
     ("POST", "/sign-out"): Access(PUBLIC, SEE_OTHER),
     ("GET", "/"): Access(Role.viewer, OK, page=True, params={"q": "waste"}),
     ("GET", "/policies/{key}"): Access(Role.viewer, OK, page=True),
@@ -100,6 +100,10 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     folder = tmp_path_factory.mktemp("authz")
     store = EmbeddedStore(folder / "data")
     load_reference(store)
+    a, b = "org:hertfordshire-lep", "GB-LAE-DAC"  # a match review to keep from viewers (synthetic)
+    store.upsert(Batch(rels=[RelRecord(type="POSSIBLY_SAME_AS", start=a, end=b, provenance=Provenance(source="authz test"),
+                                       props={"score": 0.61, "reason": "zz-match-reason-zz", "status": "pending",
+                                              "match_id": "m-0123456789"})]))
     nodes, rels = store.export()
     paid = {r.end for r in rels if r.type == "PAID_TO"}
     supplier = max((r.start for r in rels if r.type == "SUPPLIES" and r.start in paid),
@@ -119,7 +123,7 @@ def routes(app) -> set[tuple[str, str]]:
 
 def _url(path: str, keys: dict[str, str]) -> str:
     prefix = max((p for p in keys if path.startswith(p)), key=len)
-    return path.replace("{key}", keys[prefix]).replace("{match_id}", "m-no-such-match")
+    return path.replace("{key}", keys[prefix]).replace("{match_id}", "m-no-such-match").replace("{name}", "docs.js")
 
 
 def _client(server: LiveServer, caller: str | Role) -> httpx.Client:
@@ -134,7 +138,9 @@ def _request(client: httpx.Client, method: str, path: str, access: Access, refer
     url = _url(path, reference.keys)
     if path == "/sign-in" and method == "POST":
         key = client.headers.get("Authorization", "").removeprefix("Bearer ")
-        return client.post(url, data={"key": key, "next": "/"})
+        token = form_token(client.get("/sign-in").text)
+        return client.post(url, data={"csrf_token": token, "key": key, "next": "/"},
+                           headers={"Origin": reference.server.url})
     if path == "/api/v1/ingest":
         return client.post(url, files={"file": ("matrix.csv", SPEND_CSV, "text/csv")})
     return client.request(method, url, params=access.params)
@@ -182,23 +188,31 @@ def _assert_error(response: httpx.Response, status: int, code: str, who: str) ->
 
 
 # -- procurement-only facts never reach a viewer --------------------------------------------------
-KEY = re.compile(r"(?:payment|kpi):[\w./-]*\w")
+KEY = re.compile(r"(?:payment|kpi|decision):[\w./-]*\w|m-[0-9a-f]{10}")
 NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?")
 
 
-def _secrets(store: EmbeddedStore) -> tuple[set[str], set[float]]:
-    """Payment and KPI rating keys, and contract values: what a viewer must never receive."""
-    nodes, _ = store.export()
-    keys = {n.key for n in nodes if n.label in ("Payment", "KpiRating")}
+Secrets = tuple[set[str], set[float], set[str]]
+
+
+def _secrets(store: EmbeddedStore) -> Secrets:
+    """Payment, KPI rating and decision keys and match ids, contract values, and decisions' costs and match
+    reasons: what a viewer must never receive."""
+    nodes, rels = store.export()
+    keys = {n.key for n in nodes if n.label in ("Payment", "KpiRating", "CommissioningDecision")}
+    keys |= {r.props["match_id"] for r in rels if r.type == "POSSIBLY_SAME_AS"}
     values = {n.props["value"] for n in nodes if n.label == "Contract" and n.props.get("value")}
-    return keys, values
+    texts = {n.props["cost"] for n in nodes if n.label == "CommissioningDecision" and n.props.get("cost")}
+    texts |= {r.props["reason"] for r in rels if r.type == "POSSIBLY_SAME_AS"}
+    return keys, values, texts
 
 
-def _found(text: str, secrets: tuple[set[str], set[float]]) -> list[str]:
+def _found(text: str, secrets: Secrets) -> list[str]:
     """The secrets in a response, however it prints them: 1234567.0, 1234567 or 1,234,567.00."""
-    keys, values = secrets
+    keys, values, texts = secrets
     hits = {k for k in KEY.findall(text) if k in keys}
     hits |= {number for number in NUMBER.findall(text) if float(number.replace(",", "")) in values}
+    hits |= {t for t in texts if t in text}
     return sorted(hits)
 
 
@@ -219,6 +233,13 @@ def _viewer_requests(reference: Reference) -> Iterator[tuple[str, dict[str, Any]
                 yield _url(path, reference.keys), {**access.params, "format": fmt}
     for key in contracts[:3]:
         yield "/", {"q": next(n.props["title"] for n in nodes if n.key == key)}
+    decided = sorted(r.end for r in rels if r.type == "DECIDES")  # contracts and services a decision names
+    for key in decided[:3]:
+        yield f"/api/v1/nodes/{key}", {}
+        yield f"/maps/ego/{key}", {"format": "json"}
+    for key in ("org:hertfordshire-lep", "GB-LAE-DAC"):  # the two ends of the match review
+        yield f"/api/v1/nodes/{key}", {}
+        yield f"/maps/ego/{key}", {"format": "json"}
     yield "/api/v1/partners", {"q": "", "limit": 500}
 
 
@@ -235,8 +256,8 @@ def _leaks(client: httpx.Client, reference: Reference) -> dict[str, list[str]]:
 
 
 def test_viewers_never_receive_procurement_only_facts(reference: Reference):
-    keys, values = _secrets(reference.store)
-    assert len(keys) > 1000 and len(values) > 100  # every payment, KPI rating and contract value there is
+    keys, values, texts = _secrets(reference.store)
+    assert len(keys) > 1000 and len(values) > 100 and len(texts) > 3  # every one there is
     assert _leaks(_client(reference.server, Role.viewer), reference) == {}
 
 
@@ -245,6 +266,19 @@ def test_the_leak_search_finds_what_procurement_may_see(reference: Reference):
     found = _leaks(_client(reference.server, Role.procurement), reference)
     assert any("/api/v1/nodes/contract:" in where for where in found), found
     assert any(where.startswith("/api/v1/partners/") for where in found), found
+    assert any("decision:" in hit for hits in found.values() for hit in hits), found
+    match = _client(reference.server, Role.procurement).get("/api/v1/nodes/org:hertfordshire-lep").text
+    assert "m-0123456789" in match and "zz-match-reason-zz" in match
+
+
+def test_a_restricted_node_is_not_found_for_a_viewer_and_whole_for_procurement(reference: Reference):
+    """/api/v1/nodes/{key} answers as the routes do: commissioning decisions are procurement's."""
+    decision = min(n.key for n in reference.store.export()[0] if n.label == "CommissioningDecision")
+    for path in (f"/api/v1/nodes/{decision}", f"/maps/ego/{decision}?format=json"):
+        assert _client(reference.server, Role.viewer).get(path).status_code == 404, path
+        assert _client(reference.server, Role.procurement).get(path).status_code == 200, path
+    node = _client(reference.server, Role.procurement).get(f"/api/v1/nodes/{decision}").json()["node"]
+    assert node["props"]["cost"]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/stakeholders", "/maps/stakeholders", "/maps/grid"])

@@ -12,11 +12,11 @@ import httpx
 
 from graph_service.access.auth import KeyStore, Role
 from graph_service.cli import main
-from tests.conftest import ROOT, _free_port
+from tests.conftest import ROOT, free_port
 
 
 def test_keys_create_prints_only_the_new_key(tmp_path, capsys):
-    assert main(["keys", "create", "--role", "procurement", "--data-dir", str(tmp_path)]) == 0
+    assert main(["keys", "create", "--role", "procurement", "--name", "Pat", "--data-dir", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert re.fullmatch(r"gs_[A-Za-z0-9_\-]{40,}\n", printed)
     assert KeyStore(tmp_path).role_of(printed.strip()) is Role.procurement
@@ -37,7 +37,7 @@ def test_stats_json_counts_the_reference_dataset(tmp_path, capsys):
 
 
 def test_demo_loads_once_prints_an_admin_key_and_serves(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GRAPH_SERVICE_DATA_DIR": str(tmp_path)}
     demo = subprocess.Popen([sys.executable, "-m", "graph_service.cli", "demo", "--port", str(port)], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -180,10 +180,10 @@ def test_an_upload_while_neo4j_is_down_answers_503_and_succeeds_once_it_is_back(
     disturbs no other test."""
     from graph_service.store import neo4j_server
     from graph_service.store.neo4j import Neo4jStore
-    from tests.test_neo4j_server import _free_port
+    from tests.conftest import free_port
 
     monkeypatch.setenv("GRAPH_SERVICE_NEO4J_HOME", str(tmp_path / "neo4j"))
-    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(_free_port()))
+    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(free_port()))
     try:
         neo4j_server.start()
     except neo4j_server.Neo4jUnavailable as exc:

@@ -8,11 +8,9 @@ import re
 import pytest
 
 from graph_service.answers import governance
-from graph_service.store.embedded import EmbeddedStore
 from graph_service.queries import registry
 from graph_service.queries.initiatives import MAX_HOPS
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
-from graph_service.reference import load_reference
 from tests.conftest import SHARED
 from tests.test_initiatives import CABINET, seed
 
@@ -155,11 +153,9 @@ def test_more_than_twenty_indicators_is_too_many(store):
 
 
 # -- the reference dataset -------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> EmbeddedStore:
-    store = EmbeddedStore(tmp_path_factory.mktemp("governance") / "data")
-    load_reference(store)
-    return store
+@pytest.fixture
+def reference(reference_store):
+    return reference_store
 
 
 def test_the_approvers_the_rules_name_are_the_reference_governance_bodies(reference):

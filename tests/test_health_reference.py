@@ -7,20 +7,16 @@ import math
 
 import pytest
 
-from graph_service.store.embedded import EmbeddedStore
 from graph_service.answers import procurement
 from graph_service.answers.health.report import assess, health_report
-from graph_service.reference import load_reference
 
 ANCHOR = "2026-11-01"
 NO_CONTRACTS = ("org:police-and-crime-commissioner", "org:nhs-commissioners", "org:hertfordshire-lep")
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    store = EmbeddedStore(tmp_path_factory.mktemp("health-reference"))
-    load_reference(store)
-    return store
+def reference(reference_store):
+    return reference_store
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +77,8 @@ def test_grants_give_way_to_commissioning(reference):
 
 
 @pytest.mark.neo4j
-def test_neo4j_gives_the_same_report_and_views(reference, portfolio, neo4j_store):
-    load_reference(neo4j_store)
-    assert assess(neo4j_store, ANCHOR).results == portfolio.results
+def test_neo4j_gives_the_same_report_and_views(reference, portfolio, neo4j_reference_store):
+    assert assess(neo4j_reference_store, ANCHOR).results == portfolio.results
     for view in (procurement.expiring, procurement.concentration, procurement.single_points_of_failure,
                  procurement.kraljic, procurement.commissioning):
-        assert view(neo4j_store, ANCHOR) == view(reference, ANCHOR), view.__name__
+        assert view(neo4j_reference_store, ANCHOR) == view(reference, ANCHOR), view.__name__

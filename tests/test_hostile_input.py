@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -35,6 +36,13 @@ INJECTIONS = ["' OR 1=1 //", '"}) MATCH (n) DETACH DELETE n //', "x'}) WITH 1 AS
               "\\u0027}) RETURN 1 UNION MATCH (n) DETACH DELETE n //"]
 MARKUP = ['<script>alert("x")</script>', "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>']
 BOMB_BYTES = 1024 * 1024 * 1024  # what the zip bomb expands to
+# 9 anchors of 9 items or aliases each: 9**9 (387 million) "lol"s once expanded, in about 400 bytes
+ALIAS_BOMB = (b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+              + b"".join(b"%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n" % ((98 + i,) * 2 + (97 + i,) * 9)
+                         for i in range(8))
+              + b"nodes:\n  - {label: Organisation, key: 'org:lol', aliases: *i}\n")
+NESTED_105_KB = b'{"grants": [{"id": "360G-1", "x": ' + b"[" * 52_000 + b"]" * 52_000 + b"}]}"
+STRING_50_MB = b'{"grants": [{"id": "360G-1", "title": "' + b"A" * 50_000_000 + b'"}]}'
 
 
 def _deep(levels: int) -> str:
@@ -97,6 +105,11 @@ HOSTILE_FILES: dict[str, tuple[str, Callable[[], bytes], str]] = {
                                 + b"".join(b"%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n" % ((98 + i,) * 2 + (97 + i,) * 8)
                                            for i in range(8))
                                 + b"nodes:\n  - {label: Organisation, key: 'org:lol', name: lol, aliases: *i}\n", "register"),
+    "register alias bomb": ("register.yaml", lambda: ALIAS_BOMB, "register"),
+    "register alias bomb detected": ("bomb.yaml", lambda: ALIAS_BOMB, "auto"),
+    "360giving nested 105 KB": ("grants.json", lambda: NESTED_105_KB, "360giving"),
+    "360giving 50 MB string": ("grants.json", lambda: STRING_50_MB, "auto"),
+    "ocds nested after 5000 blank bytes": ("releases.json", lambda: b" " * 5000 + NESTED_105_KB, "ocds"),
     "register key injection": ("register.yaml", lambda: "nodes:\n  - {label: Person, key: \"person:x' OR 1=1 //\", name: X}\n"
                                .encode(), "register"),
     "register label injection": ("register.yaml", lambda: b"nodes:\n  - {label: 'Person) DETACH DELETE (n', key: 'person:x', "
@@ -180,6 +193,27 @@ def test_a_zip_bomb_is_refused_without_being_expanded(hostile_files, tmp_path):
     assert peak < BOMB_BYTES / 4, f"peak memory {peak / 2**20:.0f} MiB"
 
 
+LIMITED_CLI = """import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1024 * 2**20, 1024 * 2**20))
+resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
+from graph_service.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("case", ["register alias bomb", "register alias bomb detected", "360giving nested 105 KB",
+                                  "360giving 50 MB string", "ocds nested after 5000 blank bytes"])
+def test_a_parser_bomb_is_refused_within_memory_and_cpu_limits(case, hostile_files, tmp_path):
+    """Run in a child held to 1 GB of address space and 30 s of CPU: a regression that expands the bomb
+    fails here (MemoryError, SIGXCPU) instead of eating the machine."""
+    done = subprocess.run([sys.executable, "-c", LIMITED_CLI, "--data-dir", str(tmp_path), "ingest",
+                           str(hostile_files[case]), "--format", HOSTILE_FILES[case][2]],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    assert "nothing was stored" in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert re.search(r"alias|nested more than|longer than", done.stderr), done.stderr
+
+
 def test_an_upload_over_the_limit_is_refused_before_it_is_read_whole(store, tmp_path):
     """Chunked uploads carry no length: the server must stop reading at the limit and answer 413 while the
     client is still sending, instead of spooling the whole body to disk first."""
@@ -226,7 +260,7 @@ def test_injection_and_markup_in_names_are_stored_as_plain_text(any_store, tmp_p
     assert [n for n in nodes if n["key"] in {u["key"] for u in untouched}] == untouched
     assert [r for r in rels if r["id"] in {b["id"] for b in before_rels}] == before_rels
     labels = any_store.stats()["labels"]
-    assert (labels["Payment"], labels["Contract"], labels["Person"]) == (2 + len(names), len(names), len(names))
+    assert (labels["Payment"], labels["Tender"], labels["Person"]) == (2 + len(names), len(names), len(names))
 
 
 # -- hostile query parameters -------------------------------------------------------------------

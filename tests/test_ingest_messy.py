@@ -10,7 +10,8 @@ import pytest
 from graph_service.ingest import ingest_file
 from graph_service.ingest.csvutil import parse_amount, parse_date
 from graph_service.ingest.detect import detect_format
-from graph_service.ingest.identity import normalise_identifier, normalise_name
+from graph_service.ingest.identifiers import normalise_identifier
+from graph_service.ingest.names import normalise_name
 from graph_service.records import Batch, NodeRecord, Provenance
 
 SPEND_HEADER = "Organisation Name,Service Area,Expenses Type,Payment Date,Transaction Number,Amount (£),Supplier Name"
@@ -143,19 +144,29 @@ def test_spend_file_without_a_header_row(store, tmp_path):
     assert {p["name"] for p in orgs(store).values()} == {"Dacorum Borough Council", "Acme Ltd", "Bravo Services Limited"}
 
 
-def test_a_spend_file_that_names_no_council_is_the_stores_council(store, tmp_path):
+def test_a_spend_file_that_names_no_publisher_is_refused_even_by_a_loaded_store(store, tmp_path):
+    """Never an assumed home council: a store holding its council still asks who published the file."""
     store.upsert(Batch(nodes=[NodeRecord(label="Organisation", key="GB-LAE-DAC", provenance=Provenance(source="t"),
                                          props={"name": "Dacorum Borough Council", "is_council": True})]))
-    path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
-    assert ingest_file(store, path).exit_code == 0
-    _, found = store.export()
-    assert [r.end for r in found if r.type == "PAID_BY"] == ["GB-LAE-DAC"]
-
-
-def test_without_a_council_to_assume_nothing_is_stored(store, tmp_path):
+    before = store.stats()
     path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
     report = ingest_file(store, path)
-    assert report.exit_code == 2 and "is_council" in report.error
+    assert report.exit_code == 2 and "--publisher ORG-ID" in report.error and "publisher" in report.error
+    assert store.stats() == before
+
+
+def test_the_caller_names_the_publisher(store, tmp_path):
+    path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
+    assert ingest_file(store, path, publisher="GB-LAE-DAC").exit_code == 0
+    _, found = store.export()
+    assert [r.end for r in found if r.type == "PAID_BY"] == ["GB-LAE-DAC"]
+    assert store.get("GB-LAE-DAC").props["name"] == "Dacorum Borough Council"  # from the local-authority register
+
+
+def test_without_a_publisher_nothing_is_stored(store, tmp_path):
+    path = write(tmp_path, "spend.csv", "Supplier Name,Amount,Payment Date\nAcme Ltd,10.00,01/04/2024\n")
+    report = ingest_file(store, path)
+    assert report.exit_code == 2 and "does not say which body published it" in report.error
     assert store.stats()["nodes"] == 0
 
 
@@ -219,7 +230,7 @@ def test_company_number_without_leading_zero_meets_its_record(store, tmp_path):
     assert detect_format(path) == "contracts-csv"
     store.upsert(Batch(nodes=[NodeRecord(label="Organisation", key="GB-LAE-DAC", provenance=Provenance(source="seed"),
                                          props={"name": "Dacorum Borough Council", "is_council": True})]))
-    report = ingest_file(store, path)
+    report = ingest_file(store, path, publisher="GB-LAE-DAC")  # the register names no buyer
     assert report.exit_code == 0
     assert store.get("GB-COH-04142000").props["identifiers"] == ["GB-COH-04142000"]
     nodes, found = store.export()
@@ -255,7 +266,8 @@ def test_json_lines_of_releases(store, tmp_path):
     path = write(tmp_path, "releases.jsonl", "\n".join(json.dumps(r) for r in lines) + "\n")
     assert detect_format(path) == "ocds"
     assert ingest_file(store, path).exit_code == 0
-    assert store.get("contract:ocds-h6vhtk-0001").props["title"] == "Waste collection"
+    assert store.get("contract:ocds-h6vhtk-0001/c1").props["title"] == "Waste collection"
+    assert store.get("tender:ocds-h6vhtk-0001").props == {"title": "Waste", "ocid": "ocds-h6vhtk-0001", "stage": "contract"}
     assert store.get("GB-LAE-DAC").props["name"] == "Dacorum Borough Council"
 
 
@@ -287,7 +299,7 @@ def test_an_unknown_kpi_rating_is_rejected_with_its_json_path(store, tmp_path):
     assert rejected.field == "measureClassification.id"
 
 
-def test_a_process_with_two_contracts_keys_each_by_its_id(store, tmp_path):
+def test_a_process_with_two_awards_keys_each_contract_by_its_award(store, tmp_path):
     package = {"uri": "x", "releases": [release(
         "ocds-b5fd17-9", "2024-01-01T00:00:00Z",
         parties=[{"id": "p1", "name": "Acme Ltd", "roles": ["supplier"], "identifier": {"scheme": "GB-COH", "id": "123"}},
@@ -297,7 +309,8 @@ def test_a_process_with_two_contracts_keys_each_by_its_id(store, tmp_path):
     ingest_file(store, write(tmp_path, "lots.json", json.dumps(package)))
     _, found = store.export()
     assert {(r.start, r.end) for r in found if r.type == "SUPPLIES"} == {
-        ("GB-COH-00000123", "contract:ocds-b5fd17-9/c1"), ("GB-COH-00000456", "contract:ocds-b5fd17-9/c2")}
+        ("GB-COH-00000123", "contract:ocds-b5fd17-9/a1"), ("GB-COH-00000456", "contract:ocds-b5fd17-9/a2")}
+    assert store.get("contract:ocds-b5fd17-9/a2").props["title"] == "Lot 2"
 
 
 @pytest.mark.parametrize("content,name", [

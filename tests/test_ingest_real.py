@@ -12,7 +12,7 @@ import pytest
 
 from graph_service.store.embedded import EmbeddedStore
 from graph_service.ingest import ingest_file
-from graph_service.ingest.identity import ORG_ID_LISTS
+from graph_service.ingest.identifiers import ORG_ID_LISTS
 from tests.conftest import SHARED
 
 DATA = SHARED / "data"
@@ -149,7 +149,7 @@ def test_trafford_spend_payments_totals_and_redactions(store):
     paid_to = rels(store, "PAID_TO")
     assert len(paid_to) == len(rows) - len(redacted)
     assert len({r.end for r in paid_to}) == len(suppliers)
-    assert {r.end for r in rels(store, "PAID_BY")} == {"org:trafford-council"}
+    assert {r.end for r in rels(store, "PAID_BY")} == {"GB-LAE-TRF"}  # from OrganisationURI, through the register
     assert "Redacted" not in {p["name"] for p in labelled(store, "Organisation").values()}
     sample = next(p for p in payments.values() if p.get("transaction_id") == "5100509851")
     assert sample == {"amount": 742.5, "paid_on": "2026-05-29", "transaction_id": "5100509851",
@@ -164,12 +164,13 @@ def test_a_non_breaking_space_does_not_make_a_second_supplier(store):
     assert found["name"] == "LifeCentre Events Ltd"
 
 
-def test_grants_then_spend_meet_the_same_council_under_two_names_for_review(store):
+def test_grants_then_spend_meet_the_same_council_as_one_organisation(store):
+    """The grants name Trafford by GB-LAE-TRF; the spend file's OrganisationURI names it too, so one record."""
     ingest_file(store, GRANTS_CSV)
     ingest_file(store, SPEND)
-    pairs = {frozenset((m["start"], m["end"])): m for m in store.run("possible_matches")}
-    council = pairs[frozenset(("org:trafford-council", "GB-LAE-TRF"))]
-    assert "same council" in council["reason"] and council["status"] == "pending"
+    trafford = store.get("GB-LAE-TRF").props
+    assert {"Trafford Council", "Trafford Metropolitan Borough Council"} <= set(trafford["aliases"])
+    assert store.get("org:trafford-council") is None
 
 
 def test_ocds_release_package_merges_six_releases_into_one_contracting_process(store):
@@ -177,24 +178,28 @@ def test_ocds_release_package_merges_six_releases_into_one_contracting_process(s
     assert len(releases) == 6 and len({r["ocid"] for r in releases}) == 1
     ingest_file(store, RELEASE_PACKAGE)
     contracts = labelled(store, "Contract")
-    assert list(contracts) == ["contract:ocds-213czf-000-00001"]
+    award = releases[-1]["awards"][0]["id"]
+    assert list(contracts) == [f"contract:ocds-213czf-000-00001/{award}"]
     latest = releases[-1]["contracts"][0]
-    assert contracts["contract:ocds-213czf-000-00001"] == {
+    assert contracts[f"contract:ocds-213czf-000-00001/{award}"] == {
         "title": latest["title"], "ocid": "ocds-213czf-000-00001", "value": float(latest["value"]["amount"]),
         "currency": "GBP", "start_date": "2010-07-01", "end_date": "2011-06-30", "status": "active",
-        "procurement_method": "open"}
-    buys = {r.start for r in rels(store, "BUYS")}
-    assert buys == {"GB-LAC-E09000003"}  # not an org-id list: kept as published
+        "procurement_method": "open", "supplier_count": 1, "value_share": float(latest["value"]["amount"])}
+    assert list(labelled(store, "Tender")) == ["tender:ocds-213czf-000-00001"]  # the notice, beside the contract
+    buys = {(r.start, r.end.split(":")[0]) for r in rels(store, "BUYS")}
+    # 'London Borough of Barnet', by the register; its GB-LAC id kept as published
+    assert buys == {("GB-LAE-BNE", "contract"), ("GB-LAE-BNE", "tender")}
+    assert store.get("GB-LAE-BNE").props["identifiers"] == ["GB-LAE-BNE", "GB-LAC-E09000003"]
     supplies = {r.start: r for r in rels(store, "SUPPLIES")}
-    assert set(supplies) == {"GB-COH-11111111", "GB-COH-22222222"}  # '11111111.0' in the file
-    assert supplies["GB-COH-11111111"].props == {"role": "supplier", "valid_from": "2010-07-01", "valid_to": "2011-06-30"}
-    assert supplies["GB-COH-22222222"].props["role"] == "tenderer"
+    assert set(supplies) == {"GB-COH-11111111"}  # '11111111.0' in the file
+    assert supplies["GB-COH-11111111"].props == {"role": "supplier"}  # the term is the contract's
+    assert {r.start for r in rels(store, "TENDERED_FOR")} == {"GB-COH-11111111", "GB-COH-22222222"}
     anycorp = store.get("GB-COH-11111111").props
     assert set(anycorp["aliases"]) == {"AnyCorp Cycle Provision", "AnyCorp Ltd"} and anycorp["postal_code"] == "AA1 1AA"
     payments = labelled(store, "Payment")
     expected = [t["value"]["amount"] for t in latest["implementation"]["transactions"]]
     assert sorted(p["amount"] for p in payments.values()) == sorted(float(a) for a in expected)
-    assert {r.end for r in rels(store, "PAID_UNDER")} == {"contract:ocds-213czf-000-00001"}
+    assert {r.end for r in rels(store, "PAID_UNDER")} == {f"contract:ocds-213czf-000-00001/{award}"}
     assert {r.end for r in rels(store, "PAID_TO")} == {"GB-COH-11111111"}
 
 
@@ -217,13 +222,14 @@ def test_record_package_gives_the_same_process_as_the_releases(tmp_path):
     assert set(labelled(from_record, "Organisation")) == set(labelled(from_releases, "Organisation"))
 
 
-def test_contracts_finder_bare_files_one_process_each_and_wrong_buyer_names_kept_apart(store):
+def test_contracts_finder_bare_files_one_tender_each_and_wrong_buyer_names_kept_apart(store):
     ocids = set()
     for path in CONTRACTS_FINDER:
         data = json.loads(path.read_text())
         ocids.add(data.get("ocid") or data["compiledRelease"]["ocid"])
         assert ingest_file(store, path).exit_code == 0
-    assert set(labelled(store, "Contract")) == {f"contract:{o}" for o in ocids}
+    assert set(labelled(store, "Tender")) == {f"tender:{o}" for o in ocids}
+    assert labelled(store, "Contract") == {}  # tender notices only: no award, no supplier
     orgs = labelled(store, "Organisation")
     spend_network = {k: p for k, p in orgs.items() if p["name"] == "Spend Network"}
     assert len({p["postal_code"] for p in spend_network.values()}) == len(spend_network) > 1
@@ -244,7 +250,7 @@ def test_ocds_package_and_trafford_grants_on_both_backends(any_store):
         assert ingest_file(any_store, path).exit_code == 0
         again = ingest_file(any_store, path)
         assert (again.created, again.updated, again.exit_code) == (0, 0, 0)
-    contract = any_store.get("contract:ocds-213czf-000-00001").props
+    contract = any_store.get("contract:ocds-213czf-000-00001/ocds-213czf-000-00001-award-01").props
     assert (contract["value"], contract["start_date"], contract["status"]) == (11000000.0, "2010-07-01", "active")
     assert set(any_store.get("GB-CHC-1110767").props["aliases"]) == {"G Force", "G- Force", "G-Force"}
     assert any_store.stats()["labels"]["Grant"] == 555

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from graph_service.web.deps import KEY_COOKIE
+from graph_service.web.deps import SESSION_COOKIE
 from graph_service.access.auth import Role
 from graph_service.records import Batch, NodeRecord
 from graph_service.answers.stakeholders import analyse, ego, policy_ownership
@@ -126,7 +126,7 @@ def test_every_map_route_serves_a_page_to_a_viewer(seeded, server):
 
 def test_the_sign_in_cookie_is_accepted(seeded, server):
     client = server.client()
-    client.cookies.set(KEY_COOKIE, server.keys[Role.viewer])
+    client.cookies.set(SESSION_COOKIE, server.session(Role.viewer))
     assert client.get("/maps/stakeholders").status_code == 200
 
 

@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 from playwright.sync_api import expect
 
-from graph_service.web.deps import KEY_COOKIE
+from graph_service.web.deps import SESSION_COOKIE
 from graph_service.access.auth import Role
 from graph_service.store.embedded import EmbeddedStore
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
@@ -61,7 +61,7 @@ class Watched:
     def __init__(self, browser, base_url: str | None = None, cookie: str | None = None):
         self.context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
         if cookie:
-            self.context.add_cookies([{"name": KEY_COOKIE, "value": cookie, "url": base_url}])
+            self.context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": base_url}])
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.dialogs: list[str] = []
@@ -121,7 +121,7 @@ def watch(browser, reference):
     pages: list[Watched] = []
 
     def open_map(path: str, role: Role = Role.viewer) -> Watched:
-        watched = Watched(browser, reference.url, reference.keys[role])
+        watched = Watched(browser, reference.url, reference.session(role))
         pages.append(watched)
         return watched.open(reference.url + path)
 

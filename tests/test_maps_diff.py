@@ -272,7 +272,7 @@ DRAWN = """() => {
 
 @pytest.mark.browser
 def test_the_page_draws_each_change_in_its_style(browser, seeded, server):
-    watched = Watched(browser, server.url, server.keys[Role.viewer])
+    watched = Watched(browser, server.url, server.session(Role.viewer))
     try:
         watched.open(f"{server.url}/maps/stakeholders?compare_from={FROM}&compare_to={TO}")
         page = watched.page

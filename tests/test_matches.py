@@ -7,7 +7,7 @@ from pathlib import Path
 from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.ingest import ingest_file
-from graph_service.ingest.identity import match_id
+from graph_service.ingest.resolver import match_id
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 
 HEADER = "Organisation Name,Supplier Name,Amount,Payment Date\n"

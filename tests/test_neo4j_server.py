@@ -8,7 +8,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
-import socket
 import stat
 from pathlib import Path
 from typing import Iterator
@@ -17,21 +16,16 @@ import neo4j
 import pytest
 
 from graph_service.store import neo4j_server
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.neo4j
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("neo4j-home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("GRAPH_SERVICE_NEO4J_HOME", str(home))
-        env.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(_free_port()))
+        env.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(free_port()))
         try:
             neo4j_server.start()
         except neo4j_server.Neo4jUnavailable as exc:
@@ -132,7 +126,7 @@ def test_missing_java_or_maven_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
     java = shutil.which("java")
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("GRAPH_SERVICE_NEO4J_HOME", str(tmp_path / "fresh"))  # no jars: Maven would be needed
-    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(_free_port()))
+    monkeypatch.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(free_port()))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(neo4j_server.Neo4jUnavailable, match=r"`java`.*docker compose up -d"):
         neo4j_server.start()

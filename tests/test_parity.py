@@ -1,15 +1,17 @@
 """Parity: every named query gives the same answer on both backends.
 
-Runs each query's declared examples over the reference dataset and over a second
-generated graph (the illustrative generator with another seed).
+Runs each query's declared examples over the reference dataset, over a second
+generated graph (the illustrative generator with another seed), and over the reference
+dataset with every real OCDS file loaded on top (tenders, frameworks, other buyers).
 """
 from __future__ import annotations
 
 import pytest
 
-from graph_service.store.embedded import EmbeddedStore
+from graph_service.ingest import ingest_file
 from graph_service.queries import registry
 from graph_service.reference import load_reference
+from graph_service.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.neo4j
 
@@ -17,12 +19,18 @@ CASES = [pytest.param(name, params, id=f"{name}{params or ''}")
          for name in registry.names() for params in registry.get(name).examples]
 
 
-@pytest.fixture(scope="module", params=[2019, 11], ids=["reference", "generated"])
+@pytest.fixture(scope="module", params=[(2019, False), (11, False), (2019, True)],
+                ids=["reference", "generated", "reference+real-ocds"])
 def backends(request, tmp_path_factory, neo4j_session_store):
+    from tests.test_real_ocds import FILES as REAL_OCDS
+
+    seed, real_ocds = request.param
     embedded = EmbeddedStore(tmp_path_factory.mktemp("parity"))
     neo4j_session_store.clear()
     for store in (embedded, neo4j_session_store):
-        load_reference(store, seed=request.param)
+        load_reference(store, seed=seed)
+        for path in REAL_OCDS if real_ocds else []:
+            assert ingest_file(store, path).exit_code == 0
     assert embedded.stats() == {**neo4j_session_store.stats(), "backend": "embedded"}
     yield embedded, neo4j_session_store
     neo4j_session_store.clear()

@@ -13,7 +13,6 @@ from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.errors import BadRequest, NotFound
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
-from graph_service.reference import load_reference
 
 AS_OF = "2025-06-30"
 REGISTER = "policy-register.csv"
@@ -199,13 +198,9 @@ def test_the_register_lists_policies_by_title(seeded):
 
 
 # -- the reference dataset ------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    from graph_service.store.embedded import EmbeddedStore
-
-    store = EmbeddedStore(tmp_path_factory.mktemp("reference"))
-    load_reference(store)
-    return store
+@pytest.fixture
+def reference(reference_store):
+    return reference_store
 
 
 def test_new_normal_strategy_from_a_typo_in_the_reference_dataset(reference):

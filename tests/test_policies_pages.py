@@ -6,17 +6,15 @@ import html
 
 import pytest
 
-from graph_service.web.deps import KEY_COOKIE
+from graph_service.web.deps import SESSION_COOKIE
 from graph_service.access.auth import Role
 from graph_service.records import Batch
+from tests.conftest import form_token
 from tests.test_policies import MTFS, _node, _rel, seed
 
 
 def signed_in(server, role: Role = Role.viewer):
-    client = server.client()
-    response = client.post("/sign-in", data={"key": server.keys[role], "next": "/"})
-    assert response.status_code == 303 and response.headers["location"] == "/"
-    return client
+    return server.browser_client(role)
 
 
 def test_pages_send_you_to_sign_in_and_back(server):
@@ -29,16 +27,16 @@ def test_pages_send_you_to_sign_in_and_back(server):
     assert '<label for="key">API key</label>' in form
 
 
-def test_signing_in_sets_a_strict_http_only_cookie(server):
-    response = server.client().post("/sign-in", data={"key": server.keys[Role.viewer], "next": "/policies/x"})
+def test_signing_in_sets_a_strict_http_only_session_cookie_not_the_key(server):
+    response = server.sign_in(server.keys[Role.viewer], next_path="/policies/x")
     assert response.status_code == 303 and response.headers["location"] == "/policies/x"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{KEY_COOKIE}={server.keys[Role.viewer]};")
+    assert cookie.startswith(f"{SESSION_COOKIE}=") and server.keys[Role.viewer] not in cookie
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
 
 
 def test_a_wrong_key_is_refused_with_a_message(server):
-    response = server.client().post("/sign-in", data={"key": "gs_wrong", "next": "/"})
+    response = server.sign_in("gs_wrong")
     assert response.status_code == 401 and "set-cookie" not in response.headers
     assert 'role="alert">That key is not recognised' in response.text
     assert 'aria-invalid="true"' in response.text
@@ -46,15 +44,15 @@ def test_a_wrong_key_is_refused_with_a_message(server):
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_sign_in_never_redirects_off_the_site(server, target):
-    response = server.client().post("/sign-in", data={"key": server.keys[Role.viewer], "next": target})
+    response = server.sign_in(server.keys[Role.viewer], next_path=target)
     assert response.headers["location"] == "/"
 
 
 def test_signing_out_clears_the_cookie(server):
     client = signed_in(server)
-    response = client.post("/sign-out")
+    response = client.post("/sign-out", data={"csrf_token": form_token(client.get("/").text)})
     assert response.status_code == 303 and response.headers["location"] == "/sign-in"
-    assert f'{KEY_COOKIE}=""' in response.headers["set-cookie"]
+    assert f'{SESSION_COOKIE}=""' in response.headers["set-cookie"]
     assert client.get("/").status_code == 303
 
 

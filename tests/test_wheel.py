@@ -6,6 +6,7 @@ editable finder), so only the wheel's own files provide graph_service.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -31,8 +32,11 @@ def test_the_package_list_matches_the_tree():
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(work), str(ROOT)], check=True, cwd=work)
+    source = work / "source"  # a copy, since building writes build/ and *.egg-info beside the sources
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", ".cache", "data", "build",
+                                                                 "test-artifacts", "*.egg-info", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)],
+                   check=True, cwd=work)
     wheel = next(work.glob("graph_service-*.whl"))
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

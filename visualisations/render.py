@@ -26,6 +26,13 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 VIS = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 
 
+def map_csp(nonce: str) -> str:
+    """The map page's policy: its own inlined scripts (by nonce) and nothing from anywhere else. The page
+    carries it as a meta tag (an offline file has no headers); served, it is the response's header too."""
+    return (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src data: blob:; "
+            "font-src data:; connect-src 'none'; form-action 'self'; base-uri 'none'")
+
+
 @cache
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(ASSETS), autoescape=select_autoescape(default=True, default_for_string=True))
@@ -82,10 +89,11 @@ def _network(view: MapView, large: bool) -> Network:
 
 
 def render_html(view: MapView, *, served: bool = False, choices: dict[str, list[dict[str, str]]] | None = None,
-                filters: dict[str, Any] | None = None, health_filter: bool = False, compare: bool = False) -> str:
+                filters: dict[str, Any] | None = None, health_filter: bool = False, compare: bool = False,
+                nonce: str | None = None) -> str:
     """The page. `served` adds links that need the API (other maps, ego views); `choices` adds a filter
     form (the values each filter can take), with a minimum health score if `health_filter` and two dates
-    to compare if `compare`; `filters` are the ones applied."""
+    to compare if `compare`; `filters` are the ones applied; `nonce` the one the served page's CSP header names."""
     large = len(view.nodes) > settings()["maps"]["large"]
     nodes, edges, *_, options = _network(view, large).get_network_data()  # options come back as JSON text
     data = {
@@ -95,9 +103,9 @@ def render_html(view: MapView, *, served: bool = False, choices: dict[str, list[
         "directed": view.directed, "served": served, "exportName": view.kind,
         "egoQuery": urlencode({"compare_from": view.diff["from"], "compare_to": view.diff["to"]}) if view.diff else "",
     }
-    nonce = secrets.token_urlsafe(16)
+    nonce = nonce or secrets.token_urlsafe(16)
     return _environment().get_template("map.html").render(
-        view=view, data=data, nonce=nonce, served=served, choices=choices, filters=filters or {},
+        view=view, data=data, nonce=nonce, csp=map_csp(nonce), served=served, choices=choices, filters=filters or {},
         health_filter=health_filter, compare=compare,
         formats=list(EXPORT_TYPES), vis_js=_asset(VIS / "vis-network.min.js"), vis_css=_asset(VIS / "vis-network.css"),
         map_js=_asset(ASSETS / "map.js"), map_css=_asset(ASSETS / "map.css"))

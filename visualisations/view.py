@@ -15,12 +15,12 @@ from typing import Any
 
 import networkx as nx
 
+from graph_service.csv_export import SafeWriter
 from graph_service.errors import BadRequest
 
 EXPORT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
                 "graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
 CSV_COLUMNS = ["record", "id", "name", "category", "size", "x", "y", "from", "to", "kind"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -77,20 +77,14 @@ class MapView:
         return asdict(self)
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def to_csv(view: MapView) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer = SafeWriter(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for n in view.nodes:
-        writer.writerow([_cell(v) for v in ("node", n.id, n.name, n.category, n.size, n.x, n.y, None, None, None)])
+        writer.writerow(("node", n.id, n.name, n.category, n.size, n.x, n.y, None, None, None))
     for e in view.edges:
-        writer.writerow([_cell(v) for v in ("edge", None, None, None, e.width, None, None, e.source, e.target, e.kind)])
+        writer.writerow(("edge", None, None, None, e.width, None, None, e.source, e.target, e.kind))
     return out.getvalue()
 
 

@@ -142,9 +142,9 @@ def entries(data_dir: Path, *, action: str | None = None, since: dt.date | None 
 
 def decide_match(store: GraphStore, data_dir: Path, actor: Actor, via: str, match_id: str, status: str,
                  locator: str) -> dict[str, Any]:
-    """Record an officer's match decision in the graph (identity.decide), then in the audit log with the status
+    """Record an officer's match decision in the graph (resolver.decide), then in the audit log with the status
     it replaced; returns the decided match."""
-    from graph_service.ingest.identity import decide
+    from graph_service.ingest.resolver import decide
 
     before = store.run("possible_matches", status=None, match_id=match_id)
     decided = decide(store, match_id, status, locator)

@@ -30,16 +30,17 @@ def redact_neighbours(pairs: list[tuple[Relationship, Node]], role: Role) -> lis
     return [
         {"relationship": rel.model_dump(), "node": redact_node(other, role)}
         for rel, other in pairs
-        if visible_label(other.label, role)
+        if visible_label(other.label, role) and visible_relationship(rel.type, role)
     ]
 
 
 def visible_relationship(rel_type: str, role: Role) -> bool:
-    """Viewers do not see relationships that only ever join a fully restricted label (payments, KPI ratings)."""
+    """Viewers do not see relationships marked restricted (match reviews) or that only ever join a fully
+    restricted label (payments, KPI ratings, commissioning decisions)."""
     if role >= Role.procurement:
         return True
     spec = schema().rel(rel_type)
-    return not (all(schema().fully_restricted(l) for l in spec.sources)
+    return not (spec.restricted or all(schema().fully_restricted(l) for l in spec.sources)
                 or all(schema().fully_restricted(l) for l in spec.targets))
 
 

@@ -23,7 +23,7 @@ from graph_service.config import SETTINGS_DIR
 from graph_service.access.auth import Role
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, Forbidden, NotFound
-from graph_service.access.redaction import visible_label
+from graph_service.access.redaction import visible_label, visible_relationship
 
 SETTINGS_FILE = SETTINGS_DIR / "stakeholders.yaml"
 HOLDER_KINDS = ("HOLDS_RELATIONSHIP", "MANAGES", "ATTENDED")  # how a post is in touch with a partner, strongest first
@@ -507,7 +507,7 @@ def ego(store: GraphStore, key: str, role: Role, *, hops: int = 2, as_of: str | 
         reached = []
         for row in store.run("ego_neighbours", keys=frontier, as_of=as_of):
             other = row["other"]
-            if not visible_label(row["other_label"], role):
+            if not visible_label(row["other_label"], role) or not visible_relationship(row["type"], role):
                 continue
             if other not in found:
                 if hop > hops:

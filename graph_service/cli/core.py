@@ -1,10 +1,10 @@
-"""Core commands: load the reference data, serve, keys, stats, the local Neo4j server."""
+"""Core commands: load the reference data, serve, stats, the local Neo4j server (keys: cli/keys.py)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from graph_service.access.auth import KeyStore, Role
+from graph_service.access.auth import DamagedFile, KeyStore, Role
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import GraphServiceError
@@ -50,18 +50,6 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _keys_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["create"])
-    parser.add_argument("--role", required=True, choices=[r.name for r in Role])
-    parser.add_argument("--label", default="", help="who the key is for")
-
-
-@command("keys", "create API keys (prints only the new key)", _keys_arguments)
-def keys_command(args: argparse.Namespace, settings: Settings) -> int:
-    print(KeyStore(settings.data_dir).create(Role.parse(args.role), args.label))
-    return 0
-
-
 def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -69,7 +57,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     if host not in LOOPBACK and not KeyStore(settings.data_dir).any():
         raise GraphServiceError(f"refusing to listen on {host}: no API keys exist; "
-                                "create one with 'graph-service keys create --role admin' first")
+                                "create one with 'graph-service keys create --role admin --name NAME' first")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -80,7 +68,11 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("serve", "serve the API, pages and maps", _serve_arguments)
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
-    serve(settings, args.host, args.port)
+    try:
+        serve(settings, args.host, args.port)
+    except DamagedFile as exc:  # refuse to start rather than answer every request with an error
+        print(f"graph-service: {exc.message}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from typing import Any
 
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
+from graph_service.csv_export import SafeDictWriter
 from graph_service.dates import cli_day, iso
 from graph_service.answers import procurement
 from graph_service.answers.health import snapshots
@@ -189,7 +189,7 @@ def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     rows = view_rows(args.view, answer)
     if args.csv:
-        writer = csv.DictWriter(sys.stdout, list(rows[0]) if rows else ["none"], lineterminator="\n")
+        writer = SafeDictWriter(sys.stdout, list(rows[0]) if rows else ["none"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         return 0

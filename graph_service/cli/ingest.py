@@ -1,4 +1,5 @@
-"""`graph-service ingest PATH`: load a published file; exit 0 all stored, 3 some rejected, 2 unreadable."""
+"""`graph-service ingest PATH`: load a published file, a folder or a zip; exit 0 all stored, 3 some rejected,
+2 unreadable (for a folder or zip: the worst of its files)."""
 from __future__ import annotations
 
 import argparse
@@ -8,32 +9,61 @@ from pathlib import Path
 from graph_service.access import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
-from graph_service.ingest import FORMATS, ingest_file
+from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path, help="the file to load")
+    parser.add_argument("path", type=Path, help="the file to load, or a folder or zip of files")
     parser.add_argument("--format", default="auto", choices=["auto", *FORMATS], help="detected from the content by default")
+    parser.add_argument("--publisher", metavar="ORG-ID",
+                        help="who published a spend or contracts file that does not say so (e.g. GB-LAE-DAC, or a "
+                             "council's GSS code or name)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-@command("ingest", "load an OCDS, 360Giving, Transparency Code, register or policy file", _arguments)
+@command("ingest", "load an OCDS, 360Giving, Transparency Code, register or policy file, or a folder or zip of them",
+         _arguments)
 def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
+    actor = audit.command_line_actor()
+
+    whole = args.path.resolve()
+
+    def record(path: Path, name: str, report: IngestReport) -> None:
+        """Audit each file as it is stored; a zip's member is named inside its zip."""
+        member = path.resolve() != whole and not args.path.is_dir()
+        where = f"{whole}!{name.split('/', 1)[-1]}" if member else str(path.resolve())
+        audit.record_ingest(settings.data_dir, actor, "cli", path, report, name=where)
+        if not args.json and (member or args.path.is_dir()):
+            _print_file(report)
+
     try:
-        report = ingest_file(store, args.path, args.format, progress=sys.stderr.isatty())
-        audit.record_ingest(settings.data_dir, audit.command_line_actor(), "cli", args.path, report,
-                            name=str(args.path.resolve()))
+        report = ingest_path(store, args.path, args.format, progress=sys.stderr.isatty(), publisher=args.publisher,
+                             on_file=record)
     finally:
         store.close()
     if args.json:
         print_json(report.as_dict())
         return report.exit_code
+    if isinstance(report, BatchReport):
+        if report.error:
+            print(f"graph-service: {report.error}", file=sys.stderr)
+        print(report.summary())
+        return report.exit_code
+    _print_file(report)
+    return report.exit_code
+
+
+def _print_file(report: IngestReport) -> None:
+    """One file's report line (stdout); what the reader decided and each rejection on stderr."""
     if report.error:
         print(f"graph-service: {report.error}; nothing was stored", file=sys.stderr)
-        return report.exit_code
+        return
+    skipped = ", ".join(f"{n} {why}" for why, n in report.skipped.items())
     print(f"{report.source} ({report.format}): {report.items} records: {report.created} created, "
-          f"{report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rejected")
+          f"{report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rejected"
+          + (f"; skipped {skipped}" if skipped else ""))
+    for note in report.notes:
+        print(f"  {note}", file=sys.stderr)
     for rejection in report.rejected:
         print(f"  rejected {rejection}", file=sys.stderr)
-    return report.exit_code

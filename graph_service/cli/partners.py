@@ -8,11 +8,14 @@ from graph_service.access import audit
 from graph_service.cli import command, open_configured_store, print_json
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
-from graph_service.ingest.identity import CONFIRMED, REJECTED
+from graph_service.ingest.identifiers import normalise_identifier
+from graph_service.ingest.names import normalise_name
+from graph_service.ingest.resolver import CONFIRMED, REJECTED
 
 
 def _partner_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", help="part of a name, alias or identifier, or an organisation's key")
+    parser.add_argument("query", help="an organisation's key or identifier (org:..., GB-COH-..., GB-LAE-...), "
+                        "or part of a name or alias")
     parser.add_argument("--persona", help="a persona key or name, e.g. 'Voluntary sector'")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -20,12 +23,16 @@ def _partner_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("partner", "find partners by name, alias or identifier; one match shows its golden record", _partner_arguments)
 def partner_command(args: argparse.Namespace, settings: Settings) -> int:
+    query = normalise_identifier(None, args.query.strip()) or args.query  # 'gb-coh-2445189' is GB-COH-02445189
     store = open_configured_store(settings)
     try:
-        found = store.run("partner_search", q=args.query, persona=args.persona, limit=args.limit)
-        exact = [r for r in found if r["key"] == args.query or r["rank"] == 0]
+        profile = store.run("partner_profile", key=query) if args.persona is None else []
+        found = [] if profile else store.run("partner_search", q=args.query, persona=args.persona, limit=args.limit)
+        if not profile and not found and args.persona is None:  # 'HC-One Limited' for a record published as 'HC-One Ltd'
+            found = _same_name(store, args.query)
+        exact = [r for r in found if r["rank"] == 0]
         key = exact[0]["key"] if len(exact) == 1 else found[0]["key"] if len(found) == 1 else None
-        profile = store.run("partner_profile", key=key) if key else []
+        profile = profile or (store.run("partner_profile", key=key) if key else [])
     finally:
         store.close()
     if args.json:
@@ -34,10 +41,18 @@ def partner_command(args: argparse.Namespace, settings: Settings) -> int:
         _print_profile(profile[0])
     else:
         for row in found:
-            print(f"{row['key']:40} {row['name']}" + (f"  [{', '.join(row['personas'])}]" if row["personas"] else ""))
+            print(f"{row['key']:40} {row['name']}" + (f"  [{', '.join(row['personas'])}]" if row.get("personas") else ""))
         if not found:
             print(f"no partner matches {args.query!r}")
-    return 0 if found else 1
+    return 0 if profile or found else 1
+
+
+def _same_name(store, query: str) -> list[dict]:
+    """Organisations one of whose names is the query's name in another spelling, as search rows."""
+    wanted = normalise_name(query)
+    return [{"key": o["key"], "name": o["name"], "org_type": o["org_type"], "identifiers": o["identifiers"], "rank": 0}
+            for o in store.run("organisation_identities")
+            if wanted and wanted in {normalise_name(n) for n in (o["name"], *o["aliases"])}]
 
 
 def _print_profile(p: dict) -> None:

@@ -96,12 +96,12 @@ def _json_format(path: Path) -> str:
 
 def _csv_format(path: Path) -> str:
     from graph_service.ingest.giving360 import MARKERS
-    from graph_service.ingest.transparency import read_spend, spend_or_contracts
+    from graph_service.ingest.transparency import HEADER_SEARCH_ROWS, looks_like_spend, spend_or_contracts
 
     rows = []
     for _, row in read_rows(path):
         rows.append(row)
-        if len(rows) == 10:
+        if len(rows) == HEADER_SEARCH_ROWS:
             break
     for row in rows:
         if {header_name(c) for c in row} & MARKERS:
@@ -109,9 +109,7 @@ def _csv_format(path: Path) -> str:
         kind = spend_or_contracts(row)
         if kind:
             return kind
-    try:
-        next(read_spend(path), None)  # a headerless file: spending, if its columns read as spending
-    except UnreadableInput:
-        raise UnreadableInput(f"{path.name}: not a format this service reads (OCDS, 360Giving, Transparency Code spend "
-                              "or contracts CSV, register YAML, policy document)") from None
-    return "spend-csv"
+    if looks_like_spend(path):  # a header further down or at the bottom, or none: spending if it reads as spending
+        return "spend-csv"
+    raise UnreadableInput(f"{path.name}: not a format this service reads (OCDS, 360Giving, Transparency Code spend "
+                          "or contracts CSV, register YAML, policy document)")

@@ -16,8 +16,10 @@ from typing import Any, Iterator
 import ijson
 
 from graph_service.errors import UnreadableInput
+from graph_service.ingest.bounded import looks_like_json
 from graph_service.ingest.csvutil import Values, find_header, header_name, map_columns, read_rows
-from graph_service.ingest.identity import normalise_identifier, org_node
+from graph_service.ingest.identifiers import normalise_identifier
+from graph_service.ingest.resolver import org_node
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import slug
@@ -48,15 +50,10 @@ MARKERS = {SYNONYMS["recipient_id"][0], SYNONYMS["recipient_id"][1], SYNONYMS["f
 
 
 def read_360giving(path: Path) -> Iterator[Item]:
-    if _is_json(path):
+    if looks_like_json(path):  # ingest.read has checked its depth and strings (ingest/bounded.py)
         yield from _read_json(path)
     else:
         yield from _read_csv(path)
-
-
-def _is_json(path: Path) -> bool:
-    with path.open("rb") as f:
-        return f.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
 def _read_json(path: Path) -> Iterator[Item]:

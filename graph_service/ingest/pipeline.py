@@ -57,6 +57,8 @@ class IngestReport:
     items: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     error: str | None = None
+    skipped: dict[str, int] = field(default_factory=dict)  # rows that hold no record (totals, repeated headers), by why
+    notes: list[str] = field(default_factory=list)  # what the reader decided (who paid, which way dates are read)
 
     @property
     def exit_code(self) -> int:
@@ -69,6 +71,7 @@ class IngestReport:
             "source": self.source, "format": self.format, "items": self.items,
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
             "rejected": [r.__dict__ for r in self.rejected], "error": self.error, "exit_code": self.exit_code,
+            "skipped": self.skipped, "notes": self.notes,
         }
 
 

@@ -10,7 +10,8 @@
          to: "workstream:partnerships", cite: "...", line: 187}
 
 Every entry not named below is a property. `cite` (document section) and `line`
-become the fact's locator; `source` on an entry overrides the file's.
+become the fact's locator; `source` on an entry overrides the file's. Aliases (`*name`) are refused
+(ingest/bounded.py): an alias bomb would otherwise expand to gigabytes.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any, Iterator
 import yaml
 
 from graph_service.errors import UnreadableInput
+from graph_service.ingest.bounded import load_yaml
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 
@@ -36,17 +38,17 @@ def _locator(entry: dict[str, Any], fallback: str) -> str:
 
 def read_register(path: Path) -> Iterator[Item]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = load_yaml(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UnreadableInput(f"{path}: not a readable register file: {exc}") from exc
+        raise UnreadableInput(f"{path.name}: not a readable register file: {exc}") from exc
     if not isinstance(data, dict) or not ({"nodes", "relationships"} & set(data)):
-        raise UnreadableInput(f"{path}: a register file is a mapping with 'nodes' and/or 'relationships'")
+        raise UnreadableInput(f"{path.name}: a register file is a mapping with 'nodes' and/or 'relationships'")
     default_source = str(data.get("source") or path.name)
     illustrative = bool(data.get("illustrative", False))
     for section, fields in (("nodes", NODE_FIELDS), ("relationships", REL_FIELDS)):
         entries = data.get(section) or []
         if not isinstance(entries, list):
-            raise UnreadableInput(f"{path}: '{section}' must be a list")
+            raise UnreadableInput(f"{path.name}: '{section}' must be a list")
         for index, entry in enumerate(entries):
             where = f"{path.name} {section}[{index}]"
             if not isinstance(entry, dict):

@@ -1,7 +1,7 @@
 """Finding partners and their golden records, and the identity facts ingest resolves against.
 
 `partner_search` and `partner_profile` answer officers; `organisation_identities` and
-`possible_matches` are what ingest/identity.py and the match review read, so identity
+`possible_matches` are what ingest/resolver.py and the match review read, so identity
 resolution asks both backends the same question.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ CONTRACT_ROLES = ("SUPPLIES", "BUYS", "FUNDS")
 GRANT_ROLES = ("FUNDS", "RECEIVES")
 
 
-def _texts(node: Row) -> list[str]:
-    values = [node.get("name")] + list(node.get("aliases") or []) + list(node.get("identifiers") or [])
+def _texts(key: str, node: Row) -> list[str]:
+    values = [key, node.get("name")] + list(node.get("aliases") or []) + list(node.get("identifiers") or [])
     return [v.lower() for v in values if v]
 
 
@@ -74,13 +74,13 @@ def _ranked(rows: list[Row]) -> list[Row]:
                        {"q": "gb-coh-0", "limit": 3}, {"q": "", "persona": "Voluntary sector", "limit": 10}])
 def partner_search(graph: nx.MultiDiGraph, q: str = "", persona: str | None = None, limit: int = 20,
                    as_of: str | None = None) -> list[Row]:
-    """Organisations whose name, an alias or an identifier contains q (any case): exact, then prefix, then
+    """Organisations whose key, name, an alias or an identifier contains q (any case): exact, then prefix, then
     substring matches, then by name. persona is a Persona key or name. Persona links hold no period, so
     as_of changes nothing here."""
     needle = (q or "").lower()
     rows = []
     for key, o in nodes(graph, "Organisation"):
-        texts = _texts(o)
+        texts = _texts(key, o)
         if not any(needle in t for t in texts):
             continue
         personas = _personas(graph, key)
@@ -128,11 +128,16 @@ def _total(amounts: list[float]) -> Row:
              examples=[{"key": "GB-LAE-DAC"}, {"key": "org:hertfordshire-lep"},
                        {"key": "GB-LAE-DAC", "as_of": "2024-06-30"}, {"key": "org:nobody"}])
 def partner_profile(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -> list[Row]:
-    """One organisation's golden record: identifiers, aliases with sources, personas, contracts, grants,
+    """One organisation's golden record (the one keyed $key, else the first listing $key among its
+    identifiers, as when a company number joined a record first published by name): identifiers, aliases
+    with sources, personas, contracts, grants,
     charters, payments to and from it (paid by as_of), pending or decided matches, and the council posts
     holding the relationship with who holds them (relationships in force on as_of)."""
     if key not in graph or graph.nodes[key]["label"] != "Organisation":
-        return []
+        listing = sorted(k for k, o in nodes(graph, "Organisation") if key in (o.get("identifiers") or []))
+        if not listing:
+            return []
+        key = listing[0]
     o = props(graph, key)
     contracts, grants, charters, matches, holders = [], [], [], [], []
     for _, other, attrs in graph.out_edges(key, data=True):

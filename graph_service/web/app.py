@@ -1,5 +1,6 @@
-"""The FastAPI application: one error handler, keys with roles, and one router per module in
-web/api/ (JSON) and web/pages/ (HTML); each route declares the role it needs."""
+"""The FastAPI application: one error handler, keys with roles, browser sessions, CSRF checks and security
+headers, and one router per module in web/api/ (JSON) and web/pages/ (HTML); each route declares the role
+it needs. A damaged keys or sessions file stops the app from starting, naming the file."""
 from __future__ import annotations
 
 import importlib
@@ -10,9 +11,11 @@ from fastapi import FastAPI
 from graph_service.web import api, pages
 from graph_service.web.errors import install_error_handlers
 from graph_service.access.auth import KeyStore
+from graph_service.access.sessions import SessionStore
 from graph_service.store.base import GraphStore
 from graph_service.config import Settings
 from graph_service.store import open_store
+from graph_service.web.security import SecurityMiddleware
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -21,10 +24,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         title="graph-service",
         summary="Partners, contracts, policies and who owns them, as one graph",
         version="0.1.0",
+        docs_url=None, redoc_url=None,  # web/api/docs.py serves Swagger UI from the package, no CDN
     )
     app.state.settings = settings
-    app.state.store = store or open_store(settings)
     app.state.keys = KeyStore(settings.data_dir)
+    app.state.keys.check()
+    app.state.sessions = SessionStore(settings.data_dir, app.state.keys)
+    app.state.sessions.check()
+    app.state.store = store or open_store(settings)
+    app.add_middleware(SecurityMiddleware)
     install_error_handlers(app)
     for package in (api, pages):
         for module in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):

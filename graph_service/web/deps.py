@@ -1,5 +1,5 @@
-"""Dependencies shared by the routes: the store, and the caller's role (and, for the audit log, who they are)
-from their API key."""
+"""Dependencies shared by the routes: the store, and who is calling (an API key's identity and role) from
+`Authorization: Bearer KEY` or, for a browser, the session cookie set at sign-in."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,46 +7,51 @@ from typing import Annotated, Callable
 
 from fastapi import Depends, Query, Request
 
-from graph_service.access.audit import Actor, key_hash
-from graph_service.access.auth import Role
+from graph_service.access.audit import Actor
+from graph_service.access.auth import Identity, Role
 from graph_service.store.base import GraphStore
 from graph_service.dates import parse_day
 from graph_service.errors import BadRequest, Forbidden, Unauthorised
 
-KEY_COOKIE = "graph_service_key"
+SESSION_COOKIE = "graph_service_session"
 
 
 def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
-def _sent_key(request: Request) -> str:
-    """The key sent as `Authorization: Bearer KEY` or in the sign-in cookie ("" if none)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key:
-        key = request.cookies.get(KEY_COOKIE, "")
-    return key.strip() if key else ""
+def bearer_key(request: Request) -> str:
+    """The key sent as `Authorization: Bearer KEY` ("" if none): such a request is not cookie-authenticated."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
+
+
+def caller_identity(request: Request) -> Identity | None:
+    """Whose key or session sent the request (None for neither); Unauthorised for one that does not work."""
+    if not hasattr(request.state, "identity"):  # once per request
+        key = bearer_key(request)
+        token = request.cookies.get(SESSION_COOKIE, "")
+        if key:
+            identity = request.app.state.keys.identify(key)
+        elif token:
+            identity = request.app.state.sessions.identify(token)
+        else:
+            identity = None
+        request.state.identity = identity
+    return request.state.identity
 
 
 def caller_role(request: Request) -> Role | None:
-    """The role of the key sent as `Authorization: Bearer KEY` or in the sign-in cookie."""
-    key = _sent_key(request)
-    if not key:
-        return None
-    role = request.app.state.keys.role_of(key)
-    if role is None:
-        raise Unauthorised("the API key is not recognised")
-    return role
+    identity = caller_identity(request)
+    return identity.role if identity else None
 
 
 def caller(request: Request) -> Actor:
-    """Who is calling, for the audit log: the key's label and role and a short hash of it (never the key)."""
-    key = _sent_key(request)
-    found = request.app.state.keys.identify(key) if key else None
-    if found is None:
+    """Who is calling, for the audit log: the key's name, role and id (its short hash; never the key)."""
+    identity = caller_identity(request)
+    if identity is None:
         raise Unauthorised("send an API key as 'Authorization: Bearer KEY'")
-    return Actor(label=found[1], role=found[0].name, key=key_hash(key))
+    return Actor(label=identity.name, role=identity.role.name, key=identity.id)
 
 
 def require(minimum: Role) -> Callable[[Request], Role]:

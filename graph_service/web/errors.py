@@ -31,14 +31,16 @@ def is_page(request: Request) -> bool:
     return not request.url.path.startswith(MACHINE_PATHS) and not wants_data
 
 
-def _answer(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
+def answer(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
     if not is_page(request):
         return error_response(status, code, message, details)
     if status == 401:
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
     title = TITLES.get(status, "Sorry, there is a problem with the service")
-    return HTMLResponse(render("errors/error.html", title, message=message, signed_in=_role_name(request)),
+    from graph_service.web.security import csrf_token  # security answers its own refusals through this module
+    return HTMLResponse(render("errors/error.html", title, message=message, signed_in=_role_name(request),
+                               csrf_token=csrf_token(request)),
                         status_code=status, headers=SECURITY_HEADERS)
 
 
@@ -54,7 +56,7 @@ def _role_name(request: Request) -> str | None:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GraphServiceError)
     async def service_error(request: Request, exc: GraphServiceError) -> Response:
-        return _answer(request, exc.status, exc.code, exc.message, exc.details)
+        return answer(request, exc.status, exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -62,13 +64,13 @@ def install_error_handlers(app: FastAPI) -> None:
         message = "the request does not match the API"
         if is_page(request):
             message = "; ".join(f"{p['where']}: {p['reason']}" for p in problems)
-        return _answer(request, 422, "invalid_request", message, {"problems": problems})
+        return answer(request, 422, "invalid_request", message, {"problems": problems})
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _answer(request, exc.status_code, "http_error", str(exc.detail))
+        return answer(request, exc.status_code, "http_error", str(exc.detail))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return _answer(request, 500, "internal_error", "an unexpected error occurred; it has been logged")
+        return answer(request, 500, "internal_error", "an unexpected error occurred; it has been logged")

@@ -2,13 +2,13 @@
 previous snapshot; and one partner's full result with its history."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph_service.csv_export import SafeDictWriter
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound
 from graph_service.answers.health import snapshots
@@ -147,9 +147,9 @@ CSV_FIELDS = ["rank", "partner", "name", "personas", "score", "rating", "score_r
 
 
 def to_csv(report: dict[str, Any]) -> str:
-    """The report as CSV, one row per partner, worst first."""
+    """The report as CSV, one row per partner, worst first (text that looks like a formula neutralised)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer = SafeDictWriter(out, CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in report["partners"]:
         dims = {d["name"]: d["sub_score"] for d in row["dimensions"]}

@@ -20,6 +20,7 @@ from graph_service.web.pages.health import health_page
 from graph_service.answers.health.report import (assess, health_report, partner_from, partner_health, partner_impact,
                                          report_from, to_csv)
 from graph_service.web.pages.layout import SECURITY_HEADERS, e, page
+from graph_service.web.security import csrf_token
 
 router = APIRouter()
 TAGS = ["health"]
@@ -105,9 +106,9 @@ def commissioning(store: Store, role: Procurement, as_of: AsOf = None) -> dict[s
     return procurement.commissioning(store, iso(as_of))
 
 
-def _html(title: str, body: str, role: Role | None, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page(title, body, signed_in=role.name if role else None, current="/health"), status_code=status,
-                        headers=SECURITY_HEADERS)
+def _html(request: Request, title: str, body: str, role: Role | None, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request),
+                             current="/health"), status_code=status, headers=SECURITY_HEADERS)
 
 
 @router.get("/health", include_in_schema=False, response_model=None)
@@ -122,7 +123,7 @@ def health(request: Request, store: Store, as_of: AsOf = None, persona: str | No
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
     if role < Role.procurement:
-        return _html("Not allowed", "<h1>Not allowed</h1><p>Relationship health needs the procurement role.</p>",
+        return _html(request, "Not allowed", "<h1>Not allowed</h1><p>Relationship health needs the procurement role.</p>",
                      role, 403)
     directory = _snapshot_dir(request)
     portfolio = assess(store, iso(as_of))
@@ -133,6 +134,6 @@ def health(request: Request, store: Store, as_of: AsOf = None, persona: str | No
         try:
             detail = partner_from(portfolio, partner, directory)
         except NotFound as exc:
-            return _html("Not found", f"<h1>Not found</h1><p>{e(exc.message)}</p>", role, 404)
+            return _html(request, "Not found", f"<h1>Not found</h1><p>{e(exc.message)}</p>", role, 404)
     ratings = portfolio.config.ratings
-    return _html("Partner relationship health", health_page(answer, personas, detail, ratings.green, ratings.amber), role)
+    return _html(request, "Partner relationship health", health_page(answer, personas, detail, ratings.green, ratings.amber), role)

@@ -14,7 +14,8 @@ from starlette.types import Message
 from graph_service.access import audit
 from graph_service.web.deps import Admin, Caller, Store
 from graph_service.errors import BadRequest, PayloadTooLarge, UnreadableInput
-from graph_service.ingest import FORMATS, ingest_file
+from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path
+from graph_service.ingest.transparency import publisher_org_id
 
 router = APIRouter()
 CHUNK = 1024 * 1024
@@ -48,10 +49,13 @@ def _limited(request: Request) -> Request:
 
 @router.post("/api/v1/ingest", tags=["ingest"])
 async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
-    """Ingest one uploaded file (multipart field `file`; optional field or query `format`, default auto).
+    """Ingest one uploaded file, or a zip of files (multipart field `file`; optional field or query `format`,
+    default auto, and `publisher`, the org-id of the body that published a spend or contracts file that
+    does not name it).
 
-    Answers with the run's report: created, updated, unchanged and each rejected record with
-    its locator, field and reason. An unreadable file stores nothing and answers 422.
+    Answers with the run's report: created, updated, unchanged, skipped rows and each rejected record
+    with its locator, field and reason; a zip's report lists each file's under `files`. An unreadable
+    file (or a zip none of whose files could be read) stores nothing and answers 422.
     """
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > _limit(request):
@@ -63,6 +67,9 @@ async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller
     fmt = str(form.get("format") or request.query_params.get("format") or "auto")
     if fmt not in ("auto", *FORMATS):
         raise BadRequest(f"unknown format {fmt!r}", formats=["auto", *FORMATS])
+    publisher = str(form.get("publisher") or request.query_params.get("publisher") or "") or None
+    if publisher:
+        publisher_org_id(publisher)  # a 400 before the upload is read, not a report
     name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(upload.filename or "upload").name).strip() or "upload"
     with tempfile.TemporaryDirectory(prefix="graph-service-upload-") as folder:
         path = Path(folder) / name
@@ -74,8 +81,14 @@ async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller
                     raise _too_large(request)
                 out.write(chunk)
         await upload.close()
-        report = await run_in_threadpool(ingest_file, store, path, fmt, source=name)
-        await run_in_threadpool(audit.record_ingest, request.app.state.settings.data_dir, who, "api", path, report)
-    if report.error:
-        raise UnreadableInput(report.error, report=report.as_dict())
-    return report.as_dict()
+        data_dir = request.app.state.settings.data_dir
+
+        def record(member: Path, source: str, report: IngestReport) -> None:
+            audit.record_ingest(data_dir, who, "api", member, report, name=source)
+
+        report = await run_in_threadpool(ingest_path, store, path, fmt, source=name, publisher=publisher, on_file=record)
+    answer = report.as_dict()
+    nothing_read = all(f.error for f in report.files) if isinstance(report, BatchReport) else bool(report.error)
+    if nothing_read:
+        raise UnreadableInput(answer["error"], report=answer)
+    return answer

@@ -5,6 +5,7 @@ viewer's map; the minimum health score filter needs the procurement role."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -15,6 +16,7 @@ from graph_service.web.deps import AsOf, CompareFrom, CompareTo, Store, Viewer
 from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import ego_view, export, grid_view, policy_view, render_html, stakeholder_view
 from visualisations.diff import comparing, ego_diff, stakeholder_diff
+from visualisations.render import map_csp
 from visualisations.view import MapView
 
 router = APIRouter(tags=["maps"])
@@ -42,7 +44,9 @@ def _respond(view: MapView, fmt: str | None, **page: Any) -> Response:
         body, media_type = export(view, fmt)
         return Response(body, media_type=media_type,
                         headers={"Content-Disposition": f'attachment; filename="{view.kind}.{fmt}"'})
-    return HTMLResponse(render_html(view, served=True, **page))
+    nonce = secrets.token_urlsafe(16)
+    return HTMLResponse(render_html(view, served=True, nonce=nonce, **page),
+                        headers={"Content-Security-Policy": f"{map_csp(nonce)}; frame-ancestors 'none'"})
 
 
 @router.get("/maps/stakeholders", response_class=HTMLResponse)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 
 from graph_service.access import audit
 from graph_service.web.deps import Admin, Caller, Procurement, Store
-from graph_service.ingest.identity import CONFIRMED, REJECTED
+from graph_service.ingest.resolver import CONFIRMED, REJECTED
 
 router = APIRouter()
 

@@ -10,6 +10,7 @@ from graph_service.web.deps import AsOf, Store, Viewer
 from graph_service.access.auth import Role
 from graph_service.errors import NotFound
 from graph_service.access.redaction import redact_props, visible_label
+from graph_service.ingest.identifiers import normalise_identifier
 
 router = APIRouter()
 
@@ -23,8 +24,9 @@ def search_partners(store: Store, role: Viewer, q: str = "", persona: str | None
 
 @router.get("/api/v1/partners/{key}", tags=["partners"])  # org keys have no "/": leaves /health, /impact to their routes
 def partner(key: str, store: Store, role: Viewer, as_of: AsOf = None) -> dict[str, Any]:
-    """One partner's golden record; contract values, spending and match reviews need the procurement role."""
-    rows = store.run("partner_profile", key=key, as_of=iso(as_of))
+    """One partner's golden record by its key or any identifier it lists; contract values, spending and match
+    reviews need the procurement role."""
+    rows = store.run("partner_profile", key=normalise_identifier(None, key) or key, as_of=iso(as_of))
     if not rows:
         raise NotFound(f"no organisation with key {key!r}", key=key)
     return redact_profile(rows[0], role)

@@ -65,15 +65,17 @@ TEMPLATES.globals.update(site_name=SITE_NAME, stylesheet=STYLESHEET_PATH, naviga
                          procurement_roles=PROCUREMENT_ROLES)
 
 
-def render(template: str, title: str, *, signed_in: str | None = None, current: str | None = None,
-           trail: tuple[tuple[str, str], ...] = (("/", "Home"),), **context: Any) -> str:
+def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",
+           current: str | None = None, trail: tuple[tuple[str, str], ...] = (("/", "Home"),), **context: Any) -> str:
     """A page from a template extending base.html: the header's navigation (when signed in), a breadcrumb
     of `trail` then `title`, and the content."""
-    return TEMPLATES.get_template(template).render(title=title, signed_in=signed_in, current=current,
-                                                   trail=trail, **context)
+    return TEMPLATES.get_template(template).render(title=title, signed_in=signed_in, csrf_token=csrf_token,
+                                                   current=current, trail=trail, **context)
 
 
-def page(title: str, body: str, *, signed_in: str | None = None, current: str | None = None,
+def page(title: str, body: str, *, signed_in: str | None = None, csrf_token: str = "", current: str | None = None,
          trail: tuple[tuple[str, str], ...] = (("/", "Home"),)) -> str:
-    """The shared layout around a body whose every value was escaped with `e`."""
-    return render("base.html", title, signed_in=signed_in, current=current, trail=trail, body=Markup(body))
+    """The shared layout around a body whose every value was escaped with `e`. `csrf_token`
+    (web/security.csrf_token) goes into every form that posts."""
+    return render("base.html", title, signed_in=signed_in, csrf_token=csrf_token, current=current, trail=trail,
+                  body=Markup(body))

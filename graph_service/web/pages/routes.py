@@ -1,7 +1,8 @@
 """The officers' pages: one search box, a page per policy and per post, and signing in once.
 
-The key is posted once to /sign-in and kept in an HttpOnly, SameSite=Strict cookie that
-api/deps.caller_role reads, so the pages use the same keys and roles as the API.
+The key is posted once to /sign-in; the browser then holds a server-side session token (HttpOnly,
+SameSite=Strict cookie, access/sessions.py), never the key, and deps.caller_identity reads it, so the
+pages use the same keys and roles as the API. Sign-out (POST only) ends the session on the server.
 """
 from __future__ import annotations
 
@@ -12,21 +13,23 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graph_service.answers import policies
-from graph_service.web.deps import KEY_COOKIE, Store, caller_role
+from graph_service.web.deps import SESSION_COOKIE, Store, caller_role
 from graph_service.access.auth import Role
+from graph_service.access.sessions import MAX_AGE
 from graph_service.errors import BadRequest, NotFound, Unauthorised
 from graph_service.queries import registry
 from graph_service.web.pages import views
 from graph_service.web.pages.layout import SECURITY_HEADERS, STYLESHEET, STYLESHEET_PATH, page
+from graph_service.web.security import csrf_token, new_presession, presession_cookie
 
 router = APIRouter(include_in_schema=False)
-COOKIE_DAYS = 30
 
 
-def _html(title: str, body: str, role: Role | None = None, status: int = 200, **where: Any) -> HTMLResponse:
+def _html(request: Request, title: str, body: str, role: Role | None = None, status: int = 200,
+          **where: Any) -> HTMLResponse:
     """`where`: the header link that is this page (`current`) and the breadcrumb above it (`trail`)."""
-    return HTMLResponse(page(title, body, signed_in=role.name if role else None, **where), status_code=status,
-                        headers=SECURITY_HEADERS)
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request),
+                             **where), status_code=status, headers=SECURITY_HEADERS)
 
 
 def _signed_in(request: Request) -> Role | None:
@@ -71,7 +74,7 @@ def home(request: Request, store: Store, q: str | None = None) -> Response:
             partners = store.run("partner_search", q=query, limit=10)
     title = f"Search: {query}" if query else "Find a policy or partner"
     trail = (("/", "Home"),) if query else ()
-    return _html(title, views.search_page(query, found, partners), role, current="/", trail=trail)
+    return _html(request, title, views.search_page(query, found, partners), role, current="/", trail=trail)
 
 
 @router.get("/policies/{key:path}", response_model=None)
@@ -82,8 +85,8 @@ def policy_page(key: str, request: Request, store: Store) -> Response:
     try:
         answer = policies.get_policy(store, key)
     except NotFound as exc:
-        return _html("Not found", views.not_found_page(exc.message), role, 404)
-    return _html(answer["title"], views.policy_page(answer), role)
+        return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
+    return _html(request, answer["title"], views.policy_page(answer), role)
 
 
 @router.get("/roles/{key:path}", response_model=None)
@@ -94,31 +97,46 @@ def role_page(key: str, request: Request, store: Store) -> Response:
     try:
         answer = policies.get_holdings(store, key)
     except NotFound as exc:
-        return _html("Not found", views.not_found_page(exc.message), role, 404)
-    return _html(answer["title"], views.post_page(answer), role)
+        return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
+    return _html(request, answer["title"], views.post_page(answer), role)
 
 
 @router.get("/sign-in")
-def sign_in_form(next: str | None = None) -> HTMLResponse:
-    return _html("Sign in", views.sign_in_page(_safe_next(next)), trail=())
+def sign_in_form(request: Request, next: str | None = None) -> HTMLResponse:
+    new_presession(request)
+    response = _html(request, "Sign in", views.sign_in_page(_safe_next(next), csrf_token=csrf_token(request)),
+                     trail=())
+    presession_cookie(request, response)
+    return response
 
 
 @router.post("/sign-in", response_model=None)
 def sign_in(request: Request, key: Annotated[str, Form(max_length=200)] = "",
             next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
-    """Check the key once, then keep it in the cookie the API reads (HttpOnly: no script can read it)."""
-    key = key.strip()
-    if not key or request.app.state.keys.role_of(key) is None:
-        return _html("Sign in", views.sign_in_page(_safe_next(next), "That key is not recognised. Check it and try again."),
+    """Check the key once (web/security.py has already checked the origin and the form token), then open a
+    session: the cookie holds its token, never the key (HttpOnly: no script can read it)."""
+    try:
+        identity = request.app.state.keys.identify(key.strip())
+    except Unauthorised as exc:
+        problem = "That key is not recognised. Check it and try again." if "not recognised" in exc.message else \
+            f"That key no longer works ({exc.message.removeprefix('the API key ')}). Ask your administrator for a new one."
+        return _html(request, "Sign in", views.sign_in_page(_safe_next(next), problem, csrf_token=csrf_token(request)),
                      status=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(KEY_COOKIE, key, max_age=COOKIE_DAYS * 24 * 3600, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/")
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        request.app.state.sessions.close(old)
+    response.set_cookie(SESSION_COOKIE, request.app.state.sessions.open(identity), max_age=int(MAX_AGE.total_seconds()),
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
     return response
 
 
-@router.api_route("/sign-out", methods=["GET", "POST"])
+@router.post("/sign-out")
 def sign_out(request: Request) -> RedirectResponse:
+    """Ends the session on the server, not only in this browser. POST only: a link or image cannot sign anyone out."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        request.app.state.sessions.close(token)
     response = RedirectResponse("/sign-in", status_code=303)
-    response.delete_cookie(KEY_COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response

@@ -1,5 +1,0 @@
-import sys
-
-from graph_service.cli import main
-
-sys.exit(main())

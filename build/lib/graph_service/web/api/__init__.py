@@ -1,1 +1,0 @@
-"""JSON routes, one module per area; each exposes `router`."""

@@ -1,1 +1,0 @@
-"""HTML pages, one module per area; each exposes `router`. `layout` holds the page shell."""
