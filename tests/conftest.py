@@ -5,6 +5,7 @@ import re
 import socket
 import threading
 import time
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -206,6 +207,17 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
+DOC_IMAGES = ROOT / "docs" / "images"
+UPDATE_DOC_IMAGES = "GRAPH_SERVICE_UPDATE_DOC_IMAGES"  # set to 1 to rewrite docs/images/ from a browser run
+
+
+def screenshot(page, name: str, **options) -> None:
+    """Keep a screenshot in test-artifacts/, and in docs/images/ only when UPDATE_DOC_IMAGES asks, so a
+    normal run leaves the tree as committed."""
+    page.screenshot(path=str(ARTIFACTS / name), **options)
+    if os.environ.get(UPDATE_DOC_IMAGES):
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOC_IMAGES / name), **options)
 
 
 @pytest.fixture(scope="session")

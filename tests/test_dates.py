@@ -59,5 +59,5 @@ def test_a_bad_date_on_a_page_is_an_html_page_with_the_message(reference_server)
         answer = client.get("/health?as_of=banana")
     assert answer.status_code == 400
     assert answer.headers["content-type"].startswith("text/html")
-    assert "as_of must be a date as YYYY-MM-DD, not &#x27;banana&#x27;" in answer.text
+    assert "as_of must be a date as YYYY-MM-DD, not &#39;banana&#39;" in answer.text  # as the template escapes it
     assert "<h1>There is a problem</h1>" in answer.text

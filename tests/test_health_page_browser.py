@@ -5,9 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from graph_service.access.auth import Role
-from tests.conftest import ARTIFACTS
+from tests.conftest import screenshot
 from tests.test_health_fixture import AS_OF, load
 
 pytestmark = pytest.mark.browser
@@ -31,17 +32,18 @@ def test_filter_open_a_partner_and_read_its_history(page, server):
     page.get_by_label("API key").fill(server.keys[Role.procurement])
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/health?as_of={AS_OF}")
-    assert page.get_by_role("img", name="Partners by rating: 2 green, 0 amber, 2 red").is_visible()
+    expect(page.get_by_role("img", name="Partners by rating: 2 green, 0 amber, 2 red")).to_be_visible()
     page.get_by_label("Rating", exact=True).select_option("red")
     page.get_by_role("button", name="Show").click()
     table = page.get_by_role("table", name="Partners, worst first")
-    assert table.get_by_role("row").count() == 3  # the header and two red partners
+    expect(table.get_by_role("row")).to_have_count(3)  # the header and two red partners
     table.get_by_role("link", name="Acme Waste Ltd").click()
-    assert page.get_by_role("heading", level=2, name="Acme Waste Ltd").is_visible()
+    expect(page.get_by_role("heading", level=2, name="Acme Waste Ltd")).to_be_visible()
     history = page.get_by_role("img", name="Acme Waste Ltd: score over time")
-    assert history.is_visible() and history.locator("circle").count() == 2
-    assert "Rated red because" in page.get_by_text("Acme Waste Ltd scores").inner_text()
+    expect(history).to_be_visible()
+    expect(history.locator("circle")).to_have_count(2)
+    expect(page.get_by_text("Acme Waste Ltd scores")).to_contain_text("Rated red because")
     page.get_by_text("Evidence (7)").click()
-    assert page.get_by_text("Source: health-fixture.csv").first.is_visible()
-    page.screenshot(path=str(ARTIFACTS / "health-page.png"), full_page=True)
+    expect(page.get_by_text("Source: health-fixture.csv").first).to_be_visible()
+    screenshot(page, "health-page.png", full_page=True)
     assert origins == {urlparse(server.url).netloc}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 
 import pytest
+from playwright.sync_api import expect
 
 from graph_service.access.auth import Role
 from graph_service.reference import load_reference
-from tests.conftest import ARTIFACTS
+from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -40,19 +41,19 @@ def test_sign_in_search_a_misspelt_policy_and_find_its_owner(page, server):
     search.press("Enter")
     page.wait_for_url("**/?q=new+normal+stratgey")
     first = page.get_by_role("listitem").filter(has=page.get_by_role("heading", level=3)).first
-    assert first.get_by_role("link").inner_text() == "New Normal Strategy 2019 to 2024"
-    assert "Assistant Director – People, Performance and Innovation" in first.inner_text()
-    assert "Source: new-normal-strategy-2019-2024.txt" in first.inner_text()
-    page.screenshot(path=str(ARTIFACTS / "policy-search.png"), full_page=True)
+    expect(first.get_by_role("link")).to_have_text("New Normal Strategy 2019 to 2024")
+    expect(first).to_contain_text("Assistant Director – People, Performance and Innovation")
+    expect(first).to_contain_text("Source: new-normal-strategy-2019-2024.txt")
+    screenshot(page, "policy-search.png", full_page=True)
 
     first.get_by_role("link").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "New Normal Strategy 2019 to 2024"
+    expect(page.get_by_role("heading", level=1)).to_have_text("New Normal Strategy 2019 to 2024")
     owners = page.get_by_role("table", name="Who owns it")
     row = owners.get_by_role("row").filter(has_text="Responsible officer")
-    assert "Assistant Director – People, Performance and Innovation" in row.inner_text()
-    assert "line 13" in row.inner_text()
-    assert "Overdue" in page.get_by_text("2020-05-01").first.inner_text()
-    page.screenshot(path=str(ARTIFACTS / "policy-page.png"), full_page=True)
+    expect(row).to_contain_text("Assistant Director – People, Performance and Innovation")
+    expect(row).to_contain_text("line 13")
+    expect(page.get_by_text("2020-05-01").first).to_contain_text("Overdue")
+    screenshot(page, "policy-page.png", full_page=True)
 
 
 def test_the_pages_work_from_the_keyboard(page, server):
@@ -62,7 +63,7 @@ def test_the_pages_work_from_the_keyboard(page, server):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # the focus is visible
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
     page.get_by_role("searchbox", name="Policy or partner").focus()
     page.keyboard.type("MTFS")
     page.keyboard.press("Enter")
@@ -71,17 +72,17 @@ def test_the_pages_work_from_the_keyboard(page, server):
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/policies/policy:medium-term-financial-strategy-2017-18-2021-22")
-    assert page.get_by_role("heading", level=1).inner_text() == "Medium Term Financial Strategy 2017/18 to 2021/22"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Medium Term Financial Strategy 2017/18 to 2021/22")
 
 
 def test_a_post_page_lists_what_to_hand_over(page, server):
     sign_in(page, server)
     page.goto("/roles/post:gm-strategic-housing")
-    assert page.get_by_role("heading", level=1).inner_text() == "GM Strategic Housing"
-    assert page.get_by_role("definition").filter(has_text="Vacant since 2026-07-31").count() == 1
-    assert page.get_by_role("heading", name="Contracts").is_visible()
-    assert page.get_by_role("table", name="Contracts").get_by_role("row").count() > 1
-    page.screenshot(path=str(ARTIFACTS / "post-page.png"), full_page=True)
+    expect(page.get_by_role("heading", level=1)).to_have_text("GM Strategic Housing")
+    expect(page.get_by_role("definition").filter(has_text="Vacant since 2026-07-31")).to_have_count(1)
+    expect(page.get_by_role("heading", name="Contracts")).to_be_visible()
+    expect(page.get_by_role("table", name="Contracts").get_by_role("row").nth(1)).to_be_visible()
+    screenshot(page, "post-page.png", full_page=True)
 
 
 def test_signing_out_ends_the_session(page, server):

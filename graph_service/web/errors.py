@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from graph_service.errors import GraphServiceError
-from graph_service.web.pages.layout import SECURITY_HEADERS, e, link, page
+from graph_service.web.deps import caller_role
+from graph_service.web.pages.layout import SECURITY_HEADERS, render
 
 log = logging.getLogger(__name__)
 MACHINE_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/healthz")
@@ -58,8 +59,19 @@ def answer(request: Request, status: int, code: str, message: str, details: obje
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
     title = TITLES.get(status, "Sorry, there is a problem with the service")
-    body = f"<h1>{e(title)}</h1><p>{e(message)}</p><p>{link('/', 'Go to the home page')}</p>"
-    return HTMLResponse(page(title, body), status_code=status, headers=SECURITY_HEADERS)
+    from graph_service.web.security import csrf_token  # security answers its own refusals through this module
+    return HTMLResponse(render("errors/error.html", title, message=message, signed_in=_role_name(request),
+                               csrf_token=csrf_token(request)),
+                        status_code=status, headers=SECURITY_HEADERS)
+
+
+def _role_name(request: Request) -> str | None:
+    """The signed-in caller's role for the header's navigation, or None (an error page never fails itself)."""
+    try:
+        role = caller_role(request)
+    except GraphServiceError:
+        return None
+    return role.name if role else None
 
 
 def install_error_handlers(app: FastAPI) -> None:

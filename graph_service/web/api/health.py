@@ -110,8 +110,8 @@ def commissioning(store: Store, role: Procurement, as_of: AsOf = None, buyer: Bu
 
 
 def _html(request: Request, title: str, body: str, role: Role | None, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request)),
-                        status_code=status, headers=SECURITY_HEADERS)
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request),
+                             current="/health"), status_code=status, headers=SECURITY_HEADERS)
 
 
 @router.get("/health", include_in_schema=False, response_model=None)

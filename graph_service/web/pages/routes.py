@@ -6,7 +6,7 @@ pages use the same keys and roles as the API. Sign-out (POST only) ends the sess
 """
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
@@ -25,9 +25,11 @@ from graph_service.web.security import csrf_token, new_presession, presession_co
 router = APIRouter(include_in_schema=False)
 
 
-def _html(request: Request, title: str, body: str, role: Role | None = None, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request)),
-                        status_code=status, headers=SECURITY_HEADERS)
+def _html(request: Request, title: str, body: str, role: Role | None = None, status: int = 200,
+          **where: Any) -> HTMLResponse:
+    """`where`: the header link that is this page (`current`) and the breadcrumb above it (`trail`)."""
+    return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request),
+                             **where), status_code=status, headers=SECURITY_HEADERS)
 
 
 def _signed_in(request: Request) -> Role | None:
@@ -71,7 +73,8 @@ def home(request: Request, store: Store, q: str | None = None) -> Response:
         if "partner_search" in registry.names():
             partners = store.run("partner_search", q=query, limit=10)
     title = f"Search: {query}" if query else "Find a policy or partner"
-    return _html(request, title, views.search_page(query, found, partners), role)
+    trail = (("/", "Home"),) if query else ()
+    return _html(request, title, views.search_page(query, found, partners), role, current="/", trail=trail)
 
 
 @router.get("/policies/{key:path}", response_model=None)
@@ -101,7 +104,8 @@ def role_page(key: str, request: Request, store: Store) -> Response:
 @router.get("/sign-in")
 def sign_in_form(request: Request, next: str | None = None) -> HTMLResponse:
     new_presession(request)
-    response = _html(request, "Sign in", views.sign_in_page(_safe_next(next), csrf_token=csrf_token(request)))
+    response = _html(request, "Sign in", views.sign_in_page(_safe_next(next), csrf_token=csrf_token(request)),
+                     trail=())
     presession_cookie(request, response)
     return response
 
