@@ -47,9 +47,11 @@ def report(request: Request, store: Store, role: Procurement, as_of: AsOf = None
 
 
 @router.post("/api/v1/health-report/snapshots", tags=TAGS, status_code=201)
-def save_snapshot(request: Request, store: Store, role: Procurement, as_of: AsOf = None) -> dict[str, Any]:
-    """Score every partner and keep the run as the dated snapshot later reports compare with."""
-    answer = health_report(store, iso(as_of), snapshot_dir=_snapshot_dir(request), save=True)
+def save_snapshot(request: Request, store: Store, role: Procurement, as_of: AsOf = None,
+                  buyer: Buyer = None) -> dict[str, Any]:
+    """Score every partner (for `buyer`, default the home council) and keep the run as the dated snapshot
+    later reports compare with."""
+    answer = health_report(store, iso(as_of), snapshot_dir=_snapshot_dir(request), save=True, buyer=buyer)
     return {"date": answer["saved_snapshot"], "partners": len(answer["partners"]),
             "previous_snapshot": answer["previous_snapshot"], "counts": answer["counts"]}
 
