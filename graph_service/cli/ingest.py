@@ -21,9 +21,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     store = open_configured_store(settings)
     try:
-        report = ingest_file(store, args.path, args.format, progress=sys.stderr.isatty())
-        audit.record_ingest(settings.data_dir, audit.command_line_actor(), "cli", args.path, report,
-                            name=str(args.path.resolve()))
+        report = ingest_file(store, args.path, args.format, progress=sys.stderr.isatty(), on_outcome=lambda report:
+                             audit.record_ingest(settings.data_dir, audit.command_line_actor(), "cli", args.path,
+                                                 report, name=str(args.path.resolve())))
     finally:
         store.close()
     if args.json:
