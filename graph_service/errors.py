@@ -61,6 +61,13 @@ class StoreUnavailable(GraphServiceError):
     code = "store_unavailable"
 
 
+class StoreCorrupt(GraphServiceError):
+    """A store file fails its checks; the store is not opened, so nothing more can be lost."""
+
+    status = 503
+    code = "store_corrupt"
+
+
 class StoreWriteError(GraphServiceError):
     """A batch could not be made durable (disk full, permissions); nothing was applied."""
 

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal, get_args
 
-from graph_service.store.embedded import fsync_dir
+from graph_service.store.embedded import fsync_dir, open_private, private_dir
 from graph_service.errors import StoreWriteError
 
 if TYPE_CHECKING:
@@ -90,9 +90,9 @@ def record(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) 
     line = json.dumps(entry, ensure_ascii=False, default=str).encode() + b"\n"
     path = Path(data_dir) / AUDIT_FILE
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         new = not path.exists()
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = open_private(path, os.O_WRONLY | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # the API and the CLI may append at once
             if os.fstat(fd).st_size and _last_byte(path) != b"\n":

@@ -49,15 +49,20 @@ def _reader(fmt: str) -> Callable[..., Iterator[Item]]:
 
 
 def read(path: Path, fmt: str = "auto", *, publisher: str | None = None, progress: bool = False,
-         store: GraphStore | None = None) -> tuple[str, Iterator[Item]]:
+         store: GraphStore | None = None, location: str | None = None) -> tuple[str, Iterator[Item]]:
     """The format (detected when 'auto') and the items the file's reader yields (OCDS compiles each
-    process with the releases `store` already holds)."""
+    process with the releases `store` already holds; `location` is where a policy document lives when
+    `path` is only a temporary copy, an upload)."""
     from graph_service.ingest.bounded import check_json
     from graph_service.ingest.detect import detect_format
 
     check_json(path)
     if fmt == "auto":
         fmt = detect_format(path)
+    if fmt == "policy-document" and location:
+        from graph_service.ingest.policy_document import read_policy_document
+
+        return fmt, read_policy_document(path, location=location)
     reader = _reader(fmt)
     if fmt == "ocds":
         reader = partial(reader, store=store)
@@ -67,22 +72,33 @@ def read(path: Path, fmt: str = "auto", *, publisher: str | None = None, progres
 
 
 def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str | None = None,
-                progress: bool = False, publisher: str | None = None) -> IngestReport:
+                progress: bool = False, publisher: str | None = None,
+                on_outcome: Callable[[IngestReport], Any] | None = None) -> IngestReport:
     """Read, resolve organisations to golden records, validate and store one file; never raises for bad input.
 
     `publisher` (an org-id, or a council's name or code) names the body that published a spend or
     contracts file that does not say so itself; without it such a file is refused (exit 2).
+    `on_outcome(report)` (the audit entry) runs within the file's commit, or once nothing was stored.
     """
     from graph_service.ingest.resolver import Resolver
 
-    source = source or path.name
+    location, source = source, source or path.name
+    items: Any = None
+
+    def outcome(report: IngestReport) -> None:
+        report.skipped = dict(getattr(items, "skipped", {}))
+        report.notes = list(getattr(items, "notes", []))
+        if on_outcome:
+            on_outcome(report)
+
     try:
-        fmt, items = read(path, fmt, publisher=publisher, progress=progress, store=store)
+        fmt, items = read(path, fmt, publisher=publisher, progress=progress, store=store, location=location)
         resolved = Resolver(store).resolve(iterate_guarded(iter(items), source))
-        report = ingest(store, resolved, source=source, fmt=fmt, progress=progress)
+        report = ingest(store, resolved, source=source, fmt=fmt, progress=progress, on_outcome=outcome)
     except (UnreadableInput, BadRequest) as exc:
         report = IngestReport(source=source, format=fmt)
         report.error = exc.message
+        outcome(report)
         return report
     report.skipped = dict(getattr(items, "skipped", {}))
     report.notes = list(getattr(items, "notes", []))
@@ -147,10 +163,8 @@ def ingest_path(store: GraphStore, path: Path, fmt: str = "auto", *, source: str
     if zipfile.is_zipfile(path) and not _is_document(path):
         with tempfile.TemporaryDirectory(prefix="graph-service-zip-") as folder:
             return _batch(store, source, "zip", _zip_files(path, Path(folder)), fmt, progress, publisher, on_file)
-    report = ingest_file(store, path, fmt, source=source, progress=progress, publisher=publisher)
-    if on_file:
-        on_file(path, source, report)
-    return report
+    return ingest_file(store, path, fmt, source=source, progress=progress, publisher=publisher,
+                       on_outcome=on_file and (lambda report: on_file(path, source, report)))
 
 
 def _is_document(path: Path) -> bool:
@@ -175,10 +189,10 @@ def _batch(store: GraphStore, source: str, kind: str, found: Iterator[Found], fm
                 report = IngestReport(source=name, format=fmt)
                 report.error = problem
             else:
-                report = ingest_file(store, path, fmt, source=name, progress=progress, publisher=publisher)
+                report = ingest_file(store, path, fmt, source=name, progress=progress, publisher=publisher,
+                                     on_outcome=on_file and (lambda report, path=path, name=name:
+                                                              on_file(path, name, report)))
             batch.files.append(report)
-            if on_file and path is not None:
-                on_file(path, name, report)
             if bar:
                 bar.update()
     except UnreadableInput as exc:

@@ -3,15 +3,18 @@
 A format parser yields Items: everything one source record (a row, a release, a
 register entry) says, with where it came from. Each item is validated whole; a bad
 item is rejected with its locator, field and reason, and nothing of it is written.
-The whole file is parsed before anything is written, so a file that cannot be read
-stores nothing; accepted items are then written in all-or-nothing batches.
+A file is one unit (store.unit): accepted items are streamed into it in batches as
+they are read, and become visible together when the whole file has been read, or
+never (an unreadable file, a failed write, a killed process). A record whose key is
+stored, or defined earlier in the file, under another label is rejected: a key's
+label never changes.
 """
 from __future__ import annotations
 
 import sys
 from collections import ChainMap
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from pydantic import ValidationError
 
@@ -111,68 +114,90 @@ def _chunks(items: Iterable[Item], report: IngestReport) -> Iterator[list[Item]]
         yield chunk
 
 
-def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, progress: bool = False) -> IngestReport:
+def _check_labels(nodes: list[NodeRecord], labels: Mapping[str, str], locator: str) -> None:
+    for node in nodes:
+        label = labels.get(node.key)
+        if label is not None and label != node.label:
+            raise SchemaError(locator, "key", f"{node.key!r} is the key of a {label}, not a {node.label}; "
+                                              "a key's label never changes")
+
+
+def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, progress: bool = False,
+           on_outcome: Callable[[IngestReport], Any] | None = None) -> IngestReport:
+    """`on_outcome(report)` (the audit entry) runs within the unit's commit when the file was read, or after
+    nothing was stored when it was not."""
     report = IngestReport(source=source, format=fmt)
-    accepted: list[tuple[list[NodeRecord], list[RelRecord]]] = []
-    known: dict[str, str] = {}  # labels of keys the file defines, and of stored keys it points at
     try:
-        for chunk in _chunks(items, report):
-            parsed: list[tuple[Item, tuple[list[NodeRecord], list[RelRecord]] | SchemaError]] = []
-            for item in chunk:
-                try:
-                    if item.problem:
-                        raise SchemaError(item.locator, *item.problem)
-                    parsed.append((item, _records(item)))
-                except SchemaError as exc:
-                    parsed.append((item, exc))
-            # one look-up per chunk for the keys the file has not defined so far (not one per item)
-            wanted = {k for _, records in parsed if not isinstance(records, SchemaError)
-                      for r in records[1] for k in (r.start, r.end) if k not in known}
-            stored = store.labels(wanted) if wanted else {}
-            for item, records in parsed:
-                try:
-                    if isinstance(records, SchemaError):
-                        raise records
-                    nodes, rels = records
-                    local = {n.key: n.label for n in nodes}
-                    for key in {k for r in rels for k in (r.start, r.end) if k not in local and k not in known}:
-                        if key in stored:
-                            known[key] = stored[key]
-                    _check_endpoints(rels, ChainMap(local, known), item.locator)
-                except SchemaError as exc:
-                    report.rejected.append(Rejection(source, item.locator, exc.field, exc.reason))
-                    continue
-                known.update(local)
-                accepted.append((nodes, rels))
+        with store.unit(on_commit=on_outcome and (lambda: on_outcome(report))) as unit:
+            _stream(store, unit, items, report, progress)
     except UnreadableInput as exc:
         report.error = exc.message
-        return report
-    _write(store, accepted, report, progress)
+        report.created = report.updated = report.unchanged = 0
+        if on_outcome:
+            on_outcome(report)
     return report
 
 
-def _write(store: GraphStore, accepted: list[tuple[list[NodeRecord], list[RelRecord]]],
-           report: IngestReport, progress: bool) -> None:
+def _stream(store: GraphStore, unit, items: Iterable[Item], report: IngestReport, progress: bool) -> None:
+    accepted: list[tuple[list[NodeRecord], list[RelRecord]]] = []
+    known: dict[str, str] = {}  # labels of keys the file defines, and of stored keys it names
     totals = WriteReport()
-    bar = _progress_bar(len(accepted)) if progress else None
-    for start in range(0, len(accepted), BATCH_SIZE):
-        chunk = accepted[start:start + BATCH_SIZE]
-        # nodes first across the chunk so relationships may point at any node in it
-        batch = Batch(nodes=[n for nodes, _ in chunk for n in nodes], rels=[r for _, rels in chunk for r in rels])
-        totals.add(store.upsert(batch))
-        if bar:
-            bar.update(len(chunk))
+    bar = _progress_bar() if progress else None
+    for chunk in _chunks(items, report):
+        parsed: list[tuple[Item, tuple[list[NodeRecord], list[RelRecord]] | SchemaError]] = []
+        for item in chunk:
+            try:
+                if item.problem:
+                    raise SchemaError(item.locator, *item.problem)
+                parsed.append((item, _records(item)))
+            except SchemaError as exc:
+                parsed.append((item, exc))
+        # one look-up per chunk for the keys the file has not defined so far (not one per item)
+        wanted = {k for _, records in parsed if not isinstance(records, SchemaError)
+                  for k in [*(n.key for n in records[0]), *(e for r in records[1] for e in (r.start, r.end))]
+                  if k not in known}
+        stored = store.labels(wanted) if wanted else {}
+        for item, records in parsed:
+            try:
+                if isinstance(records, SchemaError):
+                    raise records
+                nodes, rels = records
+                _check_labels(nodes, ChainMap(known, stored), item.locator)
+                local = {n.key: n.label for n in nodes}
+                for key in {k for r in rels for k in (r.start, r.end) if k not in local and k not in known}:
+                    if key in stored:
+                        known[key] = stored[key]
+                _check_endpoints(rels, ChainMap(local, known), item.locator)
+            except SchemaError as exc:
+                report.rejected.append(Rejection(report.source, item.locator, exc.field, exc.reason))
+                continue
+            known.update(local)
+            accepted.append((nodes, rels))
+        if len(accepted) >= BATCH_SIZE:
+            _write(unit, accepted, totals, bar)
+            accepted = []
+    _write(unit, accepted, totals, bar)
     if bar:
         bar.close()
     report.created, report.updated, report.unchanged = totals.created, totals.updated, totals.unchanged
 
 
-def _progress_bar(total: int):
-    if total < BATCH_SIZE or not sys.stderr.isatty():
+def _write(unit, accepted: list[tuple[list[NodeRecord], list[RelRecord]]], totals: WriteReport, bar) -> None:
+    if not accepted:
+        return
+    # nodes first across the batch so relationships may point at any node in it
+    totals.add(unit.upsert(Batch(nodes=[n for nodes, _ in accepted for n in nodes],
+                                 rels=[r for _, rels in accepted for r in rels])))
+    if bar:
+        bar.update(len(accepted))
+
+
+def _progress_bar():
+    if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="record", desc="storing", file=sys.stderr)
+    return tqdm(unit="record", desc="storing", file=sys.stderr)
 
 
 def iterate_guarded(items: Iterator[Item], source: str) -> Iterator[Item]:

@@ -173,7 +173,8 @@ def _owner(field: str, value: str, posts: dict[str, tuple[str, str]]) -> dict[st
     return {"label": "Post", "key": f"post:{slug(value)}", "props": {"title": value, "kind": kind}}
 
 
-def read_policy_document(path: Path, posts: Iterable[tuple[str, str, str | None]] | None = None) -> Iterator[Item]:
+def read_policy_document(path: Path, posts: Iterable[tuple[str, str, str | None]] | None = None,
+                         location: str | None = None) -> Iterator[Item]:
     """Items for a policy document's front sheet: the policy, its owner posts, ownership and associated documents.
 
     posts: (key, title, abbreviation) of the posts to match owner titles to; by default the reference
@@ -183,9 +184,9 @@ def read_policy_document(path: Path, posts: Iterable[tuple[str, str, str | None]
     path = Path(path)
     title, title_line, facts = _front_sheet(_read_lines(path))
     title = title or path.stem.replace("-", " ").replace("_", " ")
-    key, source = policy_key(title), path.name
+    key, source = policy_key(title), location or path.name
     facts = [fact for fact in facts if fact[2]]  # an empty cell on a template says nothing
-    props: dict[str, Any] = {"document_location": str(path)}
+    props: dict[str, Any] = {"document_location": location or str(path)}
     unreadable: list[tuple[str, str, str, int]] = []
     for field, label, value, number in facts:
         if field in DATES:

@@ -1,11 +1,16 @@
 """The GraphStore protocol both backends implement, and the checks they share."""
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Callable, ContextManager, Protocol, runtime_checkable
 
 from graph_service.errors import SchemaError
 from graph_service.records import Batch, Node, Relationship, WriteReport
 from graph_service.schema import schema
+
+
+class GraphWriter(Protocol):
+    def upsert(self, batch: Batch) -> WriteReport:
+        """Stage a batch in the unit, upserting each record by key over what is stored and staged."""
 
 
 @runtime_checkable
@@ -15,7 +20,14 @@ class GraphStore(Protocol):
     def upsert(self, batch: Batch) -> WriteReport:
         """Write a batch all-or-nothing, upserting each record by key."""
 
+    def unit(self, on_commit: Callable[[], Any] | None = None) -> ContextManager["GraphWriter"]:
+        """A unit of writes (one file): its upserts become visible together when the block ends, or never
+        (an exception, a killed process). `on_commit` runs once the commit is durable."""
+
     def get(self, key: str) -> Node | None: ...
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable (or StoreCorrupt) if the store cannot answer now."""
 
     def labels(self, keys: set[str]) -> dict[str, str]:
         """The label of each of these keys that is stored."""
@@ -37,6 +49,18 @@ class GraphStore(Protocol):
     def clear(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+def check_labels(batch: Batch, stored: dict[str, str | None]) -> None:
+    """Reject the batch if a node's key is stored (or earlier in the batch) under another label: a key's
+    label never changes, or a recipient id equal to a Payment's key would turn that Payment into an
+    Organisation."""
+    labels = dict(stored)
+    for node in batch.nodes:
+        label = labels.get(node.key)
+        if label is not None and label != node.label:
+            raise SchemaError(f"{node.label} {node.key!r}", "key", f"the key belongs to a {label}; a key's label never changes")
+        labels[node.key] = node.label
 
 
 def check_endpoints(batch: Batch, label_of: dict[str, str | None]) -> None:

@@ -1,14 +1,20 @@
 """The embedded store: a networkx graph persisted under a data directory.
 
-Durability: the graph is a snapshot file plus an append-only journal. A batch is
-one journal line (CRC-checked JSON) that is fsynced before the batch is applied in
-memory, so a process killed at any moment leaves either the old or the new state:
-a torn last line fails its CRC and is dropped on the next open. Compaction writes
+Durability: the graph is a snapshot file plus an append-only journal of CRC-checked
+JSON lines. A batch is one line, fsynced before it is applied in memory. A unit (one
+file's ingest) is its batches' lines, each naming the unit, then one commit line:
+replay applies a unit's batches only at its commit, so a process killed at any moment
+leaves either the old or the new state. A torn last line fails its CRC and is dropped;
+a line failing its CRC with more after it is damage, and the store refuses to open
+(naming the file, line and byte offset) rather than drop what follows. Compaction writes
 a new snapshot to a temporary file and renames it into place (atomic on POSIX).
 
 Other processes (the CLI while the API serves) may write the same directory: every
-read and write first replays journal lines it has not seen. Writers across
-processes take an exclusive file lock.
+read and write first replays journal lines it has not seen. Writers across processes
+take an exclusive file lock, a unit for its whole length, so a unit's lines followed by
+any other line without its commit were left by a killed writer and are ignored.
+
+The directory is the owner's only (0700, files 0600): it holds contract values and payments.
 """
 from __future__ import annotations
 
@@ -17,20 +23,39 @@ import fcntl
 import json
 import os
 import threading
+import uuid
 import zlib
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import networkx as nx
 
-from graph_service.store.base import check_endpoints, stats_from_counts
+from graph_service.store.base import check_endpoints, check_labels, stats_from_counts
 from graph_service.store.merge import merge
-from graph_service.errors import StoreWriteError
+from graph_service.errors import SchemaError, StoreCorrupt, StoreWriteError
 from graph_service.records import Batch, Node, Provenance, Relationship, WriteReport
 
 SNAPSHOT, JOURNAL, LOCK = "graph.json", "journal.log", ".lock"
 COMPACT_AFTER_BYTES = 32 * 1024 * 1024
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+
+
+def private_dir(path: str | os.PathLike[str]) -> Path:
+    """The directory, created if need be, readable by its owner only whatever the umask."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    if path.stat().st_uid == os.getuid():
+        os.chmod(path, PRIVATE_DIR)  # mkdir's mode is cut by the umask, and older stores were 0755
+    return path
+
+
+def open_private(path: str | os.PathLike[str], flags: int) -> int:
+    """os.open for a file only its owner may read or write (0600 whatever the umask)."""
+    fd = os.open(path, flags | os.O_CREAT, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)
+    return fd
 
 
 def _encode(entry: dict[str, Any]) -> bytes:
@@ -46,9 +71,10 @@ def _decode(line: bytes) -> dict[str, Any] | None:
     try:
         if int(crc, 16) != zlib.crc32(body):
             return None
-        return json.loads(body)
+        entry = json.loads(body)
     except ValueError:
         return None
+    return entry if isinstance(entry, dict) and isinstance(entry.get("seq"), int) else None
 
 
 def fsync_dir(path: Path) -> None:
@@ -60,16 +86,41 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _damaged(path: Path, line: int, offset: int) -> StoreCorrupt:
+    return StoreCorrupt(
+        f"{path}: line {line} (byte offset {offset}) fails its checksum and more follows it; the store was not "
+        "opened and nothing was changed. Restore the directory from a backup, or keep the lines before it "
+        f"(`head -c {offset} {path.name}`) knowing what follows is lost; `graph-service store check` lists every "
+        "damaged line", file=str(path), line=line, offset=offset)
+
+
+@dataclass
+class _Pending:
+    """A unit's batches read from the journal, applied only when its commit line follows."""
+
+    unit: str
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, ops: list[list[Any]]) -> None:
+        for op in ops:
+            if op[0] == "node":
+                self.nodes[op[1]] = op[2]
+            elif op[0] == "edge":
+                self.edges[(op[1], op[2], op[3])] = op[4]
+
+
 class EmbeddedStore:
     backend = "embedded"
 
     def __init__(self, data_dir: str | os.PathLike[str]):
-        self.dir = Path(data_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir = private_dir(data_dir)
         self.graph = nx.MultiDiGraph()
         self._lock = threading.RLock()
         self._seq = 0
-        self._journal_offset = 0
+        self._journal_offset = 0  # the end of the last whole line read
+        self._journal_line = 0  # how many whole lines that is
+        self._pending: _Pending | None = None
         self._snapshot_id: tuple[int, int] | None = None
         with self._lock:
             self._reload()
@@ -95,27 +146,47 @@ class EmbeddedStore:
         seq = 0
         self._snapshot_id = self._snapshot_stat()
         if self._snapshot_id:
-            data = json.loads(self._snapshot_path.read_bytes())
+            data = read_snapshot(self._snapshot_path)
             seq = data["seq"]
             graph.add_nodes_from((key, attrs) for key, attrs in data["nodes"])
             graph.add_edges_from((u, v, k, attrs) for u, v, k, attrs in data["edges"])
-        self.graph, self._seq, self._journal_offset = graph, seq, 0
+        self.graph, self._seq, self._journal_offset, self._journal_line, self._pending = graph, seq, 0, 0, None
         self._replay_journal()
 
     def _replay_journal(self) -> None:
         try:
-            with self._journal_path.open("rb") as journal:
-                journal.seek(self._journal_offset)
-                for line in journal:
-                    entry = _decode(line)
-                    if entry is None:
-                        break
-                    if entry["seq"] > self._seq:
-                        self._apply(entry["ops"])
-                        self._seq = entry["seq"]
-                    self._journal_offset += len(line)
+            journal = self._journal_path.open("rb")
         except FileNotFoundError:
-            self._journal_offset = 0
+            self._journal_offset = self._journal_line = 0
+            return
+        with journal:
+            journal.seek(self._journal_offset)
+            for line in journal:
+                entry = _decode(line)
+                if entry is None:
+                    if journal.read(1):
+                        raise _damaged(self._journal_path, self._journal_line + 1, self._journal_offset)
+                    break  # a torn last line: its writer was killed mid-write
+                self._journal_offset += len(line)
+                self._journal_line += 1
+                if entry["seq"] <= self._seq:
+                    continue  # already in the snapshot (a kill between compaction's rename and truncate)
+                self._seq = entry["seq"]
+                self._replay(entry)
+
+    def _replay(self, entry: dict[str, Any]) -> None:
+        unit = entry.get("unit")
+        if self._pending and self._pending.unit != unit:
+            self._pending = None  # its writer died before the commit: none of it happened
+        if unit is None:
+            self._apply(entry["ops"])
+        elif entry.get("commit"):
+            if self._pending:
+                self._apply_pending(self._pending)
+            self._pending = None
+        else:
+            self._pending = self._pending or _Pending(unit)
+            self._pending.add(entry["ops"])
 
     def _refresh(self) -> None:
         """Catch up with writes made by other processes since we last looked."""
@@ -133,47 +204,62 @@ class EmbeddedStore:
 
     @contextlib.contextmanager
     def _process_lock(self) -> Iterator[None]:
-        with (self.dir / LOCK).open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def _append(self, ops: list[list[Any]]) -> None:
-        line = _encode({"seq": self._seq + 1, "ops": ops})
+        """Taken before the thread lock, so a unit holding it never waits on a reader."""
+        fd = open_private(self.dir / LOCK, os.O_WRONLY | os.O_APPEND)
         try:
-            with self._journal_path.open("r+b" if self._journal_path.exists() else "wb") as journal:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _append(self, entry: dict[str, Any], durable: bool = True) -> None:
+        """Write one journal line after the last whole one (dropping a torn tail); fsync it if `durable`."""
+        line = _encode({"seq": self._seq + 1, **entry})
+        try:
+            with os.fdopen(open_private(self._journal_path, os.O_RDWR), "r+b") as journal:
                 journal.truncate(self._journal_offset)  # drop a torn line left by a killed writer
                 journal.seek(self._journal_offset)
                 try:
                     journal.write(line)
                     journal.flush()
-                    os.fsync(journal.fileno())
+                    if durable:
+                        os.fsync(journal.fileno())
                 except OSError:
                     journal.truncate(self._journal_offset)
                     raise
         except OSError as exc:
             raise StoreWriteError(f"could not write the journal in {self.dir}: {exc.strerror or exc}; nothing was stored") from exc
         self._journal_offset += len(line)
+        self._journal_line += 1
         self._seq += 1
+
+    def _sync_journal(self) -> None:
+        try:
+            fd = os.open(self._journal_path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise StoreWriteError(f"could not write the journal in {self.dir}: {exc.strerror or exc}; nothing was stored") from exc
+
+    def _snapshot_bytes(self) -> bytes:
+        data = {
+            "format": 1,
+            "seq": self._seq,
+            "nodes": [[k, a] for k, a in self.graph.nodes(data=True)],
+            "edges": [[u, v, k, a] for u, v, k, a in self.graph.edges(keys=True, data=True)],
+        }
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
     def compact(self) -> None:
         """Fold the journal into a new snapshot."""
-        with self._lock, self._process_lock():
+        with self._process_lock(), self._lock:
             self._refresh()
-            data = {
-                "format": 1,
-                "seq": self._seq,
-                "nodes": [[k, a] for k, a in self.graph.nodes(data=True)],
-                "edges": [[u, v, k, a] for u, v, k, a in self.graph.edges(keys=True, data=True)],
-            }
+            self._pending = None  # no unit is open while we hold the lock: a pending one is dead
             tmp = self.dir / f"{SNAPSHOT}.tmp"
             try:
-                with tmp.open("wb") as out:
-                    out.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
-                    out.flush()
-                    os.fsync(out.fileno())
+                write_file(tmp, self._snapshot_bytes())
                 os.replace(tmp, self._snapshot_path)
                 fsync_dir(self.dir)
             except OSError as exc:
@@ -181,10 +267,33 @@ class EmbeddedStore:
                 raise StoreWriteError(f"could not write a snapshot in {self.dir}: {exc.strerror or exc}; the old state is intact") from exc
             # Journal lines at or below the snapshot's seq are skipped on replay, so a
             # kill between the rename and this truncate loses nothing.
-            with self._journal_path.open("wb") as journal:
-                os.fsync(journal.fileno())
-            self._journal_offset = 0
+            fd = open_private(self._journal_path, os.O_WRONLY | os.O_TRUNC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self._journal_offset = self._journal_line = 0
             self._snapshot_id = self._snapshot_stat()
+
+    def backup(self, target: str | os.PathLike[str]) -> dict[str, Any]:
+        """Write the current state as one snapshot into `target` (a new or empty directory), under the
+        writers' lock so no batch or unit is half in it; the audit log is copied beside it."""
+        target = Path(target)
+        if target.exists() and any(target.iterdir()):
+            raise StoreWriteError(f"{target} is not empty; back up into a new directory")
+        with self._process_lock(), self._lock:
+            self._refresh()
+            private_dir(target)
+            try:
+                write_file(target / SNAPSHOT, self._snapshot_bytes())
+                audit = self.dir / "audit.log"
+                if audit.exists():
+                    write_file(target / audit.name, audit.read_bytes())
+                fsync_dir(target)
+            except OSError as exc:
+                raise StoreWriteError(f"could not write the backup in {target}: {exc.strerror or exc}") from exc
+            return {"path": str(target), "seq": self._seq, "nodes": self.graph.number_of_nodes(),
+                    "relationships": self.graph.number_of_edges()}
 
     # -- writes --------------------------------------------------------------
     def _apply(self, ops: list[list[Any]]) -> None:
@@ -198,50 +307,86 @@ class EmbeddedStore:
             elif op[0] == "clear":
                 self.graph.clear()
 
+    def _apply_pending(self, pending: _Pending) -> None:
+        self.graph.add_nodes_from(pending.nodes.items())
+        self.graph.add_edges_from((u, v, k, attrs) for (u, v, k), attrs in pending.edges.items())
+
+    def _ops(self, batch: Batch, report: WriteReport, staged: _Pending) -> list[list[Any]]:
+        """The journal operations that upsert the batch over the stored graph and what `staged` holds."""
+        def label(key: str) -> str | None:
+            attrs = staged.nodes.get(key) or self.graph.nodes.get(key)
+            return attrs["label"] if attrs else None
+
+        check_labels(batch, {n.key: label(n.key) for n in batch.nodes})
+        check_endpoints(batch, {k: label(k) for r in batch.rels for k in (r.start, r.end)})
+        ops: list[list[Any]] = []
+        for record in batch.nodes:
+            current = self._state(staged.nodes.get(record.key) or self.graph.nodes.get(record.key))
+            state, outcome = merge(current, record.props, record.provenance)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if state is not None:
+                attrs = {"label": record.label, **state}
+                staged.nodes[record.key] = attrs
+                ops.append(["node", record.key, attrs])
+        for rel in batch.rels:
+            edge = (rel.start, rel.end, rel.rel_id)
+            current = self._state(staged.edges.get(edge) or self.graph.get_edge_data(*edge))
+            state, outcome = merge(current, rel.stored_props(), rel.provenance)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if state is not None:
+                attrs = {"type": rel.type, **state}
+                staged.edges[edge] = attrs
+                ops.append(["edge", *edge, attrs])
+        return ops
+
     def upsert(self, batch: Batch) -> WriteReport:
         report = WriteReport()
-        with self._lock, self._process_lock():
+        with self._process_lock(), self._lock:
             self._refresh()
-            check_endpoints(batch, {k: self._label(k) for r in batch.rels for k in (r.start, r.end)})
-            staged: dict[str, dict[str, Any]] = {}
-            ops: list[list[Any]] = []
-            for record in batch.nodes:
-                current = staged.get(record.key) or self._state(self.graph.nodes.get(record.key))
-                state, outcome = merge(current, record.props, record.provenance)
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                if state is not None:
-                    staged[record.key] = state
-                    ops.append(["node", record.key, {"label": record.label, **state}])
-            staged_edges: dict[str, dict[str, Any]] = {}
-            for rel in batch.rels:
-                rid = rel.rel_id
-                existing = self.graph.get_edge_data(rel.start, rel.end, rid)
-                current = staged_edges.get(rid) or self._state(existing)
-                state, outcome = merge(current, rel.stored_props(), rel.provenance)
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                if state is not None:
-                    staged_edges[rid] = state
-                    ops.append(["edge", rel.start, rel.end, rid, {"type": rel.type, **state}])
+            self._pending = None  # see compact
+            ops = self._ops(batch, report, _Pending(""))
             if ops:
-                self._append(ops)
+                self._append({"ops": ops})
                 self._apply(ops)
         if self._journal_offset > COMPACT_AFTER_BYTES:
             self.compact()
         return report
 
+    @contextlib.contextmanager
+    def unit(self, on_commit: Callable[[], Any] | None = None) -> Iterator["EmbeddedUnit"]:
+        """Batches written through the unit become visible together at its end, or never (an exception,
+        a kill). `on_commit` runs once the commit is durable, before other writers may write."""
+        with self._process_lock():
+            with self._lock:
+                self._refresh()
+                self._pending = None  # see compact
+            unit = EmbeddedUnit(self, _Pending(uuid.uuid4().hex))
+            yield unit
+            if unit.written:
+                self._sync_journal()
+                with self._lock:
+                    self._append({"unit": unit.staged.unit, "commit": True})
+                    self._apply_pending(unit.staged)
+            if on_commit:
+                on_commit()
+        if self._journal_offset > COMPACT_AFTER_BYTES:
+            self.compact()
+
     def restore(self, nodes: list[Node], rels: list[Relationship]) -> None:
         ops: list[list[Any]] = [["node", n.key, {"label": n.label, **n.state()}] for n in nodes]
         ops += [["edge", r.start, r.end, r.id, {"type": r.type, **r.state()}] for r in rels]
-        with self._lock, self._process_lock():
+        with self._process_lock(), self._lock:
             self._refresh()
-            self._append(ops)
+            self._pending = None
+            self._append({"ops": ops})
             self._apply(ops)
         self.compact()
 
     def clear(self) -> None:
-        with self._lock, self._process_lock():
+        with self._process_lock(), self._lock:
             self._refresh()
-            self._append([["clear"]])
+            self._pending = None
+            self._append({"ops": [["clear"]]})
             self.graph.clear()
         self.compact()
 
@@ -259,9 +404,10 @@ class EmbeddedStore:
             return None
         return {"props": attrs["props"], "prov": attrs["prov"], "history": attrs["history"]}
 
-    def _label(self, key: str) -> str | None:
-        attrs = self.graph.nodes.get(key)
-        return attrs["label"] if attrs else None
+    def ping(self) -> None:
+        """Raises if the store cannot be read (a damaged journal)."""
+        with self.read():
+            pass
 
     def get(self, key: str) -> Node | None:
         with self.read() as graph:
@@ -308,6 +454,118 @@ class EmbeddedStore:
 
     def close(self) -> None:
         """Nothing to release: every batch is durable when upsert returns."""
+
+
+class EmbeddedUnit:
+    """The writing side of `EmbeddedStore.unit`: upserts see each other, nobody else sees them until the commit."""
+
+    def __init__(self, store: EmbeddedStore, staged: _Pending):
+        self.store, self.staged, self.written = store, staged, False
+
+    def upsert(self, batch: Batch) -> WriteReport:
+        report = WriteReport()
+        store = self.store
+        with store._lock:
+            ops = store._ops(batch, report, self.staged)
+            if ops:
+                # fsynced once, before the commit line: until then a kill leaves lines replay ignores
+                store._append({"unit": self.staged.unit, "ops": ops}, durable=False)
+                self.written = True
+        return report
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a private file and fsync it."""
+    with os.fdopen(open_private(path, os.O_WRONLY | os.O_TRUNC), "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def read_snapshot(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+        if not isinstance(data, dict) or not isinstance(data.get("seq"), int) or \
+                not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
+            raise ValueError("not a graph-service snapshot (format, seq, nodes, edges)")
+    except ValueError as exc:
+        raise StoreCorrupt(f"{path}: the snapshot cannot be read ({exc}); the store was not opened and nothing "
+                           "was changed. Restore it from a backup", file=str(path)) from None
+    return data
+
+
+def check(data_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Verify an embedded store without opening it: the snapshot reads, every journal line passes its
+    checksum, units are committed or abandoned whole, and every relationship joins nodes its type allows."""
+    from graph_service.schema import schema
+
+    folder = Path(data_dir)
+    problems: list[str] = []
+    found: dict[str, Any] = {"path": str(folder), "snapshot": None, "journal_lines": 0, "units_committed": 0,
+                             "units_abandoned": 0, "torn_tail_bytes": 0}
+    store = EmbeddedStore.__new__(EmbeddedStore)  # the replay rules without opening (nor creating) anything
+    store.dir, store.graph, store._lock = folder, nx.MultiDiGraph(), threading.RLock()
+    store._seq = 0
+    if (folder / SNAPSHOT).exists():
+        try:
+            data = read_snapshot(folder / SNAPSHOT)
+            store._seq = data["seq"]
+            store.graph.add_nodes_from((key, attrs) for key, attrs in data["nodes"])
+            store.graph.add_edges_from((u, v, k, attrs) for u, v, k, attrs in data["edges"])
+            found["snapshot"] = {"seq": data["seq"], "nodes": len(data["nodes"]), "relationships": len(data["edges"])}
+        except StoreCorrupt as exc:
+            problems.append(exc.message)
+    pending: str | None = None
+    offset = 0
+    try:
+        with (folder / JOURNAL).open("rb") as journal:
+            lines = list(journal)
+    except FileNotFoundError:
+        lines = []
+    store._pending = None
+    for number, line in enumerate(lines, 1):
+        entry = _decode(line)
+        if entry is None:
+            if number == len(lines):
+                found["torn_tail_bytes"] = len(line)
+            else:
+                problems.append(f"{folder / JOURNAL}: line {number} (byte offset {offset}) fails its checksum")
+            offset += len(line)
+            continue
+        offset += len(line)
+        found["journal_lines"] += 1
+        if entry["seq"] <= store._seq:
+            continue
+        store._seq = entry["seq"]
+        unit = entry.get("unit")
+        if pending and pending != unit:
+            found["units_abandoned"] += 1
+        if unit and entry.get("commit"):
+            found["units_committed"] += 1
+        pending = unit if unit and not entry.get("commit") else None
+        if not problems:
+            store._replay(entry)
+    if pending:
+        found["units_abandoned"] += 1
+    if not problems:
+        labels = schema().labels
+        for key, attrs in store.graph.nodes(data=True):
+            if attrs.get("label") not in labels:
+                problems.append(f"node {key!r}: label {attrs.get('label')!r} is not in the schema")
+        for u, v, k, attrs in store.graph.edges(keys=True, data=True):
+            try:
+                spec = schema().rel(attrs.get("type"))
+            except SchemaError:
+                problems.append(f"relationship {k!r}: type {attrs.get('type')!r} is not in the schema")
+                continue
+            for end, key, allowed in (("start", u, spec.sources), ("end", v, spec.targets)):
+                label = store.graph.nodes[key].get("label")
+                if label not in allowed:
+                    problems.append(f"relationship {k!r}: its {end} {key!r} is a {label}, not one of {sorted(allowed)}")
+        found["nodes"], found["relationships"] = store.graph.number_of_nodes(), store.graph.number_of_edges()
+    found["problems"] = problems
+    found["ok"] = not problems
+    return found
 
 
 def node_from_attrs(key: str, attrs: dict[str, Any]) -> Node:

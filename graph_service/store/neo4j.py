@@ -7,19 +7,23 @@ constraint on :Node(key) keeps keys unique across labels. Provenance and history
 are stored as properties prefixed with "_", exactly what the embedded store holds.
 Labels and relationship types reach Cypher text only from the schema module;
 everything else is a parameter.
+
+A unit (one file's ingest) is one explicit transaction: Neo4j rolls it back if the
+process writing it dies, so a file is stored whole or not at all. Connections and
+queries time out in seconds, so an outage answers 503 quickly rather than hanging.
 """
 from __future__ import annotations
 
 import json
 from collections import defaultdict
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph_service.store.base import check_endpoints, stats_from_counts
+from graph_service.store.base import check_endpoints, check_labels, stats_from_counts
 from graph_service.store.merge import merge
 from graph_service.config import Settings
 from graph_service.cypher import CYPHER_DIR
@@ -29,6 +33,9 @@ from graph_service.schema import schema
 
 SCHEMA_CYPHER = CYPHER_DIR / "schema.cypher"
 _PROV = ("source", "locator", "loaded_at", "illustrative")
+# Seconds. An outage answers within about CONNECT_TIMEOUT + RETRY_TIME; a query that runs
+# longer than QUERY_TIMEOUT is stopped by the server. A unit (a whole file) has no limit.
+CONNECT_TIMEOUT, RETRY_TIME, QUERY_TIMEOUT = 3.0, 2.0, 30.0
 
 
 def schema_statements() -> list[str]:
@@ -66,8 +73,9 @@ class Neo4jStore:
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
         self.uri, self.database = uri, database
-        self.driver = GraphDatabase.driver(uri, auth=(user, password), connection_acquisition_timeout=10,
-                                           max_transaction_retry_time=10)
+        self.driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=CONNECT_TIMEOUT,
+                                           connection_acquisition_timeout=CONNECT_TIMEOUT + RETRY_TIME,
+                                           max_transaction_retry_time=RETRY_TIME)
         self._schema_ready = False
 
     @classmethod
@@ -87,11 +95,13 @@ class Neo4jStore:
             with self.driver.session(database=self.database) as session:
                 yield session
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is not answering ({type(exc).__name__}); try again shortly") from exc
+            raise StoreUnavailable(f"Neo4j at {self.uri} is not answering ({type(exc).__name__}); try again shortly",
+                                   store=self.uri) from exc
         except AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from exc
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc.message}", store=self.uri) from exc
 
     def _read(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        @neo4j.unit_of_work(timeout=QUERY_TIMEOUT)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(cypher, params)]
 
@@ -112,60 +122,39 @@ class Neo4jStore:
     def upsert(self, batch: Batch) -> WriteReport:
         self.ensure_schema()
         with self._session() as session:
-            return session.execute_write(self._upsert, batch)
+            return session.execute_write(_upsert, batch)
 
-    def _upsert(self, tx: neo4j.ManagedTransaction, batch: Batch) -> WriteReport:
-        report = WriteReport()
-        node_keys = list({n.key for n in batch.nodes})
-        current_nodes = {
-            r["key"]: _decode(r["props"], "key")
-            for r in tx.run("MATCH (n:Node) WHERE n.key IN $keys RETURN n.key AS key, properties(n) AS props", keys=node_keys)
-        }
-        # batch nodes' labels win in check_endpoints, so only the other endpoints need looking up
-        in_batch = {n.key for n in batch.nodes}
-        endpoint_keys = list({k for r in batch.rels for k in (r.start, r.end)} - in_batch)
-        labels = {
-            r["key"]: r["label"]
-            for r in tx.run(
-                "MATCH (n:Node) WHERE n.key IN $keys "
-                "RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label", keys=endpoint_keys)
-        }
-        check_endpoints(batch, labels)
+    @contextmanager
+    def unit(self, on_commit: Callable[[], Any] | None = None) -> Iterator["Neo4jUnit"]:
+        """One explicit transaction for the whole unit; on any exception, or if this process dies, the
+        server rolls it back."""
+        self.ensure_schema()
+        with self._session() as session:
+            tx = session.begin_transaction()
+            try:
+                yield Neo4jUnit(tx)
+                tx.commit()
+            finally:
+                if not tx.closed():
+                    tx.close()  # rolls back
+        if on_commit:
+            on_commit()
 
-        node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        staged: dict[str, dict[str, Any]] = {}
-        for record in batch.nodes:
-            state, outcome = merge(staged.get(record.key) or current_nodes.get(record.key), record.props, record.provenance)
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if state is not None:
-                staged[record.key] = state
-                node_rows[record.label].append({"key": record.key, "props": _encode(state, "key", record.key)})
+    def ping(self) -> None:
+        with self._session() as session:
+            session.run(neo4j.Query("RETURN 1", timeout=CONNECT_TIMEOUT)).consume()
 
-        # a relationship touching a node this batch creates cannot be stored yet: look up only the others
-        created = in_batch - current_nodes.keys()
-        rel_lookup = [{"start": r.start, "end": r.end, "id": r.rel_id} for r in batch.rels
-                      if r.start not in created and r.end not in created]
-        current_rels = {
-            r["id"]: _decode(r["props"], "id")
-            for r in tx.run(
-                "UNWIND $rows AS row MATCH (:Node {key: row.start})-[r]->(:Node {key: row.end}) WHERE r.id = row.id "
-                "RETURN r.id AS id, properties(r) AS props", rows=rel_lookup)
-        } if rel_lookup else {}
-        rel_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        staged_rels: dict[str, dict[str, Any]] = {}
-        for rel in batch.rels:
-            rid = rel.rel_id
-            state, outcome = merge(staged_rels.get(rid) or current_rels.get(rid), rel.stored_props(), rel.provenance)
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if state is not None:
-                staged_rels[rid] = state
-                rel_rows[rel.type].append({"start": rel.start, "end": rel.end, "id": rid, "props": _encode(state, "id", rid)})
-
-        for label, rows in node_rows.items():
-            _write_nodes(tx, label, rows)
-        for rel_type, rows in rel_rows.items():
-            _write_rels(tx, rel_type, rows)
-        return report
+    def check(self) -> dict[str, Any]:
+        """Constraints and indexes the schema asks for are present, every node has one schema label beside
+        :Node, and the counts."""
+        wanted = {statement.split()[2] for statement in schema_statements()}
+        present = {r["name"] for r in self._read("SHOW CONSTRAINTS YIELD name RETURN name")}
+        present |= {r["name"] for r in self._read("SHOW INDEXES YIELD name RETURN name")}
+        odd = self._read("MATCH (n:Node) WHERE size(labels(n)) <> 2 RETURN n.key AS key, labels(n) AS labels LIMIT 20")
+        problems = [f"missing constraint or index {name!r} (it is created on the first write)"
+                    for name in sorted(wanted - present)]
+        problems += [f"node {r['key']!r} has labels {sorted(r['labels'])}, not :Node and one label" for r in odd]
+        return {"uri": self.uri, **self.stats(), "problems": problems, "ok": not problems}
 
     def restore(self, nodes: list[Node], rels: list[Relationship], chunk: int = 5000) -> None:
         self.ensure_schema()
@@ -232,6 +221,73 @@ class Neo4jStore:
 
     def close(self) -> None:
         self.driver.close()
+
+
+def _upsert(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> WriteReport:
+    report = WriteReport()
+    node_keys = list({n.key for n in batch.nodes})
+    current = {
+        r["key"]: r for r in tx.run(
+            "MATCH (n:Node) WHERE n.key IN $keys "
+            "RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label, properties(n) AS props", keys=node_keys)
+    }
+    check_labels(batch, {key: r["label"] for key, r in current.items()})
+    current_nodes = {key: _decode(r["props"], "key") for key, r in current.items()}
+    # batch nodes' labels win in check_endpoints, so only the other endpoints need looking up
+    in_batch = {n.key for n in batch.nodes}
+    endpoint_keys = list({k for r in batch.rels for k in (r.start, r.end)} - in_batch)
+    labels = {
+        r["key"]: r["label"]
+        for r in tx.run(
+            "MATCH (n:Node) WHERE n.key IN $keys "
+            "RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label", keys=endpoint_keys)
+    }
+    check_endpoints(batch, labels)
+
+    node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    staged: dict[str, dict[str, Any]] = {}
+    for record in batch.nodes:
+        state, outcome = merge(staged.get(record.key) or current_nodes.get(record.key), record.props, record.provenance)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if state is not None:
+            staged[record.key] = state
+            node_rows[record.label].append({"key": record.key, "props": _encode(state, "key", record.key)})
+
+    # a relationship touching a node this batch creates cannot be stored yet: look up only the others
+    created = in_batch - current_nodes.keys()
+    rel_lookup = [{"start": r.start, "end": r.end, "id": r.rel_id} for r in batch.rels
+                  if r.start not in created and r.end not in created]
+    current_rels = {
+        r["id"]: _decode(r["props"], "id")
+        for r in tx.run(
+            "UNWIND $rows AS row MATCH (:Node {key: row.start})-[r]->(:Node {key: row.end}) WHERE r.id = row.id "
+            "RETURN r.id AS id, properties(r) AS props", rows=rel_lookup)
+    } if rel_lookup else {}
+    rel_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    staged_rels: dict[str, dict[str, Any]] = {}
+    for rel in batch.rels:
+        rid = rel.rel_id
+        state, outcome = merge(staged_rels.get(rid) or current_rels.get(rid), rel.stored_props(), rel.provenance)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if state is not None:
+            staged_rels[rid] = state
+            rel_rows[rel.type].append({"start": rel.start, "end": rel.end, "id": rid, "props": _encode(state, "id", rid)})
+
+    for label, rows in node_rows.items():
+        _write_nodes(tx, label, rows)
+    for rel_type, rows in rel_rows.items():
+        _write_rels(tx, rel_type, rows)
+    return report
+
+
+class Neo4jUnit:
+    """The writing side of `Neo4jStore.unit`: upserts inside its one transaction."""
+
+    def __init__(self, tx: neo4j.Transaction):
+        self.tx = tx
+
+    def upsert(self, batch: Batch) -> WriteReport:
+        return _upsert(self.tx, batch)
 
 
 def _write_nodes(tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> None:

@@ -14,7 +14,8 @@ router = APIRouter()
 
 @router.get("/healthz", tags=["service"])
 def healthz(store: Store) -> dict[str, Any]:
-    """Liveness, without a key: says which backend answers."""
+    """Liveness, without a key: says which backend answers; 503 naming the store while it cannot."""
+    store.ping()
     return {"status": "ok", "backend": store.backend}
 
 

@@ -1,7 +1,12 @@
-"""Uploading a file to ingest (admin): the same path as `graph-service ingest`."""
+"""Uploading a file to ingest (admin): the same path as `graph-service ingest`.
+
+An upload is kept in `<data dir>/uploads/<pid>-<random>/` (the owner's only) while it is ingested and removed
+afterwards whatever happens; a folder left by a killed server is removed by the next upload."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -12,6 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.types import Message
 
 from graph_service.access import audit
+from graph_service.store.embedded import open_private, private_dir
 from graph_service.web.deps import Admin, Caller, Store
 from graph_service.errors import BadRequest, PayloadTooLarge, UnreadableInput
 from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path
@@ -47,6 +53,33 @@ def _limited(request: Request) -> Request:
     return Request(request.scope, receive)
 
 
+def safe_name(filename: str | None) -> str:
+    """The upload's own base name with only safe characters; a name that is no file's name is a 400."""
+    name = re.sub(r"[^A-Za-z0-9._ -]", "_", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    if not name.strip(". "):
+        raise BadRequest(f"{filename!r} is not a file name; send the file with its own name")
+    return name
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _upload_folder(data_dir: Path) -> Path:
+    uploads = private_dir(Path(data_dir) / "uploads")
+    for left in uploads.iterdir():  # left by a server killed mid-upload
+        pid = left.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=uploads))
+
+
 @router.post("/api/v1/ingest", tags=["ingest"])
 async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
     """Ingest one uploaded file, or a zip of files (multipart field `file`; optional field or query `format`,
@@ -70,23 +103,26 @@ async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller
     publisher = str(form.get("publisher") or request.query_params.get("publisher") or "") or None
     if publisher:
         publisher_org_id(publisher)  # a 400 before the upload is read, not a report
-    name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(upload.filename or "upload").name).strip() or "upload"
-    with tempfile.TemporaryDirectory(prefix="graph-service-upload-") as folder:
-        path = Path(folder) / name
+    name = safe_name(upload.filename)
+    data_dir = request.app.state.settings.data_dir
+    folder = _upload_folder(data_dir)
+    try:
+        path = folder / name
         size = 0
-        with path.open("wb") as out:  # chunked uploads carry no length: count as they arrive
-            while chunk := await upload.read(CHUNK):
+        with os.fdopen(open_private(path, os.O_WRONLY | os.O_TRUNC), "wb") as out:
+            while chunk := await upload.read(CHUNK):  # chunked uploads carry no length: count as they arrive
                 size += len(chunk)
                 if size > _limit(request):
                     raise _too_large(request)
                 out.write(chunk)
         await upload.close()
-        data_dir = request.app.state.settings.data_dir
 
-        def record(member: Path, source: str, report: IngestReport) -> None:
+        def record(member: Path, source: str, report: IngestReport) -> None:  # with each file's commit
             audit.record_ingest(data_dir, who, "api", member, report, name=source)
 
         report = await run_in_threadpool(ingest_path, store, path, fmt, source=name, publisher=publisher, on_file=record)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     answer = report.as_dict()
     nothing_read = all(f.error for f in report.files) if isinstance(report, BatchReport) else bool(report.error)
     if nothing_read:

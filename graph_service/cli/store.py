@@ -1,0 +1,47 @@
+"""`graph-service store check` verifies the store; `graph-service store backup PATH` writes a consistent copy."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from graph_service.cli import command, open_configured_store, print_json
+from graph_service.config import Settings
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["check", "backup"], help="check: verify; backup: copy to PATH")
+    parser.add_argument("path", nargs="?", type=Path, help="backup: a new or empty directory to write the copy into")
+
+
+@command("store", "check the store (exit 0 sound, 1 problems) or back it up to a directory", _arguments)
+def store_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "check":
+        if settings.backend == "embedded":
+            from graph_service.store.embedded import check
+
+            found = check(settings.data_dir)  # without opening it: a damaged store cannot be opened
+        else:
+            store = open_configured_store(settings)
+            try:
+                found = store.check()
+            finally:
+                store.close()
+        print_json(found)
+        for problem in found["problems"]:
+            print(f"graph-service: {problem}", file=sys.stderr)
+        return 0 if found["ok"] else 1
+    if args.path is None:
+        print("graph-service: store backup needs a PATH (a new or empty directory)", file=sys.stderr)
+        return 2
+    if settings.backend != "embedded":
+        print("graph-service: a Neo4j store is backed up by Neo4j: `neo4j-admin database dump` with the database "
+              "stopped, or copy it here with `graph-service export --to embedded` and run `graph-service store "
+              "backup PATH` on that", file=sys.stderr)
+        return 2
+    store = open_configured_store(settings)
+    try:
+        print_json(store.backup(args.path))
+    finally:
+        store.close()
+    return 0
