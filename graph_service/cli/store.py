@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph_service.cli import command, open_configured_store, print_json
+from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 
 
@@ -22,11 +22,8 @@ def store_command(args: argparse.Namespace, settings: Settings) -> int:
 
             found = check(settings.data_dir)  # without opening it: a damaged store cannot be opened
         else:
-            store = open_configured_store(settings)
-            try:
+            with opened_store(settings) as store:
                 found = store.check()
-            finally:
-                store.close()
         print_json(found)
         for problem in found["problems"]:
             print(f"graph-service: {problem}", file=sys.stderr)
@@ -39,9 +36,6 @@ def store_command(args: argparse.Namespace, settings: Settings) -> int:
               "stopped, or copy it here with `graph-service export --to embedded` and run `graph-service store "
               "backup PATH` on that", file=sys.stderr)
         return 2
-    store = open_configured_store(settings)
-    try:
+    with opened_store(settings) as store:
         print_json(store.backup(args.path))
-    finally:
-        store.close()
     return 0
