@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from graph_service.queries import ask
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -233,7 +235,7 @@ def _queries(store, runs: int, budget: float) -> dict[str, Any]:
         times: list[float] = []
         try:
             for example in query.examples:
-                times += latency(lambda: store.run(name, **example), runs=runs, budget=budget / len(query.examples))
+                times += latency(lambda: ask(store, name, **example), runs=runs, budget=budget / len(query.examples))
         except Exception as exc:  # a query another engineer is still writing: report it, go on
             out[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
             print(f"  {name}: ERROR {out[name]['error']}", flush=True)
@@ -249,8 +251,8 @@ def _lookups(store, data: Path, runs: int, budget: float) -> dict[str, Any]:
     from graph_service.answers import policies
 
     partners = _sample_partners(data)
-    titles = [r["title"] for r in store.run("policy_index")]
-    keys = [r["key"] for r in store.run("policy_index")]
+    titles = [r["title"] for r in ask(store, "policy_index")]
+    keys = [r["key"] for r in ask(store, "policy_index")]
     words = [t.split()[0] for t in titles] or ["strategy"]
     cycle = {"n": 0}
 
@@ -259,8 +261,8 @@ def _lookups(store, data: Path, runs: int, budget: float) -> dict[str, Any]:
         return values[cycle["n"] % len(values)]
 
     calls = {
-        "partner_profile (generated partners)": lambda: store.run("partner_profile", key=pick(partners), as_of=AS_OF),
-        "partner_search (name fragment)": lambda: store.run("partner_search", q=pick(partners)[-5:], limit=20),
+        "partner_profile (generated partners)": lambda: ask(store, "partner_profile", key=pick(partners), as_of=AS_OF),
+        "partner_search (name fragment)": lambda: ask(store, "partner_search", q=pick(partners)[-5:], limit=20),
         "policy lookup: find_policies (title)": lambda: policies.find_policies(store, pick(titles), limit=5, as_of=AS_OF),
         "policy lookup: find_policies (word)": lambda: policies.find_policies(store, pick(words), limit=5, as_of=AS_OF),
         "policy lookup: get_policy (key)": lambda: policies.get_policy(store, pick(keys), as_of=AS_OF),

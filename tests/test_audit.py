@@ -13,6 +13,7 @@ from graph_service.access import audit
 from graph_service.access.auth import Role
 from graph_service.cli import main
 from tests.test_matches import seed as seed_matches
+from graph_service.queries import ask
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEND = ("Organisation Name,Supplier Name,Amount,Payment Date\nDacorum Borough Council,Acme Ltd,10.00,01/04/2024\n"
@@ -40,7 +41,7 @@ def test_an_upload_is_audited_with_who_when_the_file_and_its_counts(server):
 
 def test_match_decisions_are_audited_with_the_status_they_replace(store, server, tmp_path):
     seed_matches(store, tmp_path)
-    first, second = sorted(store.run("possible_matches"), key=lambda m: m["end"])
+    first, second = sorted(ask(store, "possible_matches"), key=lambda m: m["end"])
     admin = server.client(Role.admin)
     assert admin.post(f"/api/v1/matches/{first['id']}/confirm").status_code == 200
     assert admin.post(f"/api/v1/matches/{second['id']}/reject").status_code == 200
@@ -58,7 +59,7 @@ def test_the_cli_audits_its_writes_and_prints_the_log(store, tmp_path, capsys):
     assert main([*data, "ingest", str(spend)]) == 3
     (tmp_path / "matches").mkdir()
     seed_matches(store, tmp_path / "matches")
-    [match, _] = store.run("possible_matches")
+    [match, _] = ask(store, "possible_matches")
     assert main([*data, "matches", "reject", match["id"]]) == 0
     capsys.readouterr()
     assert main([*data, "audit", "--json"]) == 0

@@ -6,6 +6,7 @@ import datetime as dt
 
 from graph_service.access.auth import Role
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
+from graph_service.queries import ask
 
 REGISTER = Provenance(source="posts.yaml", locator="entry 1")
 TODAY = dt.date.today().isoformat()
@@ -29,7 +30,7 @@ def build_history(store) -> None:
 
 def events(store, date_from: str, date_to: str, **filters) -> list[tuple[str, str, str]]:
     return [(c["on"], c["change"], c["key"])
-            for c in store.run("changed_facts", date_from=date_from, date_to=date_to, **filters)]
+            for c in ask(store, "changed_facts", date_from=date_from, date_to=date_to, **filters)]
 
 
 def test_before_between_and_after_the_changes(any_store):
@@ -40,7 +41,7 @@ def test_before_between_and_after_the_changes(any_store):
         ("2020-09-30", "ended", "person:ann|HOLDS|post:gm|2019-04-01")]
     assert events(any_store, "2020-12-31", "2021-12-31") == [
         ("2021-01-04", "began", "person:bob|HOLDS|post:gm|2021-01-04")]
-    [retitled] = [c for c in any_store.run("changed_facts", date_from="2021-12-31", date_to=TODAY)]
+    [retitled] = [c for c in ask(any_store, "changed_facts", date_from="2021-12-31", date_to=TODAY)]
     assert retitled["values"] == {"title": {"before": "GM Procurement", "after": "GM Procurement & Contracts"}}
     assert retitled["provenance"] == {"source": "org-chart.csv", "locator": "row 7"}
 

@@ -22,6 +22,7 @@ from graph_service.ingest.pipeline import Item
 from graph_service.ingest.resolver import Resolver, org_node
 from graph_service.records import Provenance
 from tests.conftest import SHARED
+from graph_service.queries import ask
 
 BOLTON = SHARED / "data" / "real" / "spend" / "derived-nwod-gmca" / "bolton_2019.csv"
 TRAFFORD_GRANTS = SHARED / "data" / "360giving" / "trafford_council_voluntary_sector_grants.csv"
@@ -137,7 +138,7 @@ def test_one_identified_copy_makes_one_record_of_an_exact_name(any_store, tmp_pa
     key, props = deloitte[0]
     assert props["identifiers"] == ["GB-COH-OC303675"] and paid_to(any_store)[key] == 3
     assert {"Deloitte LLP", "DELOITTE LLP", "Deloitte Limited Liability Partnership"} <= set(props["aliases"])
-    [profile] = any_store.run("partner_profile", key="GB-COH-OC303675")  # found by its number, whatever its key
+    [profile] = ask(any_store, "partner_profile", key="GB-COH-OC303675")  # found by its number, whatever its key
     assert profile["key"] == key
     again = ingest_file(any_store, without)
     assert (again.created, again.updated) == (0, 0)
@@ -147,7 +148,7 @@ def test_a_name_two_identified_organisations_share_is_not_merged(any_store, tmp_
     ingest_file(any_store, spend(tmp_path, "a.csv", ("Footlights", "6447020"), ("Footlights", "7363900")))
     ingest_file(any_store, spend(tmp_path, "b.csv", ("FOOTLIGHTS", "")))
     assert set(paid_to(any_store)) == {"GB-COH-06447020", "GB-COH-07363900", "org:footlights"}
-    pending = {frozenset((m["start"], m["end"])) for m in any_store.run("possible_matches")}
+    pending = {frozenset((m["start"], m["end"])) for m in ask(any_store, "possible_matches")}
     assert frozenset(("org:footlights", "GB-COH-06447020")) in pending
 
 
@@ -279,7 +280,7 @@ def test_oxford_grants_load_whole_but_a_society_number_that_lost_its_prefix(any_
     assert (rejected.locator, rejected.field) == ("row 87", "identifiers") and "28985R" in rejected.reason
     _, rels = any_store.export()
     assert len([r for r in rels if r.type == "RECEIVES"]) == len(rows)
-    assert "GB-COH-IP28985R" in any_store.run("partner_profile", key="GB-COH-IP28985R")[0]["identifiers"]
+    assert "GB-COH-IP28985R" in ask(any_store, "partner_profile", key="GB-COH-IP28985R")[0]["identifiers"]
 
 
 # -- the partner command answers every key the product prints ---------------------------------------------

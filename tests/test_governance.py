@@ -8,7 +8,7 @@ import re
 import pytest
 
 from graph_service.answers import governance
-from graph_service.queries import registry
+from graph_service.queries import ask, registry
 from graph_service.queries.initiatives import MAX_HOPS
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 from tests.conftest import SHARED
@@ -70,7 +70,7 @@ def test_the_alignment_cypher_stops_where_the_networkx_twin_does():
 @pytest.fixture
 def routes(store):
     seed(store)
-    return {row["initiative"]: governance.approval_route(row) for row in store.run("initiative_list")}
+    return {row["initiative"]: governance.approval_route(row) for row in ask(store, "initiative_list")}
 
 
 def test_existing_funds_route_is_programme_board_full_pid_cmt_brg(routes):

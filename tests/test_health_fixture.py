@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.queries import registry
+from graph_service.queries import ask, registry
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 
 AS_OF = "2026-06-30"
@@ -171,4 +171,4 @@ def test_both_backends_read_the_same_facts(neo4j_store, store):
     load(store)
     for name in FACT_QUERIES:
         for params in registry.get(name).examples + [{"as_of": AS_OF}]:
-            assert neo4j_store.run(name, **params) == store.run(name, **params), (name, params)
+            assert ask(neo4j_store, name, **params) == ask(store, name, **params), (name, params)

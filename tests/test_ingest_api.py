@@ -9,6 +9,7 @@ from graph_service.cli import main
 from graph_service.config import Settings
 from graph_service.ingest import ingest_file
 from tests.conftest import LiveServer
+from graph_service.queries import ask
 
 SPEND = ("Organisation Name,Supplier Name,Amount,Payment Date\n"
          "Dacorum Borough Council,Acme Ltd,\"1,708.75\",06/06/2023\n"
@@ -76,10 +77,10 @@ def test_the_same_ingest_gives_the_same_graph_on_both_backends(any_store, tmp_pa
     second = ingest_file(any_store, spend)
     assert (second.created, second.updated) == (0, 0)
     assert any_store.get("GB-COH-04142000").props["aliases"] == ["HC-One Ltd", "HC-One Limited"]
-    assert {frozenset((m["start"], m["end"])) for m in any_store.run("possible_matches")} == {
+    assert {frozenset((m["start"], m["end"])) for m in ask(any_store, "possible_matches")} == {
         frozenset(p) for p in (("GB-COH-07363900", "GB-COH-06447020"), ("org:footlights", "GB-COH-06447020"),
                                ("org:footlights", "GB-COH-07363900"))}
-    [profile] = any_store.run("partner_profile", key="GB-COH-04142000")
+    [profile] = ask(any_store, "partner_profile", key="GB-COH-04142000")
     assert profile["spending"]["paid_to"] == {"payments": 2, "total": 22.0}
     stats = any_store.stats()
     assert (stats["labels"]["Payment"], stats["labels"]["Organisation"]) == (5, 5)

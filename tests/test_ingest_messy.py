@@ -13,6 +13,7 @@ from graph_service.ingest.detect import detect_format
 from graph_service.ingest.identifiers import normalise_identifier
 from graph_service.ingest.names import normalise_name
 from graph_service.records import Batch, NodeRecord, Provenance
+from graph_service.queries import ask
 
 SPEND_HEADER = "Organisation Name,Service Area,Expenses Type,Payment Date,Transaction Number,Amount (£),Supplier Name"
 
@@ -179,7 +180,7 @@ def test_html_entities_cut_names_and_leading_spaces(store, tmp_path):
     ingest_file(store, write(tmp_path, "entities.csv", text))
     names = sorted(p["name"] for p in orgs(store).values())
     assert names.count("L&Q") == 1 and "L&amp;Q" not in names
-    [cut] = [m for m in store.run("possible_matches") if "Treework" in m["start_name"]]
+    [cut] = [m for m in ask(store, "possible_matches") if "Treework" in m["start_name"]]
     assert cut["status"] == "pending" and "cut short" in cut["reason"]
 
 
@@ -207,7 +208,7 @@ def test_a_name_only_record_matching_several_organisations_is_kept_apart(store, 
     path = write(tmp_path, "spend.csv", f"{SPEND_HEADER}\nDacorum Borough Council,Arts,Grant,01/04/2024,T1,50.00,FOOTLIGHTS\n")
     assert ingest_file(store, path).exit_code == 0
     assert orgs(store)["org:footlights"]["aliases"] == ["FOOTLIGHTS"]
-    pending = {(m["start"], m["end"]) for m in store.run("possible_matches")}
+    pending = {(m["start"], m["end"]) for m in ask(store, "possible_matches")}
     assert pending == {("org:footlights", "GB-COH-06447020"), ("org:footlights", "GB-COH-07363900")}
     again = ingest_file(store, path)
     assert (again.created, again.updated) == (0, 0)

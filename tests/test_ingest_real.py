@@ -14,6 +14,7 @@ from graph_service.store.embedded import EmbeddedStore
 from graph_service.ingest import ingest_file
 from graph_service.ingest.identifiers import ORG_ID_LISTS
 from tests.conftest import SHARED
+from graph_service.queries import ask
 
 DATA = SHARED / "data"
 GRANTS_CSV = DATA / "360giving" / "trafford_council_voluntary_sector_grants.csv"
@@ -89,7 +90,7 @@ def test_a_charitable_company_carries_both_numbers(store):
     centre = store.get("GB-COH-07597525")
     assert set(centre.props["identifiers"]) == {"GB-COH-07597525", "GB-CHC-1146058"}
     assert centre.props["org_type"] == "charity"
-    assert store.run("partner_search", q="GB-CHC-1146058")[0]["key"] == "GB-COH-07597525"
+    assert ask(store, "partner_search", q="GB-CHC-1146058")[0]["key"] == "GB-COH-07597525"
 
 
 def test_one_name_with_two_company_numbers_is_kept_apart_for_review(store):
@@ -97,7 +98,7 @@ def test_one_name_with_two_company_numbers_is_kept_apart_for_review(store):
     numbers = {r["Recipient Org:Identifier"] for r in raw_grants() if r["Recipient Org:Name"] == "Footlights"}
     assert len(numbers) == 2
     assert all(store.get(n).props["name"] == "Footlights" for n in numbers)
-    [match] = [m for m in store.run("possible_matches") if {m["start"], m["end"]} == numbers]
+    [match] = [m for m in ask(store, "possible_matches") if {m["start"], m["end"]} == numbers]
     assert match["status"] == "pending" and match["score"] < 1 and "different identifiers" in match["reason"]
 
 
@@ -114,7 +115,7 @@ def test_the_csv_and_json_forms_give_the_same_golden_records(tmp_path):
     assert labelled(from_csv, "Grant") == labelled(from_json, "Grant")
     assert len(golden_records(from_json)) == 323 + 1  # recipients and the one funder
     def pairs(store):
-        return {(m["start"], m["end"], m["reason"]) for m in store.run("possible_matches")}
+        return {(m["start"], m["end"], m["reason"]) for m in ask(store, "possible_matches")}
 
     assert pairs(from_csv) == pairs(from_json)
 
@@ -160,7 +161,7 @@ def test_a_non_breaking_space_does_not_make_a_second_supplier(store):
     ingest_file(store, SPEND)
     names = {r["BeneficiaryName"] for r in raw_spend() if r["BeneficiaryName"].startswith("LifeCentre Events")}
     assert names == {"LifeCentre Events Ltd\xa0"}
-    [found] = store.run("partner_search", q="lifecentre events")
+    [found] = ask(store, "partner_search", q="lifecentre events")
     assert found["name"] == "LifeCentre Events Ltd"
 
 
@@ -233,7 +234,7 @@ def test_contracts_finder_bare_files_one_tender_each_and_wrong_buyer_names_kept_
     orgs = labelled(store, "Organisation")
     spend_network = {k: p for k, p in orgs.items() if p["name"] == "Spend Network"}
     assert len({p["postal_code"] for p in spend_network.values()}) == len(spend_network) > 1
-    reasons = [m["reason"] for m in store.run("possible_matches")]
+    reasons = [m["reason"] for m in ask(store, "possible_matches")]
     assert any("same postcode" in r for r in reasons)
 
 

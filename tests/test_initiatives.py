@@ -11,6 +11,7 @@ from graph_service.answers import governance
 from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
+from graph_service.queries import ask
 
 PB, CMT, BRG, CABINET = "body:programme-board", "body:cmt", "body:brg", "body:cabinet"
 
@@ -126,7 +127,7 @@ def path_keys(path: dict) -> list[str]:
 # -- named queries, on both backends --------------------------------------------------------------
 def test_alignment_follows_every_kind_of_path_with_provenance(any_store):
     seed(any_store)
-    reports = by_initiative(governance.alignment(any_store.run("initiative_alignment")))
+    reports = by_initiative(governance.alignment(ask(any_store, "initiative_alignment")))
     served = {key: {p["priority"]: [(path["via"], path_keys(path)) for path in p["paths"]] for p in r["priorities"]}
               for key, r in reports.items()}
     assert served["initiative:direct"] == {"priority:housing": [("direct", ["initiative:direct", "priority:housing"])]}
@@ -158,7 +159,7 @@ def test_an_initiative_reaching_no_priority_is_flagged(any_store):
 
 def test_initiative_list_holds_what_each_needs_and_claims(any_store):
     seed(any_store)
-    [row] = any_store.run("initiative_list", initiative="initiative:direct")
+    [row] = ask(any_store, "initiative_list", initiative="initiative:direct")
     assert (row["pid_status"], row["funding"], row["stage"]) == ("full PID", "existing budget", "delivery")
     assert [w["key"] for w in row["raised_by"]] == ["workstream:systems"]
     assert [(c["type"], c["key"], c["label"]) for c in row["claims"]] == [
@@ -166,7 +167,7 @@ def test_initiative_list_holds_what_each_needs_and_claims(any_store):
     assert [(a["key"], a["approved_on"]) for a in row["approvals"]] == [
         (PB, "2019-03-01"), (CMT, "2019-05-01"), (BRG, "2019-06-01")]
     assert row["provenance"] == {"source": "initiatives-register.yaml", "locator": "initiative:direct", "illustrative": False}
-    assert len(any_store.run("initiative_list")) == 8
+    assert len(ask(any_store, "initiative_list")) == 8
 
 
 def test_approvals_after_as_of_do_not_count_and_undated_ones_do(any_store):

@@ -9,6 +9,7 @@ from graph_service.cli import main
 from graph_service.ingest import ingest_file
 from graph_service.ingest.resolver import match_id
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
+from graph_service.queries import ask
 
 HEADER = "Organisation Name,Supplier Name,Amount,Payment Date\n"
 
@@ -49,12 +50,12 @@ def test_cli_lists_and_decides(store, tmp_path, capsys):
 
 def test_decisions_survive_reloading_the_file(store, tmp_path):
     path = seed(store, tmp_path)
-    for match in store.run("possible_matches"):
+    for match in ask(store, "possible_matches"):
         main(["--data-dir", str(store.dir), "matches", "reject", match["id"]])
     report = ingest_file(store, path)
     assert (report.created, report.updated) == (0, 0)
-    assert store.run("possible_matches") == []
-    assert {m["status"] for m in store.run("possible_matches", status=None)} == {"rejected"}
+    assert ask(store, "possible_matches") == []
+    assert {m["status"] for m in ask(store, "possible_matches", status=None)} == {"rejected"}
 
 
 def test_a_confirmed_match_makes_the_name_unambiguous_for_later_files(store, tmp_path):
@@ -69,7 +70,7 @@ def test_a_confirmed_match_makes_the_name_unambiguous_for_later_files(store, tmp
     later = tmp_path / "later.csv"
     later.write_text(HEADER + "Dacorum Borough Council,FOOTLIGHTS THEATRE,75.00,01/05/2024\n")
     report = ingest_file(store, later)
-    assert report.exit_code == 0 and store.run("possible_matches") == []
+    assert report.exit_code == 0 and ask(store, "possible_matches") == []
     assert "FOOTLIGHTS THEATRE" in store.get("GB-CHC-1000001").props["aliases"]
 
 
@@ -81,7 +82,7 @@ def test_without_a_decision_the_same_name_stays_apart(store, tmp_path):
     later.write_text(HEADER + "Dacorum Borough Council,FOOTLIGHTS THEATRE,75.00,01/05/2024\n")
     ingest_file(store, later)
     assert store.get("org:footlights-theatre") is not None
-    assert len(store.run("possible_matches")) == 2
+    assert len(ask(store, "possible_matches")) == 2
 
 
 def test_api_roles_for_matches(store, server, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from graph_service.ingest import ingest_file
-from graph_service.queries import registry
+from graph_service.queries import ask, registry
 from graph_service.reference import load_reference
 from graph_service.store.embedded import EmbeddedStore
 from tests.conftest import SHARED
@@ -55,5 +55,5 @@ def test_every_query_has_an_example():
 @pytest.mark.parametrize("name,params", CASES)
 def test_both_backends_answer_alike(backends, name, params):
     embedded, neo4j = backends
-    answer = embedded.run(name, **params)
-    assert answer == neo4j.run(name, **params)
+    answer = ask(embedded, name, **params)
+    assert answer == ask(neo4j, name, **params)

@@ -10,6 +10,7 @@ from graph_service.access.auth import Role
 from graph_service.cli import main
 from graph_service.ingest import ingest_file
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
+from graph_service.queries import ask
 
 PROV = Provenance(source="partners.yaml", locator="test")
 
@@ -54,24 +55,24 @@ def seed(store) -> None:
 
 def test_search_ranks_exact_then_prefix_then_substring_then_name(any_store):
     seed(any_store)
-    found = any_store.run("partner_search", q="acme")
+    found = ask(any_store, "partner_search", q="acme")
     assert [(r["key"], r["rank"]) for r in found] == [
         ("GB-COH-01234567", 0), ("org:acme-community-trust", 1), ("org:the-big-acme", 2)]
-    assert any_store.run("partner_search", q="ACME WASTE")[0]["key"] == "GB-COH-01234567"  # an alias, any case
-    assert [r["key"] for r in any_store.run("partner_search", q="coh-0123")] == ["GB-COH-01234567"]
-    assert [r["key"] for r in any_store.run("partner_search", q="acme", limit=1)] == ["GB-COH-01234567"]
+    assert ask(any_store, "partner_search", q="ACME WASTE")[0]["key"] == "GB-COH-01234567"  # an alias, any case
+    assert [r["key"] for r in ask(any_store, "partner_search", q="coh-0123")] == ["GB-COH-01234567"]
+    assert [r["key"] for r in ask(any_store, "partner_search", q="acme", limit=1)] == ["GB-COH-01234567"]
 
 
 def test_search_by_persona_key_or_name(any_store):
     seed(any_store)
-    assert [r["key"] for r in any_store.run("partner_search", q="acme", persona="Voluntary sector")] == ["org:acme-community-trust"]
-    [contractor] = any_store.run("partner_search", q="", persona="persona:contractors")
+    assert [r["key"] for r in ask(any_store, "partner_search", q="acme", persona="Voluntary sector")] == ["org:acme-community-trust"]
+    [contractor] = ask(any_store, "partner_search", q="", persona="persona:contractors")
     assert contractor["personas"] == ["Contractors"]
 
 
 def test_profile_is_the_golden_record(any_store):
     seed(any_store)
-    [profile] = any_store.run("partner_profile", key="GB-COH-01234567")
+    [profile] = ask(any_store, "partner_profile", key="GB-COH-01234567")
     assert profile["aliases"] == [{"name": "Acme Ltd", "sources": [{"source": "contracts.csv", "locator": "row 4"}]},
                                   {"name": "Acme Waste Services", "sources": []}]
     assert [c["key"] for c in profile["contracts"]] == ["contract:waste"] and profile["contracts"][0]["value"] == 2_500_000.0
@@ -80,15 +81,15 @@ def test_profile_is_the_golden_record(any_store):
     assert profile["spending"]["paid_to"] == {"payments": 2, "total": 1000.1}
     [held] = profile["relationship_holders"]
     assert held["title"] == "Group Manager Procurement" and [h["name"] for h in held["holders"]] == ["Alex", "Bo"]
-    assert any_store.run("partner_profile", key="org:nobody") == []
+    assert ask(any_store, "partner_profile", key="org:nobody") == []
 
 
 def test_profile_as_of_a_date(any_store):
     seed(any_store)
-    [then] = any_store.run("partner_profile", key="GB-COH-01234567", as_of="2020-01-01")
+    [then] = ask(any_store, "partner_profile", key="GB-COH-01234567", as_of="2020-01-01")
     assert then["contracts"] == [] and then["spending"]["paid_to"]["payments"] == 0
     assert [h["name"] for h in then["relationship_holders"][0]["holders"]] == ["Alex"]
-    [now] = any_store.run("partner_profile", key="GB-COH-01234567", as_of="2024-06-30")
+    [now] = ask(any_store, "partner_profile", key="GB-COH-01234567", as_of="2024-06-30")
     assert [h["name"] for h in now["relationship_holders"][0]["holders"]] == ["Bo"]
     assert now["spending"]["paid_to"] == {"payments": 1, "total": 900.0}
 
@@ -126,9 +127,9 @@ def test_search_finds_ingested_partners_under_every_published_name(store, tmp_pa
                     "Dacorum Borough Council,HC-One Ltd,10.00,01/04/2024\n"
                     "Dacorum Borough Council,HC-One Limited,12.00,02/04/2024\n")
     ingest_file(store, path)
-    [found] = store.run("partner_search", q="hc-one limited")
+    [found] = ask(store, "partner_search", q="hc-one limited")
     assert found["rank"] == 0
-    [profile] = store.run("partner_profile", key=found["key"])
+    [profile] = ask(store, "partner_profile", key=found["key"])
     assert {a["name"] for a in profile["aliases"]} == {"HC-One Ltd", "HC-One Limited"}
     assert profile["spending"]["paid_to"] == {"payments": 2, "total": 22.0}
 

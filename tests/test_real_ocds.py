@@ -12,6 +12,7 @@ from graph_service.ingest import ingest_file
 from graph_service.schema import MAX_TEXT
 from graph_service.store.embedded import EmbeddedStore
 from tests.conftest import SHARED
+from graph_service.queries import ask
 
 DATA = SHARED / "data"
 REAL = DATA / "real" / "ocds"
@@ -118,7 +119,7 @@ def test_contracts_finder_2017_is_all_notices_none_a_contract(store):
         assert ingest_file(store, path).exit_code == 0
     labels = stored(store)["labels"]
     assert (len(labels["Tender"]), labels.get("Contract", {})) == (11, {})
-    assert store.run("procurement_expiring_contracts") == []
+    assert ask(store, "procurement_expiring_contracts") == []
 
 
 def test_find_a_tender_notices_are_tenders_bought_by_the_body_they_name(any_store):
@@ -138,7 +139,7 @@ def test_find_a_tender_notices_are_tenders_bought_by_the_body_they_name(any_stor
     # Northumberland County Council resolves to its register code, keeping the PPON it was published under
     assert buys == {("GB-PPON-PDTL-7248-GWZW", "tender:ocds-h6vhtk-067fb8"), ("GB-LAE-NBL", "tender:ocds-h6vhtk-068ae4")}
     assert "GB-PPON-PJJX-1133-JRGV" in any_store.get("GB-LAE-NBL").props["identifiers"]
-    assert any_store.run("procurement_expiring_contracts") == []
+    assert ask(any_store, "procurement_expiring_contracts") == []
 
 
 def test_iso_8859_1_names_arrive_whole(store):

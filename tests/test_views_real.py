@@ -19,6 +19,7 @@ from graph_service.answers.health.scope import ServiceMap
 from graph_service.ingest import ingest_file
 from graph_service.reference import load_reference
 from tests.conftest import SHARED
+from graph_service.queries import ask
 
 DATA = SHARED / "data"
 TRAFFORD = DATA / "transparency-code" / "trafford-supplier-spend-2026-27_first2000rows.csv"
@@ -116,7 +117,7 @@ def loaded(any_store, tmp_path: Path):
 
 
 def trafford_key(store) -> str:
-    return next(o["key"] for o in store.run("organisation_identities")
+    return next(o["key"] for o in ask(store, "organisation_identities")
                 if o["key"] == "GB-LAE-TRF" or o["name"] == "Trafford Council")
 
 
@@ -136,7 +137,7 @@ def test_trafford_concentration_per_service_is_the_raw_sums(loaded):
     assert {s["buyer"] for s in home["services"]} == {HOME}
     assert not any(s["service"].startswith("service:trafford-") for s in home["services"])
     # the paying council's own profile shows the payments it made
-    profile = loaded.run("partner_profile", key=buyer)[0]
+    profile = ask(loaded, "partner_profile", key=buyer)[0]
     made = sum(float(r["Amount"].replace(",", "")) for r in raw_trafford(named_payee=False))
     assert profile["spending"]["paid_by"]["total"] == pytest.approx(made, abs=0.01)
 
@@ -144,13 +145,13 @@ def test_trafford_concentration_per_service_is_the_raw_sums(loaded):
 def test_other_buyers_contracts_stay_out_of_the_home_councils_lists(loaded):
     buyers = raw_ocds_buyers()
     assert len(buyers) >= 10 and not any("Dacorum" in b for b in buyers.values())
-    every = loaded.run("procurement_expiring_contracts")
+    every = ask(loaded, "procurement_expiring_contracts")
     from_files = [c for c in every if c["source"] in {p.name for p in OCDS_FILES}]
     for contract in from_files:  # each listed under all with the buyer its file names
         assert buyers[contract["contract"].removeprefix("contract:").split("/")[0]] in [b["name"] for b in contract["buyers"]]
-    home = {c["contract"] for c in loaded.run("procurement_expiring_contracts", buyer=HOME)}
+    home = {c["contract"] for c in ask(loaded, "procurement_expiring_contracts", buyer=HOME)}
     assert home and not home & {c["contract"] for c in from_files}
-    assert not {r["contract"] for r in loaded.run("health_contracts", buyer=HOME)} & {c["contract"] for c in from_files}
+    assert not {r["contract"] for r in ask(loaded, "health_contracts", buyer=HOME)} & {c["contract"] for c in from_files}
     for contract in from_files:  # and at the answer level, on a day each is current
         day = contract["start_date"] or contract["end_date"]
         listed = {c["contract"]: c for c in procurement.expiring(loaded, day, buyer="all")["contracts"]}
@@ -170,13 +171,13 @@ def test_a_framework_is_divided_and_its_payments_linked_in_either_order(any_stor
     for path in (spend, release):  # payments first: the link is worked out when asked
         report = ingest_file(any_store, path)
         assert report.error is None and not report.rejected, (path.name, report)
-    rows = [r for r in any_store.run("health_contracts", as_of="2026-06-01", buyer=HOME)
+    rows = [r for r in ask(any_store, "health_contracts", as_of="2026-06-01", buyer=HOME)
             if r["title"] == "Synthetic building works framework"]
     assert len(rows) == 4
     assert {r["value"] for r in rows} == {250_000.0}  # divided, never 1m to each
     assert sum(r["value"] for r in rows) == 1_000_000.0
     contract = rows[0]["contract"]
-    linked = [r for r in any_store.run("health_contract_spend", as_of="2026-06-01", since="2025-06-01", buyer=HOME)
+    linked = [r for r in ask(any_store, "health_contract_spend", as_of="2026-06-01", since="2025-06-01", buyer=HOME)
               if r["contract"] == contract]
     assert [(r["spend"], r["payments"], r["linked_by"]) for r in linked] == [(12_500.0, 1, ["supplier, buyer and period"])]
     answer = procurement.kraljic(any_store, "2026-06-01")

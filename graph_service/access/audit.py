@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Literal, get_args
 
 from graph_service.store.embedded import fsync_dir, open_private, private_dir
 from graph_service.errors import StoreWriteError
+from graph_service.queries import ask
 
 if TYPE_CHECKING:
     from graph_service.store.base import GraphStore
@@ -146,7 +147,7 @@ def decide_match(store: GraphStore, data_dir: Path, actor: Actor, via: str, matc
     it replaced; returns the decided match."""
     from graph_service.ingest.resolver import decide
 
-    before = store.run("possible_matches", status=None, match_id=match_id)
+    before = ask(store, "possible_matches", status=None, match_id=match_id)
     decided = decide(store, match_id, status, locator)
     record(data_dir, "match-decision", actor, via, match={
         "id": decided["id"], "decision": decided["status"], "was": before[0]["status"] if before else None,

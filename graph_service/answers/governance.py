@@ -21,6 +21,7 @@ import yaml
 from graph_service.config import SETTINGS_DIR
 from graph_service.store.base import GraphStore
 from graph_service.errors import NotFound
+from graph_service.queries import ask
 
 RULES_FILE = SETTINGS_DIR / "governance.yaml"
 VIA = {"Priority": "direct", "Objective": "objective", "Workstream": "workstream", "KeyIndicator": "key indicator"}
@@ -241,9 +242,9 @@ def _one(rows: list[Row], key: str) -> list[Row]:
 
 def initiatives_overview(store: GraphStore, as_of: str | None = None) -> list[Row]:
     """Every initiative with what it claims to serve, whether it is aligned and where its approval stands."""
-    aligned = {a["initiative"]: a for a in alignment(store.run("initiative_alignment", as_of=as_of))}
+    aligned = {a["initiative"]: a for a in alignment(ask(store, "initiative_alignment", as_of=as_of))}
     overview = []
-    for row in store.run("initiative_list", as_of=as_of):
+    for row in ask(store, "initiative_list", as_of=as_of):
         route = approval_route(row)
         overview.append({**row, "aligned": aligned[row["initiative"]]["aligned"],
                          "priorities_served": [p["priority"] for p in aligned[row["initiative"]]["priorities"]],
@@ -253,22 +254,22 @@ def initiatives_overview(store: GraphStore, as_of: str | None = None) -> list[Ro
 
 
 def initiative_alignment(store: GraphStore, key: str, as_of: str | None = None) -> Row:
-    [report] = alignment(_one(store.run("initiative_alignment", initiative=key, as_of=as_of), key))
+    [report] = alignment(_one(ask(store, "initiative_alignment", initiative=key, as_of=as_of), key))
     return report
 
 
 def unaligned_initiatives(store: GraphStore, as_of: str | None = None) -> list[Row]:
-    return [a for a in alignment(store.run("initiative_alignment", as_of=as_of)) if not a["aligned"]]
+    return [a for a in alignment(ask(store, "initiative_alignment", as_of=as_of)) if not a["aligned"]]
 
 
 def initiative_route(store: GraphStore, key: str, as_of: str | None = None) -> Row:
-    [row] = _one(store.run("initiative_list", initiative=key, as_of=as_of), key)
+    [row] = _one(ask(store, "initiative_list", initiative=key, as_of=as_of), key)
     return approval_route(row)
 
 
 def decisions_review(store: GraphStore, as_of: str | None = None) -> list[Row]:
-    return [decision_criteria(row) for row in store.run("commissioning_decisions", as_of=as_of)]
+    return [decision_criteria(row) for row in ask(store, "commissioning_decisions", as_of=as_of)]
 
 
 def indicators_coverage(store: GraphStore, as_of: str | None = None) -> Row:
-    return coverage(store.run("indicator_coverage", as_of=as_of))
+    return coverage(ask(store, "indicator_coverage", as_of=as_of))

@@ -18,6 +18,7 @@ from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound
 from graph_service.queries.graph import in_force, today
 from graph_service.records import FactSource
+from graph_service.queries import ask
 
 REVIEW_DUE_DAYS = 90
 MATCH_CUTOFF = 70.0
@@ -272,7 +273,7 @@ def policy_answer(row: dict[str, Any], day: str) -> Policy:
 
 
 def get_policy(store: GraphStore, key: str, as_of: str | None = None) -> Policy:
-    rows = store.run("policy_register", keys=[key], as_of=as_of)
+    rows = ask(store, "policy_register", keys=[key], as_of=as_of)
     if not rows:
         raise NotFound(f"no policy with key {key!r}", key=key)
     return policy_answer(rows[0], as_of or today())
@@ -361,8 +362,8 @@ def _coverage(words: list[str], name_words: list[str]) -> float:
 
 def find_policies(store: GraphStore, query: str, *, limit: int = 10, as_of: str | None = None) -> list[PolicyMatch]:
     """Policies matching a title, alias, acronym or keyword (typos tolerated), best first, each a full answer."""
-    ranked = rank(query, store.run("policy_index", as_of=as_of), limit)
-    rows = {r["key"]: r for r in store.run("policy_register", keys=[row["key"] for row, _, _ in ranked], as_of=as_of)}
+    ranked = rank(query, ask(store, "policy_index", as_of=as_of), limit)
+    rows = {r["key"]: r for r in ask(store, "policy_register", keys=[row["key"] for row, _, _ in ranked], as_of=as_of)}
     day = as_of or today()
     return [PolicyMatch(**_answer_fields(rows[row["key"]], day), score=score, matched=Matched(**matched))
             for row, score, matched in ranked]
@@ -370,8 +371,8 @@ def find_policies(store: GraphStore, query: str, *, limit: int = 10, as_of: str 
 
 def list_policies(store: GraphStore, *, limit: int = 10, as_of: str | None = None) -> list[Policy]:
     """The register in title order, for browsing without a search term."""
-    keys = [r["key"] for r in sorted(store.run("policy_index", as_of=as_of), key=lambda r: (r["title"], r["key"]))]
-    rows = {r["key"]: r for r in store.run("policy_register", keys=keys[:limit], as_of=as_of)}
+    keys = [r["key"] for r in sorted(ask(store, "policy_index", as_of=as_of), key=lambda r: (r["title"], r["key"]))]
+    rows = {r["key"]: r for r in ask(store, "policy_register", keys=keys[:limit], as_of=as_of)}
     day = as_of or today()
     return [policy_answer(rows[key], day) for key in keys[:limit]]
 
@@ -397,7 +398,7 @@ def holdings_answer(row: dict[str, Any], day: str) -> PostHoldings:
 
 
 def get_holdings(store: GraphStore, post: str, as_of: str | None = None) -> PostHoldings:
-    rows = store.run("role_holdings", post=post, as_of=as_of)
+    rows = ask(store, "role_holdings", post=post, as_of=as_of)
     if not rows:
         raise NotFound(f"no post with key {post!r}", key=post)
     return holdings_answer(rows[0], as_of or today())
@@ -432,7 +433,7 @@ def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str
     Grouped by reason, oldest first."""
     day = as_of or today()
     gaps: list[Gap] = []
-    for row in store.run("policy_register", as_of=as_of):
+    for row in ask(store, "policy_register", as_of=as_of):
         policy = policy_answer(row, day)
         key, title = policy.key, policy.title
         roles = {o["role"] for o in row["owners"]}
@@ -449,7 +450,7 @@ def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str
         stale = _unverified("policy", key, title, row["verified_on"], row["loaded_on"], day, verify_after_days)
         gaps += [stale] if stale else []
     checked: set[str] = set()
-    for row in store.run("role_holdings", as_of=as_of):
+    for row in ask(store, "role_holdings", as_of=as_of):
         post = PostRef(key=row["post"], title=row["title"])
         status = PostStatus(**post_status(row["holders"], day))
         for held in row["holdings"]:

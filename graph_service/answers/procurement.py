@@ -18,6 +18,7 @@ from graph_service.answers.health.network import analyse
 from graph_service.answers.health.report import assess
 from graph_service.answers.health.scope import UNKNOWN, ServiceMap, resolve_buyer
 from graph_service.answers.health.facts import service_spend
+from graph_service.queries import ask
 
 VIEWS = ("expiring", "concentration", "single-points-of-failure", "kraljic", "commissioning")
 
@@ -43,7 +44,7 @@ def expiring(store: GraphStore, as_of: str | dt.date | None = None, config: Heal
     scope = resolve_buyer(store, buyer)
     windows = sorted(config.procurement.expiry_windows_months)
     ends = {months: add_months(today, months).isoformat() for months in windows}
-    rows = store.run("procurement_expiring_contracts", as_of=today.isoformat(), until=ends[windows[-1]], buyer=scope.key)
+    rows = ask(store, "procurement_expiring_contracts", as_of=today.isoformat(), until=ends[windows[-1]], buyer=scope.key)
     contracts = []
     for row in rows:
         window = next(m for m in windows if row["end_date"] <= ends[m])
@@ -187,7 +188,7 @@ def commissioning(store: GraphStore, as_of: str | dt.date | None = None, buyer: 
     today = parse_date(as_of)
     scope = resolve_buyer(store, buyer)
     years: dict[str, dict[str, Any]] = {}
-    for row in store.run("procurement_commissioning", as_of=today.isoformat(), buyer=scope.key):
+    for row in ask(store, "procurement_commissioning", as_of=today.isoformat(), buyer=scope.key):
         year = years.setdefault(row["year"], {"year": row["year"], "grant": {"value": 0.0, "count": 0},
                                               "contract": {"value": 0.0, "count": 0}, "personas": {}})
         year[row["kind"]]["value"] += row["value"]

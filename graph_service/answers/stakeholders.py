@@ -25,6 +25,7 @@ from graph_service.access.auth import Role
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, Forbidden, NotFound
 from graph_service.access.redaction import visible_label, visible_relationship
+from graph_service.queries import ask
 
 SETTINGS_FILE = SETTINGS_DIR / "stakeholders.yaml"
 HOLDER_KINDS = ("HOLDS_RELATIONSHIP", "MANAGES", "ATTENDED")  # how a post is in touch with a partner, strongest first
@@ -284,10 +285,10 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
     filters = {"persona": persona, "workstream": workstream, "priority": priority, "department": department}
     _check_filters(store, filters)
     cfg = settings()
-    fact_rows = store.run("stakeholder_facts", as_of=as_of)
+    fact_rows = ask(store, "stakeholder_facts", as_of=as_of)
     partner_rows = [row for row in fact_rows if row["fact"] == "partner"]
-    link_rows = store.run("stakeholder_links", as_of=as_of)
-    post_rows = store.run("stakeholder_posts", as_of=as_of)
+    link_rows = ask(store, "stakeholder_links", as_of=as_of)
+    post_rows = ask(store, "stakeholder_posts", as_of=as_of)
 
     facts: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in fact_rows:
@@ -522,7 +523,7 @@ def ego(store: GraphStore, key: str, role: Role, *, hops: int = 2, as_of: str | 
         if not frontier:
             break
         reached = []
-        for row in store.run("ego_neighbours", keys=frontier, as_of=as_of):
+        for row in ask(store, "ego_neighbours", keys=frontier, as_of=as_of):
             other = row["other"]
             if not visible_label(row["other_label"], role) or not visible_relationship(row["type"], role):
                 continue
@@ -566,7 +567,7 @@ def policy_ownership(store: GraphStore, *, as_of: str | None = None) -> PolicyOw
     as_of = as_of or dt.date.today().isoformat()
     policies: dict[str, dict[str, Any]] = {}
     owners: dict[str, Owner] = {}
-    for row in store.run("policy_ownership", as_of=as_of):
+    for row in ask(store, "policy_ownership", as_of=as_of):
         policy = policies.setdefault(row["policy"], {"title": row["title"], "review_date": row["review_date"],
                                                      "roles": defaultdict(list)})
         if row["owner"] is None:

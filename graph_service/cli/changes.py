@@ -7,6 +7,7 @@ import datetime as dt
 from graph_service.dates import cli_day
 from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
+from graph_service.queries import ask
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 @command("changes", "what began, ended or changed between two dates", _arguments)
 def changes_command(args: argparse.Namespace, settings: Settings) -> int:
     with opened_store(settings) as store:
-        rows = store.run("changed_facts", date_from=args.date_from.isoformat(), date_to=args.date_to.isoformat(),
+        rows = ask(store, "changed_facts", date_from=args.date_from.isoformat(), date_to=args.date_to.isoformat(),
                          partner=args.partner, persona=args.persona, workstream=args.workstream, policy=args.policy)
     if args.json:
         print_json(rows)

@@ -18,7 +18,7 @@ from graph_service.answers.export import graph_records
 from graph_service.cli import command, opened_store
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
-from graph_service.queries import registry
+from graph_service.queries import ask, registry
 
 FORMATS = ("jsonl", "graphml", "csv")
 PROVENANCE = ("source", "locator", "loaded_at", "illustrative")
@@ -31,7 +31,7 @@ def compare_answers(source, target) -> list[str]:
         f"{name}{params or ''}"
         for name in registry.names()
         for params in registry.get(name).examples
-        if source.run(name, **params) != target.run(name, **params)
+        if ask(source, name, **params) != ask(target, name, **params)
     ]
 
 

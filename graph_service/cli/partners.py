@@ -11,6 +11,7 @@ from graph_service.errors import BadRequest
 from graph_service.ingest.identifiers import normalise_identifier
 from graph_service.ingest.names import normalise_name
 from graph_service.ingest.resolver import CONFIRMED, REJECTED
+from graph_service.queries import ask
 
 
 def _partner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,13 +26,13 @@ def _partner_arguments(parser: argparse.ArgumentParser) -> None:
 def partner_command(args: argparse.Namespace, settings: Settings) -> int:
     query = normalise_identifier(None, args.query.strip()) or args.query  # 'gb-coh-2445189' is GB-COH-02445189
     with opened_store(settings) as store:
-        profile = store.run("partner_profile", key=query) if args.persona is None else []
-        found = [] if profile else store.run("partner_search", q=args.query, persona=args.persona, limit=args.limit)
+        profile = ask(store, "partner_profile", key=query) if args.persona is None else []
+        found = [] if profile else ask(store, "partner_search", q=args.query, persona=args.persona, limit=args.limit)
         if not profile and not found and args.persona is None:  # 'HC-One Limited' for a record published as 'HC-One Ltd'
             found = _same_name(store, args.query)
         exact = [r for r in found if r["rank"] == 0]
         key = exact[0]["key"] if len(exact) == 1 else found[0]["key"] if len(found) == 1 else None
-        profile = profile or (store.run("partner_profile", key=key) if key else [])
+        profile = profile or (ask(store, "partner_profile", key=key) if key else [])
     if args.json:
         print_json(profile[0] if profile else found)
     elif profile:
@@ -48,7 +49,7 @@ def _same_name(store, query: str) -> list[dict]:
     """Organisations one of whose names is the query's name in another spelling, as search rows."""
     wanted = normalise_name(query)
     return [{"key": o["key"], "name": o["name"], "org_type": o["org_type"], "identifiers": o["identifiers"], "rank": 0}
-            for o in store.run("organisation_identities")
+            for o in ask(store, "organisation_identities")
             if wanted and wanted in {normalise_name(n) for n in (o["name"], *o["aliases"])}]
 
 
@@ -93,7 +94,7 @@ def matches_command(args: argparse.Namespace, settings: Settings) -> int:
         raise BadRequest(f"'matches {args.action}' needs the match id")
     with opened_store(settings) as store:
         if args.action == "list":
-            rows = store.run("possible_matches", status=None if args.status == "all" else args.status)
+            rows = ask(store, "possible_matches", status=None if args.status == "all" else args.status)
         else:
             status = CONFIRMED if args.action == "confirm" else REJECTED
             rows = [audit.decide_match(store, settings.data_dir, audit.command_line_actor(), "cli", args.id, status,

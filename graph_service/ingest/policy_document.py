@@ -30,6 +30,7 @@ from graph_service.errors import UnreadableInput
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 from graph_service.schema import make_key, slug
+from graph_service.queries import ask
 
 FRONT_SHEET_LINES = 60
 DATES = {"published_on": ("date of publication", "publication date", "date published", "published"),
@@ -86,7 +87,7 @@ def reference_posts() -> list[tuple[str, str, str | None]]:
 
 def known_posts(store: GraphStore) -> list[tuple[str, str, str | None]]:
     """(key, title, abbreviation) of every post already in the store, to match owner titles against."""
-    return [(row["post"], row["title"], row["abbreviation"]) for row in store.run("role_holdings")]
+    return [(row["post"], row["title"], row["abbreviation"]) for row in ask(store, "role_holdings")]
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -42,6 +42,7 @@ from graph_service.ingest.names import (clean_name, council_core, council_identi
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Batch, Provenance, RelRecord
 from graph_service.schema import slug
+from graph_service.queries import ask
 
 MATCH = "POSSIBLY_SAME_AS"
 PENDING, CONFIRMED, REJECTED = "pending", "confirmed", "rejected"
@@ -169,13 +170,13 @@ class Resolver:
 
     # the store ---------------------------------------------------------------------------
     def _load(self) -> None:
-        for row in self.store.run("organisation_identities"):
+        for row in ask(self.store, "organisation_identities"):
             entity = _Entity(row["key"], row["name"], identifiers=set(row["identifiers"]),
                              postal_code=postcode(row["postal_code"]), stored=row)
             self._add(entity, [row["name"], *row["aliases"]])
             if not row["key"].startswith("org:"):  # keyed by an org-id it may not list
                 self.by_identifier.setdefault(row["key"], row["key"])
-        for row in self.store.run("possible_matches", status=None):
+        for row in ask(self.store, "possible_matches", status=None):
             self.pairs.known.add(frozenset((row["start"], row["end"])))
             if row["status"] == CONFIRMED:
                 self.pairs.confirm(row["start"], row["end"])
@@ -495,10 +496,10 @@ def decide(store: GraphStore, match: str, status: str, locator: str) -> dict[str
     """Record an officer's decision on a match; the pending state stays in its history."""
     if status not in (CONFIRMED, REJECTED):
         raise BadRequest(f"a decision is {CONFIRMED!r} or {REJECTED!r}, not {status!r}")
-    rows = store.run("possible_matches", status=None, match_id=match)
+    rows = ask(store, "possible_matches", status=None, match_id=match)
     if not rows:
         raise NotFound(f"no possible match with id {match!r}", id=match)
     row = rows[0]
     store.upsert(Batch(rels=[RelRecord(type=MATCH, start=row["start"], end=row["end"], props={"status": status},
                                        provenance=Provenance(source="officer review", locator=locator))]))
-    return store.run("possible_matches", status=None, match_id=match)[0]
+    return ask(store, "possible_matches", status=None, match_id=match)[0]

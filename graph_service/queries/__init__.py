@@ -2,9 +2,9 @@
 import importlib
 import pkgutil
 
-from graph_service.queries.registry import named_query, registry
+from graph_service.queries.registry import ask, named_query, registry
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["named_query", "registry"]
+__all__ = ["ask", "named_query", "registry"]

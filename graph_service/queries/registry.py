@@ -71,6 +71,13 @@ class Registry:
 registry = Registry()
 
 
+def ask(store: Any, name: str, **params: Any) -> Any:
+    """The answer to the named query `name` from either backend: bound, run by the store, finished alike."""
+    query = registry.get(name)
+    bound = query.bind(params)
+    return query.complete(store.execute(query, bound), bound)
+
+
 def named_query(name: str, *, finish: Callable[[list[dict[str, Any]]], Any] | None = None,
                 examples: list[dict[str, Any]] | None = None):
     """Register a networkx function as the embedded twin of cypher/<name>.cypher.

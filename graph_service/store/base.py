@@ -8,6 +8,13 @@ from graph_service.records import Batch, Node, Relationship, WriteReport
 from graph_service.schema import schema
 
 
+class Executable(Protocol):
+    """What a store needs of a query: a networkx twin and its Cypher (graph_service.queries.NamedQuery)."""
+    cypher: str
+
+    def embedded(self, graph: Any, **params: Any) -> list[dict[str, Any]]: ...
+
+
 class GraphWriter(Protocol):
     def upsert(self, batch: Batch) -> WriteReport:
         """Stage a batch in the unit, upserting each record by key over what is stored and staged."""
@@ -35,8 +42,8 @@ class GraphStore(Protocol):
     def neighbours(self, key: str) -> list[tuple[Relationship, Node]]:
         """Every relationship touching the node, with the node at its other end."""
 
-    def run(self, query: str, **params: Any) -> Any:
-        """Run a named query (graph_service.queries) with parameters."""
+    def execute(self, query: Executable, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rows of one query: its networkx twin on the embedded store, its Cypher on Neo4j."""
 
     def stats(self) -> dict[str, Any]: ...
 

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator
 
 import networkx as nx
 
-from graph_service.store.base import check_endpoints, check_labels, stats_from_counts
+from graph_service.store.base import Executable, check_endpoints, check_labels, stats_from_counts
 from graph_service.store.merge import merge
 from graph_service.errors import SchemaError, StoreCorrupt, StoreWriteError
 from graph_service.records import Batch, Node, Provenance, Relationship, WriteReport
@@ -431,14 +431,9 @@ class EmbeddedStore:
             ]
         return sorted(pairs, key=lambda pair: pair[0].id)
 
-    def run(self, query: str, **params: Any) -> Any:
-        from graph_service.queries import registry
-
-        named = registry.get(query)
-        bound = named.bind(params)
+    def execute(self, query: Executable, params: dict[str, Any]) -> list[dict[str, Any]]:
         with self.read() as graph:
-            rows = named.embedded(graph, **bound)
-        return named.complete(rows, bound)
+            return query.embedded(graph, **params)
 
     def stats(self) -> dict[str, Any]:
         with self.read() as graph:

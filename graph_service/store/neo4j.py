@@ -23,7 +23,7 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph_service.store.base import check_endpoints, check_labels, stats_from_counts
+from graph_service.store.base import Executable, check_endpoints, check_labels, stats_from_counts
 from graph_service.store.merge import merge
 from graph_service.config import Settings
 from graph_service.cypher import CYPHER_DIR
@@ -201,12 +201,8 @@ class Neo4jStore:
                  for r in rows]
         return sorted(pairs, key=lambda pair: pair[0].id)
 
-    def run(self, query: str, **params: Any) -> Any:
-        from graph_service.queries import registry
-
-        named = registry.get(query)
-        bound = named.bind(params)
-        return named.complete(self._read(named.cypher, **bound), bound)
+    def execute(self, query: Executable, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._read(query.cypher, **params)
 
     def stats(self) -> dict[str, Any]:
         labels = self._read("MATCH (n:Node) RETURN [l IN labels(n) WHERE l <> 'Node'][0] AS label, count(*) AS n")

@@ -13,6 +13,7 @@ from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest
 from graph_service.answers.health.config import HealthConfig
 from graph_service.answers.health.scope import Scope, ServiceMap, load_services
+from graph_service.queries import ask
 
 Row = dict[str, Any]
 
@@ -86,7 +87,7 @@ def service_spend(store: GraphStore, scope: Scope, since: str | None, as_of: str
     """Spend per service and payee for the scope's buyer, and the spend no entry of the service table
     maps (kept, and listed, never dropped); a mapped service not in the graph is named from the table."""
     services = services or load_services()
-    rows = store.run("procurement_service_spend", as_of=as_of, since=since, buyer=scope.key, areas=services.areas())
+    rows = ask(store, "procurement_service_spend", as_of=as_of, since=since, buyer=scope.key, areas=services.areas())
     mapped = [{**r, "service_name": r["service_name"] or services.name(r["service"]) or r["service"]}
               for r in rows if r["service"] is not None]
     return mapped, [r for r in rows if r["service"] is None]
@@ -102,16 +103,16 @@ def gather(store: GraphStore, as_of: dt.date, config: HealthConfig, scope: Scope
     return Facts(
         as_of=as_of,
         scope=scope,
-        partners={r["partner"]: r for r in store.run("health_partners", as_of=day)},
-        links=store.run("health_links", as_of=day, buyer=buyer),
-        contracts=group_by(store.run("health_contracts", as_of=day, buyer=buyer), "partner"),
-        ratings=group_by(store.run("health_kpi_ratings", as_of=day, buyer=buyer), "partner"),
+        partners={r["partner"]: r for r in ask(store, "health_partners", as_of=day)},
+        links=ask(store, "health_links", as_of=day, buyer=buyer),
+        contracts=group_by(ask(store, "health_contracts", as_of=day, buyer=buyer), "partner"),
+        ratings=group_by(ask(store, "health_kpi_ratings", as_of=day, buyer=buyer), "partner"),
         contract_spend={(r["partner"], r["contract"]): r
-                        for r in store.run("health_contract_spend", as_of=day, since=cost_since, buyer=buyer)},
+                        for r in ask(store, "health_contract_spend", as_of=day, since=cost_since, buyer=buyer)},
         service_spend=mapped,
         unmapped=unmapped,
-        engagements=group_by(store.run("health_engagements", as_of=day), "partner"),
-        owners=group_by(store.run("health_owners", as_of=day), "owned"),
-        holders=group_by(store.run("health_post_holders", as_of=day), "post"),
-        charters=group_by(store.run("health_charters", as_of=day), "partner"),
+        engagements=group_by(ask(store, "health_engagements", as_of=day), "partner"),
+        owners=group_by(ask(store, "health_owners", as_of=day), "owned"),
+        holders=group_by(ask(store, "health_post_holders", as_of=day), "post"),
+        charters=group_by(ask(store, "health_charters", as_of=day), "partner"),
     )

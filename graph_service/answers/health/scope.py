@@ -18,6 +18,7 @@ from graph_service.config import SETTINGS_DIR
 from graph_service.errors import BadRequest, NotFound
 from graph_service.queries.health import area_key
 from graph_service.store.base import GraphStore
+from graph_service.queries import ask
 
 SERVICES_YAML = SETTINGS_DIR / "services.yaml"
 ALL = "all"
@@ -39,7 +40,7 @@ def resolve_buyer(store: GraphStore, buyer: str | None = None) -> Scope:
     """None: the home council; 'all': every buyer; else an organisation's key, which must exist."""
     if buyer is not None and buyer.strip().lower() == ALL:
         return Scope(None, "every buyer")
-    organisations = store.run("organisation_identities")
+    organisations = ask(store, "organisation_identities")
     if buyer is None:
         homes = [o for o in organisations if o["is_council"]]
         if len(homes) != 1:

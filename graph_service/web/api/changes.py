@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from graph_service.web.deps import DateFrom, DateTo, Store, Viewer
 from graph_service.errors import BadRequest
 from graph_service.access.redaction import redact_change
+from graph_service.queries import ask
 
 router = APIRouter(prefix="/api/v1", tags=["history"])
 
@@ -22,7 +23,7 @@ def changes(store: Store, role: Viewer,
     date_to = date_to or dt.date.today()
     if date_to < date_from:
         raise BadRequest(f"'to' ({date_to}) is before 'from' ({date_from})")
-    rows = store.run("changed_facts", date_from=date_from.isoformat(), date_to=date_to.isoformat(),
+    rows = ask(store, "changed_facts", date_from=date_from.isoformat(), date_to=date_to.isoformat(),
                      partner=partner, persona=persona, workstream=workstream, policy=policy)
     visible = [c for c in (redact_change(row, role) for row in rows) if c is not None]
     return {"from": date_from, "to": date_to, "count": len(visible), "changes": visible}

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from graph_service.access import audit
 from graph_service.web.deps import Admin, Caller, Procurement, Store
 from graph_service.ingest.resolver import CONFIRMED, REJECTED
+from graph_service.queries import ask
 
 router = APIRouter()
 
@@ -16,7 +17,7 @@ router = APIRouter()
 def list_matches(store: Store, role: Procurement,
                  status: Literal["pending", "confirmed", "rejected", "all"] = "pending") -> list[dict[str, Any]]:
     """Possible same-organisation pairs ingest kept apart, with score and reason (pending by default)."""
-    return store.run("possible_matches", status=None if status == "all" else status)
+    return ask(store, "possible_matches", status=None if status == "all" else status)
 
 
 @router.post("/api/v1/matches/{match_id}/confirm", tags=["partners"])

@@ -11,6 +11,7 @@ from graph_service.dates import iso
 from graph_service.errors import NotFound
 from graph_service.ingest.identifiers import normalise_identifier
 from graph_service.web.deps import AsOf, Store, Viewer
+from graph_service.queries import ask
 
 router = APIRouter()
 
@@ -135,7 +136,7 @@ class PartnerForProcurement(PartnerPublic):
 def search_partners(store: Store, role: Viewer, q: str = "", persona: str | None = None,
                     limit: int = Query(20, ge=1, le=500), as_of: AsOf = None) -> list[PartnerFound]:
     """Partners whose name, an alias or an identifier contains q: exact, then prefix, then substring matches."""
-    return store.run("partner_search", q=q, persona=persona, limit=limit, as_of=iso(as_of))
+    return ask(store, "partner_search", q=q, persona=persona, limit=limit, as_of=iso(as_of))
 
 
 # org keys have no "/": leaves /health, /impact to their routes. The role picks the shape, so the route
@@ -146,7 +147,7 @@ def search_partners(store: Store, role: Viewer, q: str = "", persona: str | None
 def partner(key: str, store: Store, role: Viewer, as_of: AsOf = None) -> PartnerPublic:
     """One partner's golden record by its key or any identifier it lists; contract values, spending and match
     reviews need the procurement role."""
-    rows = store.run("partner_profile", key=normalise_identifier(None, key) or key, as_of=iso(as_of))
+    rows = ask(store, "partner_profile", key=normalise_identifier(None, key) or key, as_of=iso(as_of))
     if not rows:
         raise NotFound(f"no organisation with key {key!r}", key=key)
     shape = PartnerForProcurement if role >= Role.procurement else PartnerPublic

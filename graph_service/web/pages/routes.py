@@ -17,7 +17,7 @@ from graph_service.web.deps import SESSION_COOKIE, Store, caller_role
 from graph_service.access.auth import Role
 from graph_service.access.sessions import MAX_AGE
 from graph_service.errors import BadRequest, NotFound, Unauthorised
-from graph_service.queries import registry
+from graph_service.queries import ask, registry
 from graph_service.web.pages import views
 from graph_service.web.pages.layout import SECURITY_HEADERS, STYLESHEET, STYLESHEET_PATH, page
 from graph_service.web.security import csrf_token, new_presession, presession_cookie
@@ -71,7 +71,7 @@ def home(request: Request, store: Store, q: str | None = None) -> Response:
         except BadRequest:  # a query of punctuation only matches nothing
             found = []
         if "partner_search" in registry.names():
-            partners = store.run("partner_search", q=query, limit=10)
+            partners = ask(store, "partner_search", q=query, limit=10)
     title = f"Search: {query}" if query else "Find a policy or partner"
     trail = (("/", "Home"),) if query else ()
     return _html(request, title, views.search_page(query, found, partners), role, current="/", trail=trail)
