@@ -255,10 +255,12 @@ def _leaks(client: httpx.Client, reference: Reference) -> dict[str, list[str]]:
     return found
 
 
-def test_viewers_never_receive_procurement_only_facts(reference: Reference):
+@pytest.mark.parametrize("role", [Role.viewer, Role.editor], ids=lambda r: r.name)
+def test_viewers_and_editors_never_receive_procurement_only_facts(role: Role, reference: Reference):
+    """An editor records facts but sees no more than a viewer."""
     keys, values, texts = _secrets(reference.store)
     assert len(keys) > 1000 and len(values) > 100 and len(texts) > 3  # every one there is
-    assert _leaks(_client(reference.server, Role.viewer), reference) == {}
+    assert _leaks(_client(reference.server, role), reference) == {}
 
 
 def test_the_leak_search_finds_what_procurement_may_see(reference: Reference):
@@ -284,9 +286,17 @@ def test_a_restricted_node_is_not_found_for_a_viewer_and_whole_for_procurement(r
 @pytest.mark.parametrize("path", ["/api/v1/stakeholders", "/maps/stakeholders", "/maps/grid"])
 def test_the_health_score_filter_needs_procurement(path: str, reference: Reference):
     """A parameter can be procurement-only too: filtering by health score would reveal the scores."""
-    refused = _client(reference.server, Role.viewer).get(path, params={"min_health": 50})
-    if path.startswith("/maps/"):  # a page: the refusal is a page too
-        assert refused.status_code == 403 and "Not allowed" in refused.text, path
-    else:
-        _assert_error(refused, 403, "forbidden", path)
+    for role in (Role.viewer, Role.editor):
+        refused = _client(reference.server, role).get(path, params={"min_health": 50})
+        if path.startswith("/maps/"):  # a page: the refusal is a page too
+            assert refused.status_code == 403 and "Not allowed" in refused.text, path
+        else:
+            _assert_error(refused, 403, "forbidden", path)
     assert _client(reference.server, Role.procurement).get(path, params={"min_health": 50}).status_code == 200
+
+
+def test_the_navigation_links_only_to_pages_the_role_may_open(reference: Reference):
+    """An editor's header has no relationship-health link (it is procurement's); procurement's has."""
+    for role, shown in ((Role.viewer, False), (Role.editor, False), (Role.procurement, True), (Role.admin, True)):
+        home = reference.server.browser_client(role).get("/").text
+        assert ('href="/health"' in home) is shown, role

@@ -38,6 +38,13 @@ def test_sixteen_concurrent_creates_keep_all_sixteen_keys(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".api-keys")] == []  # no temporary file left
 
 
+def test_an_editor_key_is_created_from_the_command_line(tmp_path, capsys):
+    assert main(["keys", "create", "--role", "editor", "--name", "Partnerships officer", "--data-dir", str(tmp_path)]) == 0
+    identity = KeyStore(tmp_path).identify(capsys.readouterr().out.strip())
+    assert (identity.role, identity.name) == (Role.editor, "Partnerships officer")
+    assert Role.viewer < Role.editor < Role.procurement  # records facts, sees no restricted values
+
+
 def test_list_shows_each_key_but_never_the_key(tmp_path, capsys):
     key = KeyStore(tmp_path).create(Role.admin, "Ann", dt.date.today() + dt.timedelta(days=30))
     assert main(["keys", "list", "--json", "--data-dir", str(tmp_path)]) == 0

@@ -32,11 +32,13 @@ LAST_USED_EVERY = dt.timedelta(minutes=5)  # how stale "last used" may get befor
 
 
 class Role(IntEnum):
-    """Roles in increasing power: each may do everything the ones below it may."""
+    """Roles in increasing power: each may do everything the ones below it may. An editor (a partnerships
+    officer) records judgement and facts but, like a viewer, sees no restricted values."""
 
     viewer = 1
-    procurement = 2
-    admin = 3
+    editor = 2
+    procurement = 3
+    admin = 4
 
     @classmethod
     def parse(cls, name: str) -> "Role":

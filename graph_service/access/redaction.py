@@ -1,4 +1,4 @@
-"""What each role may see: procurement-only facts never reach a viewer, on any route."""
+"""What each role may see: procurement-only facts never reach a viewer or an editor, on any route."""
 from __future__ import annotations
 
 from typing import Any

@@ -68,6 +68,7 @@ def require(minimum: Role) -> Callable[[Request], Role]:
 
 Store = Annotated[GraphStore, Depends(get_store)]
 Viewer = Annotated[Role, Depends(require(Role.viewer))]
+Editor = Annotated[Role, Depends(require(Role.editor))]  # records facts and judgement; sees what a viewer sees
 Procurement = Annotated[Role, Depends(require(Role.procurement))]
 Admin = Annotated[Role, Depends(require(Role.admin))]
 Caller = Annotated[Actor, Depends(caller)]  # beside a role: `role: Admin, who: Caller`

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from graph_service.access.auth import Role
 from graph_service.records import FactSource
 
 STYLESHEET_PATH = "/pages.css"
@@ -60,13 +61,15 @@ def source(provenance: FactSource | dict[str, Any] | None) -> str:
 NAVIGATION = (("/", "Search", False), ("/maps/stakeholders", "Stakeholder map", False),
               ("/maps/grid", "Power-interest grid", False), ("/maps/policy-ownership", "Policy ownership", False),
               ("/health", "Relationship health", True))
-PROCUREMENT_ROLES = ("procurement", "admin")
+# Role names, not ranks, reach the templates: who sees procurement's pages, and who sees the forms that record facts.
+PROCUREMENT_ROLES = tuple(r.name for r in Role if r >= Role.procurement)
+RECORDING_ROLES = tuple(r.name for r in Role if r >= Role.editor)
 
 # Autoescape on for every template: partner data is untrusted.
 TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), autoescape=True,
                         trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.globals.update(site_name=SITE_NAME, stylesheet=STYLESHEET_PATH, navigation=NAVIGATION,
-                         procurement_roles=PROCUREMENT_ROLES)
+                         procurement_roles=PROCUREMENT_ROLES, recording_roles=RECORDING_ROLES)
 
 
 def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",
