@@ -69,7 +69,8 @@ RECORDING_ROLES = tuple(r.name for r in Role if r >= Role.editor)
 TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), autoescape=True,
                         trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.globals.update(site_name=SITE_NAME, stylesheet=STYLESHEET_PATH, navigation=NAVIGATION,
-                         procurement_roles=PROCUREMENT_ROLES, recording_roles=RECORDING_ROLES)
+                         procurement_roles=PROCUREMENT_ROLES, recording_roles=RECORDING_ROLES,
+                         source=lambda provenance: Markup(source(provenance)))  # built from escaped parts
 
 
 def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",
