@@ -19,7 +19,19 @@ from graph_service.store.embedded import EmbeddedStore
 from graph_service.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> Path:
+    """../shared beside the checkout; from a git worktree elsewhere, the one beside its main checkout."""
+    beside = ROOT.parent / "shared"
+    dotgit = ROOT / ".git"
+    if beside.exists() or not dotgit.is_file():
+        return beside
+    gitdir = Path(dotgit.read_text(encoding="utf-8").removeprefix("gitdir:").strip())  # <main>/.git/worktrees/<name>
+    return gitdir.parents[2].parent / "shared"
+
+
+SHARED = _shared()
 
 
 @pytest.fixture

@@ -112,23 +112,24 @@ def seed(store) -> None:
     store.upsert(Batch(nodes=nodes, rels=rels))
 
 
-def by_initiative(reports: list[dict]) -> dict[str, dict]:
-    return {r["initiative"]: r for r in reports}
+def by_initiative(reports: list) -> dict:
+    """Answers (or their JSON) by initiative key."""
+    return {r["initiative"] if isinstance(r, dict) else r.initiative: r for r in reports}
 
 
-def by_decision(reviews: list[dict]) -> dict[str, dict]:
-    return {r["decision"]: r for r in reviews}
+def by_decision(reviews: list) -> dict:
+    return {r["decision"] if isinstance(r, dict) else r.decision: r for r in reviews}
 
 
-def path_keys(path: dict) -> list[str]:
-    return [path["steps"][0]["from"]["key"], *[s["to"]["key"] for s in path["steps"]]]
+def path_keys(path: governance.AlignmentPath) -> list[str]:
+    return [path.steps[0].from_.key, *[s.to.key for s in path.steps]]
 
 
 # -- named queries, on both backends --------------------------------------------------------------
 def test_alignment_follows_every_kind_of_path_with_provenance(any_store):
     seed(any_store)
     reports = by_initiative(governance.alignment(ask(any_store, "initiative_alignment")))
-    served = {key: {p["priority"]: [(path["via"], path_keys(path)) for path in p["paths"]] for p in r["priorities"]}
+    served = {key: {p.priority: [(path.via, path_keys(path)) for path in p.paths] for p in r.priorities}
               for key, r in reports.items()}
     assert served["initiative:direct"] == {"priority:housing": [("direct", ["initiative:direct", "priority:housing"])]}
     assert served["initiative:via-objective"] == {"priority:economy": [
@@ -137,12 +138,12 @@ def test_alignment_follows_every_kind_of_path_with_provenance(any_store):
         ("workstream", ["initiative:via-workstream", "workstream:systems", "priority:housing"])]}
     assert served["initiative:via-indicator"] == {"priority:economy": [
         ("key indicator", ["initiative:via-indicator", "indicator:jobs", "priority:economy"])]}
-    [path] = reports["initiative:via-indicator"]["priorities"][0]["paths"]
-    assert [(s["type"], s["provenance"]) for s in path["steps"]] == [
+    [path] = reports["initiative:via-indicator"].priorities[0].paths
+    assert [(s.type, s.provenance.model_dump()) for s in path.steps] == [
         ("CONTRIBUTES_TO", {"source": "initiatives-register.yaml", "locator": "initiative:via-indicator CONTRIBUTES_TO",
                             "illustrative": False}),
         ("MEASURES", {"source": "initiatives-register.yaml", "locator": "indicator:jobs MEASURES", "illustrative": False})]
-    assert path["steps"][0]["to"] == {"key": "indicator:jobs", "label": "KeyIndicator", "name": "Jobs created"}
+    assert path.steps[0].to.model_dump() == {"key": "indicator:jobs", "label": "KeyIndicator", "name": "Jobs created"}
 
 
 def test_an_initiative_reaching_no_priority_is_flagged(any_store):
@@ -150,11 +151,11 @@ def test_an_initiative_reaching_no_priority_is_flagged(any_store):
     seed(any_store)
     unaligned = by_initiative(governance.unaligned_initiatives(any_store))
     assert set(unaligned) == {"initiative:raised-only", "initiative:too-far"}
-    flag = unaligned["initiative:too-far"]["flag"]
-    assert flag["citation"] == {"source": "policy-framework-guiding-principles.txt", "line": 57,
-                                "section": "To ensure that all initiatives have strong links to top priorities"}
-    assert "Too far" in flag["message"]
-    assert unaligned["initiative:raised-only"]["priorities"] == []
+    flag = unaligned["initiative:too-far"].flag
+    assert flag.citation.model_dump() == {"source": "policy-framework-guiding-principles.txt", "line": 57,
+                                          "section": "To ensure that all initiatives have strong links to top priorities"}
+    assert "Too far" in flag.message
+    assert unaligned["initiative:raised-only"].priorities == []
 
 
 def test_initiative_list_holds_what_each_needs_and_claims(any_store):
@@ -172,39 +173,39 @@ def test_initiative_list_holds_what_each_needs_and_claims(any_store):
 
 def test_approvals_after_as_of_do_not_count_and_undated_ones_do(any_store):
     seed(any_store)
-    assert governance.initiative_route(any_store, "initiative:direct")["complete"]
-    assert governance.initiative_route(any_store, "initiative:direct", "2019-05-15")["next"] == ["brg"]
-    assert governance.initiative_route(any_store, "initiative:direct", "2019-02-28")["next"] == ["programme-board"]
-    assert governance.initiative_route(any_store, "initiative:via-indicator", "2000-01-01")["next"] == ["full-pid"]
+    assert governance.initiative_route(any_store, "initiative:direct").complete
+    assert governance.initiative_route(any_store, "initiative:direct", "2019-05-15").next == ["brg"]
+    assert governance.initiative_route(any_store, "initiative:direct", "2019-02-28").next == ["programme-board"]
+    assert governance.initiative_route(any_store, "initiative:via-indicator", "2000-01-01").next == ["full-pid"]
 
 
 def test_decisions_missing_a_criterion_on_any_option_are_flagged(any_store):
     seed(any_store)
     decisions = by_decision(governance.decisions_review(any_store))
-    assert {k for k, d in decisions.items() if d["flag"]} == {"decision:option-gap", "decision:plain-gap"}
+    assert {k for k, d in decisions.items() if d.flag} == {"decision:option-gap", "decision:plain-gap"}
     gap = decisions["decision:option-gap"]
-    assert gap["missing"] == ["quality"]
-    assert [(o["option"], o["missing"]) for o in gap["options"]] == [("A", ["quality"]), ("B", [])]
-    assert gap["flag"]["citation"]["line"] == 161 and "option 'A'" in gap["flag"]["message"]
-    assert decisions["decision:plain-gap"]["options"] == [
+    assert gap.missing == ["quality"]
+    assert [(o.option, o.missing) for o in gap.options] == [("A", ["quality"]), ("B", [])]
+    assert gap.flag.citation.line == 161 and "option 'A'" in gap.flag.message
+    assert [o.model_dump() for o in decisions["decision:plain-gap"].options] == [
         {"option": "Re-tender", "resilience": "step-in rights", "quality": None, "cost": "saves 5%", "missing": ["quality"]}]
-    assert decisions["decision:chosen-elsewhere"]["issues"] == ["the chosen option 'Z' is not among the options considered"]
+    assert decisions["decision:chosen-elsewhere"].issues == ["the chosen option 'Z' is not among the options considered"]
     complete = decisions["decision:complete"]
-    assert [o["option"] for o in complete["options"]] == ["In-house", "Outsource"]
-    assert [d["key"] for d in complete["decides"]] == ["service:waste"]
-    assert [(a["key"], a["approved_on"]) for a in complete["approvals"]] == [(CMT, "2019-04-01")]
+    assert [o.option for o in complete.options] == ["In-house", "Outsource"]
+    assert [d.key for d in complete.decides] == ["service:waste"]
+    assert [(a.key, a.approved_on) for a in complete.approvals] == [(CMT, "2019-04-01")]
     assert "decision:later" not in by_decision(governance.decisions_review(any_store, "2020-01-01"))
-
 
 
 def test_indicator_coverage_finds_uncovered_priorities_and_stray_indicators(any_store):
     seed(any_store)
     report = governance.indicators_coverage(any_store)
-    assert {p["priority"]: p["count"] for p in report["priorities"]} == {
+    assert {p.priority: p.count for p in report.priorities} == {
         "priority:housing": 1, "priority:economy": 1, "priority:lonely": 0}
-    assert report["priorities_without_indicators"] == ["priority:lonely"]
-    assert report["indicators_without_priority"] == [{"indicator": "indicator:orphan", "name": "Measures no priority"}]
-    assert (report["indicators"], report["size"]) == (3, "too few")
+    assert report.priorities_without_indicators == ["priority:lonely"]
+    assert [i.model_dump() for i in report.indicators_without_priority] == [
+        {"indicator": "indicator:orphan", "name": "Measures no priority"}]
+    assert (report.indicators, report.size) == (3, "too few")
 
 
 # -- the API, over real HTTP ------------------------------------------------------------------------

@@ -14,14 +14,16 @@ so the rules here run unchanged over either backend's rows.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from graph_service.config import SETTINGS_DIR
 from graph_service.store.base import GraphStore
 from graph_service.errors import NotFound
 from graph_service.queries import ask
+from graph_service.records import FactSource
 
 RULES_FILE = SETTINGS_DIR / "governance.yaml"
 VIA = {"Priority": "direct", "Objective": "objective", "Workstream": "workstream", "KeyIndicator": "key indicator"}
@@ -30,20 +32,210 @@ CRITERIA_FIELDS = ("resilience", "quality", "cost")
 Row = dict[str, Any]
 
 
+# -- the answers' shapes --------------------------------------------------------------------
+class Citation(BaseModel):
+    source: str | None = Field(description="the council document")
+    section: str
+    line: int
+
+
+class Rule(BaseModel):
+    """A document rule in its own words, with its citation."""
+
+    text: str
+    citation: Citation
+
+
+class Flag(Rule):
+    message: str = Field(description="what breaks the rule, for people")
+
+
+class NodeRef(BaseModel):
+    key: str
+    label: str
+    name: str | None
+
+
+class PathStep(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: NodeRef = Field(alias="from")
+    type: str
+    to: NodeRef
+    provenance: FactSource
+
+
+class AlignmentPath(BaseModel):
+    via: Literal["direct", "objective", "workstream", "key indicator"]
+    steps: list[PathStep]
+
+
+class PriorityServed(BaseModel):
+    priority: str
+    name: str | None
+    paths: list[AlignmentPath]
+
+
+class Alignment(BaseModel):
+    """Which top priorities an initiative serves and by which paths; flagged when it serves none."""
+
+    initiative: str
+    name: str
+    aligned: bool
+    priorities: list[PriorityServed]
+    flag: Flag | None
+
+
+class Linked(FactSource):
+    """The node at the other end of a relationship, with the relationship's type and source."""
+
+    type: str
+    key: str
+    label: str
+    name: str | None
+
+
+class Approval(Linked):
+    approved_on: str | None
+
+
+class PidEvidence(BaseModel):
+    pid_status: str | None
+    provenance: FactSource
+
+
+class Body(BaseModel):
+    key: str
+    name: str
+
+
+class RouteStep(BaseModel):
+    step: str
+    stage: int
+    what: str
+    citation: Citation
+    body: Body | None = Field(description="the approving body; none for a document step (the full PID)")
+    done: bool
+    evidence: list[Approval | PidEvidence]
+
+    def dates(self) -> list[str]:
+        return [e.approved_on for e in self.evidence if isinstance(e, Approval) and e.approved_on]
+
+
+class Route(BaseModel):
+    name: str
+    when: str
+
+
+class ApprovalRoute(BaseModel):
+    """The steps the New Normal Strategy sets for an initiative, and where it stands on them."""
+
+    initiative: str
+    name: str
+    pid_status: str | None
+    funding: str | None
+    stage: str | None
+    route: Route | None = Field(description="none until the funding need is known")
+    steps: list[RouteStep]
+    next: list[str] = Field(description="the steps of the earliest stage not yet done")
+    complete: bool
+    other_approvals: list[Approval] = Field(description="approvals by bodies not on this route")
+    issues: list[str]
+
+
+class InitiativeSummary(BaseModel):
+    """An initiative with what it claims to serve, whether it is aligned and where its approval stands."""
+
+    initiative: str
+    name: str
+    pid_status: str | None
+    funding: str | None
+    stage: str | None
+    provenance: FactSource
+    raised_by: list[Linked]
+    claims: list[Linked]
+    programmes: list[Linked]
+    people: list[Linked]
+    approvals: list[Approval]
+    aligned: bool
+    priorities_served: list[str]
+    route: Route | None
+    next: list[str]
+    complete: bool
+    issues: list[str]
+
+
+class OptionAssessed(BaseModel):
+    option: str | None
+    resilience: str | None
+    quality: str | None
+    cost: str | None
+    missing: list[str] = Field(description="the criteria this option does not record")
+
+
+class DecisionReview(BaseModel):
+    """Whether a commissioning decision weighed resilience, quality and cost for every option."""
+
+    decision: str
+    title: str
+    decided_on: str | None
+    chosen_option: str | None
+    options: list[OptionAssessed]
+    decides: list[Linked]
+    approvals: list[Approval]
+    provenance: FactSource
+    missing: list[str]
+    flag: Flag | None
+    issues: list[str]
+
+
+class PriorityCoverage(BaseModel):
+    priority: str
+    name: str | None
+    indicators: list[Linked]
+    count: int
+
+
+class IndicatorRef(BaseModel):
+    indicator: str
+    name: str | None
+
+
+class Range(BaseModel):
+    min: int
+    max: int
+
+
+class IndicatorCoverage(BaseModel):
+    """Key indicators per top priority, and whether the set stays within the Framework's 15-20."""
+
+    rule: Rule
+    indicators: int
+    range: Range
+    size: Literal["too few", "within", "too many"]
+    priorities: list[PriorityCoverage]
+    priorities_without_indicators: list[str]
+    indicators_without_priority: list[IndicatorRef]
+
+
 @cache
 def rules() -> dict[str, Any]:
     return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
 
 
-def citation(entry: dict[str, Any], source: str | None = None) -> Row:
+def citation(entry: dict[str, Any], source: str | None = None) -> Citation:
     """Where a rule or step comes from: document, section and line."""
-    return {"source": entry.get("source") or source, "section": entry["cite"], "line": entry["line"]}
+    return Citation(source=entry.get("source") or source, section=entry["cite"], line=entry["line"])
 
 
-def rule(name: str) -> Row:
+def rule(name: str) -> Rule:
     """A document rule in its own words, with its citation."""
     entry = rules()[name]
-    return {"text": entry["rule"], "citation": citation(entry)}
+    return Rule(text=entry["rule"], citation=citation(entry))
+
+
+def _flag(name: str, message: str) -> Flag:
+    return Flag(**rule(name).model_dump(), message=message)
 
 
 def _normal(text: str) -> str:
@@ -59,35 +251,33 @@ def _lookup(value: str | None, spellings: dict[str, list[str]]) -> str | None:
 
 
 # -- alignment with the top priorities ---------------------------------------------------------
-def _path(row: Row) -> Row:
-    steps = [{"from": start, "type": rel["type"], "to": end,
-              "provenance": {k: rel[k] for k in ("source", "locator", "illustrative")}}
+def _path(row: Row) -> AlignmentPath:
+    steps = [PathStep(from_=NodeRef(**start), type=rel["type"], to=NodeRef(**end), provenance=FactSource.of(rel))
              for start, rel, end in zip(row["nodes"], row["links"], row["nodes"][1:])]
-    return {"via": VIA[row["nodes"][1]["label"]], "steps": steps}
+    return AlignmentPath(via=VIA[row["nodes"][1]["label"]], steps=steps)
 
 
-def alignment(rows: list[Row]) -> list[Row]:
+def alignment(rows: list[Row]) -> list[Alignment]:
     """Group initiative_alignment rows by initiative: each priority served, by which paths.
 
     An initiative that reaches no priority is flagged: the Policy Framework tests every
     initiative against the top priorities.
     """
-    report: dict[str, Row] = {}
+    report: dict[str, Alignment] = {}
     for row in rows:
-        entry = report.setdefault(row["initiative"], {"initiative": row["initiative"], "name": row["name"],
-                                                      "aligned": False, "priorities": [], "flag": None})
+        entry = report.setdefault(row["initiative"], Alignment(initiative=row["initiative"], name=row["name"],
+                                                               aligned=False, priorities=[], flag=None))
         if row["priority"] is None:
             continue
-        entry["aligned"] = True
-        served = next((p for p in entry["priorities"] if p["priority"] == row["priority"]), None)
+        entry.aligned = True
+        served = next((p for p in entry.priorities if p.priority == row["priority"]), None)
         if served is None:
-            served = {"priority": row["priority"], "name": row["priority_name"], "paths": []}
-            entry["priorities"].append(served)
-        served["paths"].append(_path(row))
+            served = PriorityServed(priority=row["priority"], name=row["priority_name"], paths=[])
+            entry.priorities.append(served)
+        served.paths.append(_path(row))
     for entry in report.values():
-        if not entry["aligned"]:
-            entry["flag"] = {**rule("alignment"),
-                             "message": f"{entry['name']} is linked to none of the council's top priorities"}
+        if not entry.aligned:
+            entry.flag = _flag("alignment", f"{entry.name} is linked to none of the council's top priorities")
     return list(report.values())
 
 
@@ -100,41 +290,36 @@ def _route_steps(funding: str | None) -> tuple[str | None, list[Row]]:
     return route, steps
 
 
-def _step(spec: Row, row: Row, pid_status: str | None) -> Row:
+def _step(spec: Row, row: Row, pid_status: str | None) -> RouteStep:
     source = rules()["approval"]["source"]
-    step = {"step": spec["step"], "stage": spec["stage"], "what": spec["what"], "citation": citation(spec, source),
-            "body": {"key": spec["body"], "name": spec["approver"]} if "body" in spec else None,
-            "done": False, "evidence": []}
+    evidence: list[Approval | PidEvidence]
     if "body" in spec:
-        step["evidence"] = [a for a in row["approvals"] if a["key"] == spec["body"]]
-        step["done"] = bool(step["evidence"])
+        evidence = [Approval(**a) for a in row["approvals"] if a["key"] == spec["body"]]
+        done = bool(evidence)
     else:
-        step["done"] = pid_status == spec["pid_status"]
-        if step["done"]:
-            step["evidence"] = [{"pid_status": row["pid_status"], "provenance": row["provenance"]}]
-    return step
+        done = pid_status == spec["pid_status"]
+        evidence = [PidEvidence(pid_status=row["pid_status"], provenance=FactSource.of(row["provenance"]))] if done else []
+    return RouteStep(step=spec["step"], stage=spec["stage"], what=spec["what"], citation=citation(spec, source),
+                     body=Body(key=spec["body"], name=spec["approver"]) if "body" in spec else None,
+                     done=done, evidence=evidence)
 
 
-def _dates(step: Row) -> list[str]:
-    return [e["approved_on"] for e in step["evidence"] if e.get("approved_on")]
-
-
-def _order_issues(steps: list[Row]) -> list[str]:
+def _order_issues(steps: list[RouteStep]) -> list[str]:
     """Steps done before an earlier stage was, by the record or by the approval dates."""
     issues = []
     for later in steps:
         for earlier in steps:
-            if earlier["stage"] >= later["stage"] or not later["done"]:
+            if earlier.stage >= later.stage or not later.done:
                 continue
-            if not earlier["done"]:
-                issues.append(f"'{later['what']}' is recorded although '{earlier['what']}' is not")
-            elif _dates(earlier) and _dates(later) and min(_dates(later)) < min(_dates(earlier)):
-                issues.append(f"'{later['what']}' is dated {min(_dates(later))}, before "
-                              f"'{earlier['what']}' ({min(_dates(earlier))})")
+            if not earlier.done:
+                issues.append(f"'{later.what}' is recorded although '{earlier.what}' is not")
+            elif earlier.dates() and later.dates() and min(later.dates()) < min(earlier.dates()):
+                issues.append(f"'{later.what}' is dated {min(later.dates())}, before "
+                              f"'{earlier.what}' ({min(earlier.dates())})")
     return issues
 
 
-def approval_route(row: Row) -> Row:
+def approval_route(row: Row) -> ApprovalRoute:
     """The steps the New Normal Strategy sets for this initiative, and where it stands on them.
 
     The funding need picks the route: existing budgets or approved reserve go to CMT and BRG;
@@ -145,10 +330,10 @@ def approval_route(row: Row) -> Row:
     pid_status = _lookup(row["pid_status"], approval["pid_status"])
     route, specs = _route_steps(funding)
     steps = [_step(spec, row, pid_status) for spec in specs]
-    on_route = {s["body"]["key"] for s in steps if s["body"]}
-    other_approvals = [a for a in row["approvals"] if a["key"] not in on_route]
+    on_route = {s.body.key for s in steps if s.body}
+    other_approvals = [Approval(**a) for a in row["approvals"] if a["key"] not in on_route]
     issues = []
-    past_mini_pid = any(s["done"] for s in steps if s["stage"] > 1) or bool(other_approvals)
+    past_mini_pid = any(s.done for s in steps if s.stage > 1) or bool(other_approvals)
     if row["funding"] is None and past_mini_pid:  # the full PID is where funding is sought (line 171)
         issues.append("no funding need is recorded, so the route after the full PID is unknown: CMT and BRG "
                       "(existing budgets or approved reserve), or also Cabinet (additional capital)")
@@ -157,21 +342,21 @@ def approval_route(row: Row) -> Row:
     if row["pid_status"] is not None and pid_status is None:
         issues.append(f"pid_status {row['pid_status']!r} is none of {sorted(approval['pid_status'])}")
     issues += _order_issues(steps)
-    pending = [s for s in steps if not s["done"]]
-    next_stage = min((s["stage"] for s in pending), default=None)
+    pending = [s for s in steps if not s.done]
+    next_stage = min((s.stage for s in pending), default=None)
     complete = route is not None and not pending
     if not complete and row["stage"] and _normal(row["stage"]) in {_normal(s) for s in approval["stages_after_approval"]}:
         issues.append(f"its stage is {row['stage']!r} but its approval route is not complete")
-    return {
-        "initiative": row["initiative"], "name": row["name"], "pid_status": row["pid_status"],
-        "funding": row["funding"], "stage": row["stage"],
-        "route": {"name": route, "when": approval["routes"][route]["when"]} if route else None,
-        "steps": steps,
-        "next": [s["step"] for s in pending if s["stage"] == next_stage],
-        "complete": complete,
-        "other_approvals": other_approvals,
-        "issues": issues,
-    }
+    return ApprovalRoute(
+        initiative=row["initiative"], name=row["name"], pid_status=row["pid_status"],
+        funding=row["funding"], stage=row["stage"],
+        route=Route(name=route, when=approval["routes"][route]["when"]) if route else None,
+        steps=steps,
+        next=[s.step for s in pending if s.stage == next_stage],
+        complete=complete,
+        other_approvals=other_approvals,
+        issues=issues,
+    )
 
 
 # -- commissioning decisions ----------------------------------------------------------------------
@@ -179,11 +364,11 @@ def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
 
-def _option(name: str | None, values: dict[str, str | None]) -> Row:
-    return {"option": name, **values, "missing": [c for c in CRITERIA_FIELDS if _blank(values[c])]}
+def _option(name: str | None, values: dict[str, str | None]) -> OptionAssessed:
+    return OptionAssessed(option=name, **values, missing=[c for c in CRITERIA_FIELDS if _blank(values[c])])
 
 
-def decision_criteria(row: Row) -> Row:
+def decision_criteria(row: Row) -> DecisionReview:
     """Whether a decision weighed resilience, quality and cost for every option it considered.
 
     Options are recorded as "option | resilience | quality | cost"; a decision without them
@@ -191,7 +376,7 @@ def decision_criteria(row: Row) -> Row:
     """
     issues = []
     if row["options"]:
-        options: dict[str, Row] = {}
+        options: dict[str, OptionAssessed] = {}
         for entry in row["options"]:
             name, *values = [part.strip() for part in entry.split("|")]
             if name in options:
@@ -203,34 +388,34 @@ def decision_criteria(row: Row) -> Row:
     else:
         considered = [_option(row["chosen_option"], {c: row[c] for c in CRITERIA_FIELDS})]
     criteria = rules()["commissioning"]["criteria"]
-    gaps = [f"{'option ' + repr(o['option']) if o['option'] else 'the decision'} does not record "
-            + ", ".join(f"{criteria[c]} ({c})" for c in o["missing"]) for o in considered if o["missing"]]
-    return {
-        "decision": row["decision"], "title": row["title"], "decided_on": row["decided_on"],
-        "chosen_option": row["chosen_option"], "options": considered, "decides": row["decides"],
-        "approvals": row["approvals"], "provenance": row["provenance"],
-        "missing": sorted({c for o in considered for c in o["missing"]}),
-        "flag": {**rule("commissioning"), "message": "; ".join(gaps)} if gaps else None,
-        "issues": issues,
-    }
+    gaps = [f"{'option ' + repr(o.option) if o.option else 'the decision'} does not record "
+            + ", ".join(f"{criteria[c]} ({c})" for c in o.missing) for o in considered if o.missing]
+    return DecisionReview(
+        decision=row["decision"], title=row["title"], decided_on=row["decided_on"],
+        chosen_option=row["chosen_option"], options=considered, decides=row["decides"],
+        approvals=row["approvals"], provenance=FactSource.of(row["provenance"]),
+        missing=sorted({c for o in considered for c in o.missing}),
+        flag=_flag("commissioning", "; ".join(gaps)) if gaps else None,
+        issues=issues,
+    )
 
 
 # -- key indicators -------------------------------------------------------------------------------
-def coverage(rows: list[Row]) -> Row:
+def coverage(rows: list[Row]) -> IndicatorCoverage:
     """Key indicators per top priority, and whether the set stays within the Framework's 15-20."""
     spec = rules()["key_indicators"]
-    priorities = [{"priority": r["key"], "name": r["name"], "indicators": r["links"], "count": len(r["links"])}
+    priorities = [PriorityCoverage(priority=r["key"], name=r["name"], indicators=r["links"], count=len(r["links"]))
                   for r in rows if r["kind"] == "priority"]
     indicators = [r for r in rows if r["kind"] == "indicator"]
     count = len(indicators)
     size = "too few" if count < spec["min"] else "too many" if count > spec["max"] else "within"
-    return {
-        "rule": rule("key_indicators"),
-        "indicators": count, "range": {"min": spec["min"], "max": spec["max"]}, "size": size,
-        "priorities": priorities,
-        "priorities_without_indicators": [p["priority"] for p in priorities if not p["count"]],
-        "indicators_without_priority": [{"indicator": r["key"], "name": r["name"]} for r in indicators if not r["links"]],
-    }
+    return IndicatorCoverage(
+        rule=rule("key_indicators"),
+        indicators=count, range=Range(min=spec["min"], max=spec["max"]), size=size,
+        priorities=priorities,
+        priorities_without_indicators=[p.priority for p in priorities if not p.count],
+        indicators_without_priority=[IndicatorRef(indicator=r["key"], name=r["name"]) for r in indicators if not r["links"]],
+    )
 
 
 # -- over a store ---------------------------------------------------------------------------------
@@ -240,36 +425,36 @@ def _one(rows: list[Row], key: str) -> list[Row]:
     return rows
 
 
-def initiatives_overview(store: GraphStore, as_of: str | None = None) -> list[Row]:
+def initiatives_overview(store: GraphStore, as_of: str | None = None) -> list[InitiativeSummary]:
     """Every initiative with what it claims to serve, whether it is aligned and where its approval stands."""
-    aligned = {a["initiative"]: a for a in alignment(ask(store, "initiative_alignment", as_of=as_of))}
+    aligned = {a.initiative: a for a in alignment(ask(store, "initiative_alignment", as_of=as_of))}
     overview = []
     for row in ask(store, "initiative_list", as_of=as_of):
-        route = approval_route(row)
-        overview.append({**row, "aligned": aligned[row["initiative"]]["aligned"],
-                         "priorities_served": [p["priority"] for p in aligned[row["initiative"]]["priorities"]],
-                         "route": route["route"], "next": route["next"], "complete": route["complete"],
-                         "issues": route["issues"]})
+        route, served = approval_route(row), aligned[row["initiative"]]
+        overview.append(InitiativeSummary(**row, aligned=served.aligned,
+                                          priorities_served=[p.priority for p in served.priorities],
+                                          route=route.route, next=route.next, complete=route.complete,
+                                          issues=route.issues))
     return overview
 
 
-def initiative_alignment(store: GraphStore, key: str, as_of: str | None = None) -> Row:
+def initiative_alignment(store: GraphStore, key: str, as_of: str | None = None) -> Alignment:
     [report] = alignment(_one(ask(store, "initiative_alignment", initiative=key, as_of=as_of), key))
     return report
 
 
-def unaligned_initiatives(store: GraphStore, as_of: str | None = None) -> list[Row]:
-    return [a for a in alignment(ask(store, "initiative_alignment", as_of=as_of)) if not a["aligned"]]
+def unaligned_initiatives(store: GraphStore, as_of: str | None = None) -> list[Alignment]:
+    return [a for a in alignment(ask(store, "initiative_alignment", as_of=as_of)) if not a.aligned]
 
 
-def initiative_route(store: GraphStore, key: str, as_of: str | None = None) -> Row:
+def initiative_route(store: GraphStore, key: str, as_of: str | None = None) -> ApprovalRoute:
     [row] = _one(ask(store, "initiative_list", initiative=key, as_of=as_of), key)
     return approval_route(row)
 
 
-def decisions_review(store: GraphStore, as_of: str | None = None) -> list[Row]:
+def decisions_review(store: GraphStore, as_of: str | None = None) -> list[DecisionReview]:
     return [decision_criteria(row) for row in ask(store, "commissioning_decisions", as_of=as_of)]
 
 
-def indicators_coverage(store: GraphStore, as_of: str | None = None) -> Row:
+def indicators_coverage(store: GraphStore, as_of: str | None = None) -> IndicatorCoverage:
     return coverage(ask(store, "indicator_coverage", as_of=as_of))

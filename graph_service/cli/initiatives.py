@@ -27,8 +27,8 @@ def _ask(settings: Settings, question: Callable[..., Any], args: argparse.Namesp
         return question(store, *params, args.as_of.isoformat() if args.as_of else None)
 
 
-def _citation(cited: dict[str, Any]) -> str:
-    return f"{cited['source']}, {cited['section']}, line {cited['line']}"
+def _citation(cited: governance.Citation) -> str:
+    return f"{cited.source}, {cited.section}, line {cited.line}"
 
 
 @command("initiatives", "list initiatives: PID status, funding, alignment and next approval step", _common)
@@ -38,29 +38,29 @@ def initiatives_command(args: argparse.Namespace, settings: Settings) -> int:
         print_json(overview)
         return 0
     for item in overview:
-        served = ", ".join(item["priorities_served"]) or "NO TOP PRIORITY"
-        standing = "approved" if item["complete"] else f"next: {', '.join(item['next']) or 'funding need to be recorded'}"
-        print(f"{item['initiative']}  {item['name']}")
-        print(f"  {item['pid_status'] or 'no PID'}; funding: {item['funding'] or 'not recorded'}; stage: {item['stage'] or '-'}")
+        served = ", ".join(item.priorities_served) or "NO TOP PRIORITY"
+        standing = "approved" if item.complete else f"next: {', '.join(item.next) or 'funding need to be recorded'}"
+        print(f"{item.initiative}  {item.name}")
+        print(f"  {item.pid_status or 'no PID'}; funding: {item.funding or 'not recorded'}; stage: {item.stage or '-'}")
         print(f"  serves: {served}; {standing}")
-        for issue in item["issues"]:
+        for issue in item.issues:
             print(f"  ! {issue}")
     return 0
 
 
-def _print_alignment(report: dict[str, Any]) -> None:
-    print(f"{report['initiative']}  {report['name']}")
-    if report["flag"]:
-        print(f"  UNALIGNED: {report['flag']['message']}")
-        print(f"  ({report['flag']['text']} {_citation(report['flag']['citation'])})")
-    for priority in report["priorities"]:
-        print(f"  serves {priority['priority']} ({priority['name']})")
-        for path in priority["paths"]:
-            print(f"    via {path['via']}:")
-            for step in path["steps"]:
-                prov = step["provenance"]
-                print(f"      {step['from']['key']} -{step['type']}-> {step['to']['key']}"
-                      f"   [{prov['source']}; {prov['locator']}{'; illustrative' if prov['illustrative'] else ''}]")
+def _print_alignment(report: governance.Alignment) -> None:
+    print(f"{report.initiative}  {report.name}")
+    if report.flag:
+        print(f"  UNALIGNED: {report.flag.message}")
+        print(f"  ({report.flag.text} {_citation(report.flag.citation)})")
+    for priority in report.priorities:
+        print(f"  serves {priority.priority} ({priority.name})")
+        for path in priority.paths:
+            print(f"    via {path.via}:")
+            for step in path.steps:
+                prov = step.provenance
+                print(f"      {step.from_.key} -{step.type}-> {step.to.key}"
+                      f"   [{prov.source}; {prov.locator}{'; illustrative' if prov.illustrative else ''}]")
 
 
 @command("alignment", "which top priorities an initiative serves, by which path, with provenance", _with_initiative)
@@ -80,9 +80,9 @@ def unaligned_command(args: argparse.Namespace, settings: Settings) -> int:
         print_json(reports)
         return 0
     rule = governance.rule("alignment")
-    print(f"{rule['text']} ({_citation(rule['citation'])})")
+    print(f"{rule.text} ({_citation(rule.citation)})")
     for report in reports:
-        print(f"  {report['initiative']}  {report['name']}")
+        print(f"  {report.initiative}  {report.name}")
     if not reports:
         print("  every initiative is linked to a top priority")
     return 0
@@ -95,15 +95,15 @@ def approval_route_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(route)
         return 0
-    print(f"{route['initiative']}  {route['name']}")
-    when = route["route"]["when"] if route["route"] else "not yet known"
-    print(f"  funding: {route['funding'] or 'not recorded'}; route: {when}")
-    for step in route["steps"]:
-        mark = "done" if step["done"] else "NEXT" if step["step"] in route["next"] else "    "
-        print(f"  [{mark:4}] {step['what']}  ({_citation(step['citation'])})")
-    for approval in route["other_approvals"]:
-        print(f"  also approved by {approval['name']} ({approval['key']}), which is not on this route")
-    for issue in route["issues"]:
+    print(f"{route.initiative}  {route.name}")
+    when = route.route.when if route.route else "not yet known"
+    print(f"  funding: {route.funding or 'not recorded'}; route: {when}")
+    for step in route.steps:
+        mark = "done" if step.done else "NEXT" if step.step in route.next else "    "
+        print(f"  [{mark:4}] {step.what}  ({_citation(step.citation)})")
+    for approval in route.other_approvals:
+        print(f"  also approved by {approval.name} ({approval.key}), which is not on this route")
+    for issue in route.issues:
         print(f"  ! {issue}")
     return 0
 
@@ -116,19 +116,19 @@ def _decision_arguments(parser: argparse.ArgumentParser) -> None:
 @command("commissioning-decisions", "commissioning decisions checked for resilience, quality and cost on every option",
          _decision_arguments)
 def commissioning_decisions_command(args: argparse.Namespace, settings: Settings) -> int:
-    decisions = [d for d in _ask(settings, governance.decisions_review, args) if d["flag"] or not args.flagged]
+    decisions = [d for d in _ask(settings, governance.decisions_review, args) if d.flag or not args.flagged]
     if args.json:
         print_json(decisions)
         return 0
     rule = governance.rule("commissioning")
-    print(f"{rule['text']} ({_citation(rule['citation'])})")
+    print(f"{rule.text} ({_citation(rule.citation)})")
     for decision in decisions:
-        print(f"{'!' if decision['flag'] else ' '} {decision['decision']}  {decision['title']}")
-        for option in decision["options"]:
-            chosen = " (chosen)" if option["option"] == decision["chosen_option"] else ""
-            print(f"    {option['option'] or '-'}{chosen}: " + "; ".join(
-                f"{c}: {option[c] or 'NOT RECORDED'}" for c in governance.CRITERIA_FIELDS))
-        for issue in decision["issues"]:
+        print(f"{'!' if decision.flag else ' '} {decision.decision}  {decision.title}")
+        for option in decision.options:
+            chosen = " (chosen)" if option.option == decision.chosen_option else ""
+            print(f"    {option.option or '-'}{chosen}: " + "; ".join(
+                f"{c}: {getattr(option, c) or 'NOT RECORDED'}" for c in governance.CRITERIA_FIELDS))
+        for issue in decision.issues:
             print(f"    ! {issue}")
     return 0
 
@@ -139,12 +139,12 @@ def indicator_coverage_command(args: argparse.Namespace, settings: Settings) -> 
     if args.json:
         print_json(report)
         return 0
-    print(f"{report['rule']['text']} ({_citation(report['rule']['citation'])})")
-    print(f"  {report['indicators']} key indicators ({report['size']}: the Framework asks for "
-          f"{report['range']['min']}-{report['range']['max']})")
-    for priority in report["priorities"]:
-        print(f"  {priority['count']:3}  {priority['priority']}  {priority['name']}"
-              f"{'   <- no key indicator' if not priority['count'] else ''}")
-    for indicator in report["indicators_without_priority"]:
-        print(f"  measures no top priority: {indicator['indicator']}  {indicator['name']}")
+    print(f"{report.rule.text} ({_citation(report.rule.citation)})")
+    print(f"  {report.indicators} key indicators ({report.size}: the Framework asks for "
+          f"{report.range.min}-{report.range.max})")
+    for priority in report.priorities:
+        print(f"  {priority.count:3}  {priority.priority}  {priority.name}"
+              f"{'   <- no key indicator' if not priority.count else ''}")
+    for indicator in report.indicators_without_priority:
+        print(f"  measures no top priority: {indicator.indicator}  {indicator.name}")
     return 0
