@@ -40,7 +40,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/docs"): Access(PUBLIC, OK),
     ("GET", "/docs/assets/{name}"): Access(PUBLIC, OK),
     ("GET", "/healthz"): Access(PUBLIC, OK),
-    ("GET", "/pages.css"): Access(PUBLIC, OK),
+    ("GET", "/static/{file}"): Access(PUBLIC, OK),
     ("GET", "/sign-in"): Access(PUBLIC, OK),
     ("POST", "/sign-in"): Access(PUBLIC, SEE_OTHER),  # 401 for no key or a wrong one: see _request
     ("POST", "/sign-out"): Access(PUBLIC, SEE_OTHER),
@@ -123,7 +123,8 @@ def routes(app) -> set[tuple[str, str]]:
 
 def _url(path: str, keys: dict[str, str]) -> str:
     prefix = max((p for p in keys if path.startswith(p)), key=len)
-    return path.replace("{key}", keys[prefix]).replace("{match_id}", "m-no-such-match").replace("{name}", "docs.js")
+    return (path.replace("{key}", keys[prefix]).replace("{match_id}", "m-no-such-match").replace("{name}", "docs.js")
+            .replace("{file}", "pages.css"))
 
 
 def _client(server: LiveServer, caller: str | Role) -> httpx.Client:

@@ -3,6 +3,7 @@ escaping, the security headers, and the facts with their sources."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -124,16 +125,21 @@ def test_pages_allow_no_scripts_and_only_this_sites_stylesheet(server):
     policy = response.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "style-src 'self'" in policy and "script-src" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert '<link rel="stylesheet" href="/pages.css">' in response.text and "<script" not in response.text
-    css = server.client().get("/pages.css")
-    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css") and ":focus-visible" in css.text
+    assert "<script" not in response.text
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', response.text)
+    assert sheets == ["/static/govuk-frontend/govuk-frontend.min.css", "/static/pages.css"]
+    for sheet in sheets:  # served from the package, to anyone (the sign-in page needs them)
+        css = server.client().get(sheet)
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css") and ":focus" in css.text
+        assert "GDS Transport" not in css.text and "@font-face" not in css.text  # the system font, nothing fetched
+    assert server.client().get("/static/../pyproject.toml").status_code == 404
 
 
 def test_pages_have_landmarks_and_a_skip_link(server):
     text = signed_in(server).get("/").text
-    assert '<html lang="en-GB">' in text and '<a class="skip" href="#main">' in text
-    assert '<main id="main"' in text and "<header>" in text and "<footer>" in text
-    assert '<nav aria-label="Account">' in text
+    assert '<html lang="en-GB"' in text and '<a class="govuk-skip-link skip" href="#main">' in text
+    assert 'id="main"' in text and "<header " in text and "<footer " in text
+    assert '<nav aria-label="Account"' in text and '<nav aria-label="Main"' in text
 
 
 def test_the_api_accepts_the_sign_in_cookie(store, server):

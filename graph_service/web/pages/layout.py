@@ -16,8 +16,8 @@ from markupsafe import Markup
 from graph_service.access.auth import Role
 from graph_service.records import FactSource
 
-STYLESHEET_PATH = "/pages.css"
 SITE_NAME = "Dacorum policies and partners"
+COUNCIL_NAME = "Dacorum Borough Council"
 
 # Same-origin stylesheet, no scripts: the Content-Security-Policy of every page allows nothing else.
 SECURITY_HEADERS = {
@@ -29,7 +29,18 @@ SECURITY_HEADERS = {
 }
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-STYLESHEET = (STATIC / "pages.css").read_text(encoding="utf-8")
+# GOV.UK Frontend's compiled styles (scripts/vendor-govuk-frontend.sh), then ours on top: both served by
+# routes.static_file from the package, so the Content-Security-Policy's style-src 'self' holds.
+STYLESHEETS = ("/static/govuk-frontend/govuk-frontend.min.css", "/static/pages.css")
+
+# The tag beside every generated fact, as large as the fact itself; a page showing one gets ILLUSTRATIVE_BANNER.
+ILLUSTRATIVE_TAG = '<strong class="govuk-tag app-tag--illustrative example">Illustrative example</strong>'
+ILLUSTRATIVE_BANNER = (
+    '<div class="govuk-phase-banner app-illustrative-banner"><p class="govuk-phase-banner__content">'
+    '<strong class="govuk-tag govuk-phase-banner__content__tag app-tag--illustrative">Illustrative data</strong>'
+    '<span class="govuk-phase-banner__text">This page includes generated sample data, marked “Illustrative '
+    'example” beside each such fact. It is not a council record.</span></p></div>')
+_BANNER_SLOT = "<!-- illustrative banner -->"
 
 
 def e(value: Any) -> str:
@@ -52,9 +63,9 @@ def source(provenance: FactSource | dict[str, Any] | None) -> str:
         return ""
     if isinstance(provenance, FactSource):
         provenance = provenance.model_dump()
-    example = ' <span class="example">illustrative example</span>' if provenance.get("illustrative") else ""
+    example = f" {ILLUSTRATIVE_TAG}" if provenance.get("illustrative") else ""
     where = f", {e(provenance['locator'])}" if provenance.get("locator") else ""
-    return f'<span class="source">Source: {e(provenance["source"])}{where}{example}</span>'
+    return f'{example}<span class="source">Source: {e(provenance["source"])}{where}</span>'
 
 
 # The header's links to every page there is: (path, text, procurement only).
@@ -68,17 +79,21 @@ RECORDING_ROLES = tuple(r.name for r in Role if r >= Role.editor)
 # Autoescape on for every template: partner data is untrusted.
 TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), autoescape=True,
                         trim_blocks=True, lstrip_blocks=True)
-TEMPLATES.globals.update(site_name=SITE_NAME, stylesheet=STYLESHEET_PATH, navigation=NAVIGATION,
-                         procurement_roles=PROCUREMENT_ROLES, recording_roles=RECORDING_ROLES,
+TEMPLATES.globals.update(site_name=SITE_NAME, council_name=COUNCIL_NAME, stylesheets=STYLESHEETS,
+                         navigation=NAVIGATION, procurement_roles=PROCUREMENT_ROLES, recording_roles=RECORDING_ROLES,
+                         illustrative_tag=Markup(ILLUSTRATIVE_TAG), illustrative_banner=Markup(_BANNER_SLOT),
                          source=lambda provenance: Markup(source(provenance)))  # built from escaped parts
 
 
 def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",
            current: str | None = None, trail: tuple[tuple[str, str], ...] = (("/", "Home"),), **context: Any) -> str:
     """A page from a template extending base.html: the header's navigation (when signed in), a breadcrumb
-    of `trail` then `title`, and the content."""
-    return TEMPLATES.get_template(template).render(title=title, signed_in=signed_in, csrf_token=csrf_token,
-                                                   current=current, trail=trail, **context)
+    of `trail` then `title` (none when `trail` is empty: the home page), the content, and the illustrative-data
+    banner when the content shows ILLUSTRATIVE_TAG (a template writes `{{ illustrative_tag }}`)."""
+    html_page = TEMPLATES.get_template(template).render(title=title, signed_in=signed_in, csrf_token=csrf_token,
+                                                        current=current, trail=trail, **context)
+    # The tag's markup cannot come from escaped partner data (it holds '<'), so its presence is the page's own.
+    return html_page.replace(_BANNER_SLOT, ILLUSTRATIVE_BANNER if ILLUSTRATIVE_TAG in html_page else "", 1)
 
 
 def page(title: str, body: str, *, signed_in: str | None = None, csrf_token: str = "", current: str | None = None,

@@ -6,6 +6,7 @@ pages use the same keys and roles as the API. Sign-out (POST only) ends the sess
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -19,7 +20,7 @@ from graph_service.access.sessions import MAX_AGE
 from graph_service.errors import BadRequest, NotFound, Unauthorised
 from graph_service.queries import ask, registry
 from graph_service.web.pages import views
-from graph_service.web.pages.layout import SECURITY_HEADERS, STYLESHEET, STYLESHEET_PATH, page
+from graph_service.web.pages.layout import SECURITY_HEADERS, STATIC, page
 from graph_service.web.security import csrf_token, new_presession, presession_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -52,10 +53,18 @@ def _safe_next(next_path: str | None) -> str:
     return next_path
 
 
-@router.get(STYLESHEET_PATH)
-def stylesheet() -> Response:
-    return Response(STYLESHEET, media_type="text/css", headers={"Cache-Control": "max-age=3600",
-                                                                "X-Content-Type-Options": "nosniff"})
+# Every file under web/static/, read once: the pages' stylesheets and GOV.UK Frontend's licence and version.
+STATIC_FILES = {path.relative_to(STATIC).as_posix(): path.read_bytes() for path in sorted(STATIC.rglob("*"))
+                if path.is_file()}
+MEDIA_TYPES = {".css": "text/css"}
+
+
+@router.get("/static/{file:path}")
+def static_file(file: str) -> Response:
+    if file not in STATIC_FILES:
+        raise NotFound(f"no file {file!r} in the pages' static files")
+    return Response(STATIC_FILES[file], media_type=MEDIA_TYPES.get(Path(file).suffix, "text/plain"),
+                    headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/", response_model=None)
