@@ -19,7 +19,18 @@ from graph_service.store.embedded import EmbeddedStore
 from graph_service.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> Path:
+    """../shared beside the checkout; from a git worktree, beside the main checkout it belongs to."""
+    beside = ROOT.parent / "shared"
+    git = ROOT / ".git"
+    if not beside.exists() and git.is_file():  # .git of a worktree: "gitdir: <main>/.git/worktrees/<name>"
+        return Path(git.read_text().split("gitdir:", 1)[1].strip()).parents[2].parent / "shared"
+    return beside
+
+
+SHARED = _shared()
 
 
 @pytest.fixture
