@@ -199,6 +199,7 @@ class Gap(BaseModel):
     detail: str
     since: str | None = None
     post: PostRef | None = None
+    illustrative: bool = Field(False, description="the gap rests on generated example data, not council fact")
 
 
 class GapReport(BaseModel):
@@ -439,9 +440,9 @@ def get_holdings(store: GraphStore, post: str, as_of: str | None = None) -> Post
 
 # -- accountability gaps --------------------------------------------------------------------
 def _gap(reason: str, kind: str, key: str, name: str | None, detail: str, since: str | None = None,
-         post: PostRef | None = None) -> Gap:
+         post: PostRef | None = None, illustrative: bool = False) -> Gap:
     return Gap(reason=reason, reason_text=GAP_REASONS[reason], kind=kind, key=key, name=name, detail=detail,
-               since=since, post=post)
+               since=since, post=post, illustrative=illustrative)
 
 
 def _unverified(kind: str, key: str, name: str | None, verified_on: str | None, loaded_on: str,
@@ -454,9 +455,11 @@ def _unverified(kind: str, key: str, name: str | None, verified_on: str | None, 
     return _gap("not_verified", kind, key, name, f"last {how} on {last}, {age} days ago (limit {after_days})", last)
 
 
-def _vacancy(kind: str, key: str, name: str | None, role: str, post: PostRef, status: PostStatus) -> Gap:
+def _vacancy(kind: str, key: str, name: str | None, role: str, post: PostRef, status: PostStatus,
+             illustrative: bool = False) -> Gap:
+    generated = illustrative or any(h.provenance.illustrative for h in [*status.holders, status.last_holder] if h)
     return _gap("owner_post_vacant", kind, key, name, f"{role} post '{post.title}' is {holder_summary(status)}",
-                status.vacant_since, post)
+                status.vacant_since, post, generated)
 
 
 def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str | None = None) -> GapReport:
@@ -494,12 +497,13 @@ def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str
                 continue
             kind = "partner relationship" if held["label"] == "Organisation" else held["label"].lower()
             if status.status == "vacant" and held["type"] not in NOT_OWNERSHIP:
-                gaps.append(_vacancy(kind, held["key"], held["name"], ROLE_NAMES[held["type"]], post, status))
+                gaps.append(_vacancy(kind, held["key"], held["name"], ROLE_NAMES[held["type"]], post, status,
+                                     held["illustrative"]))
             if held["key"] not in checked:
                 checked.add(held["key"])
                 stale = _unverified(kind, held["key"], held["name"], held["verified_on"], held["loaded_on"], day,
                                     verify_after_days)
-                gaps += [stale] if stale else []
+                gaps += [stale.model_copy(update={"illustrative": held["illustrative"]})] if stale else []
     order = list(GAP_REASONS)
     gaps.sort(key=lambda g: (order.index(g.reason), g.since is None, g.since or "", g.kind, g.name or "", g.key))
     counts = {reason: sum(g.reason == reason for g in gaps) for reason in order}

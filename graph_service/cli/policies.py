@@ -129,5 +129,6 @@ def gaps_command(args: argparse.Namespace, settings: Settings) -> int:
         if gap.reason != reason:
             reason = gap.reason
             print(f"\n{gap.reason_text.capitalize()} ({report.counts[reason]}):")
-        print(f"  {gap.kind} {gap.name} ({gap.key}): {gap.detail}")
+        marker = f"  ({policies.GENERATED})" if gap.illustrative else ""
+        print(f"  {gap.kind} {gap.name} ({gap.key}): {gap.detail}{marker}")
     return 0
