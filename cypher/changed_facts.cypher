@@ -1,6 +1,7 @@
 // Nodes and relationships that began, ended or had a value replaced between two dates,
 // optionally only those touching a partner, a persona's partners, a workstream (and its
-// neighbours) or a policy. History is stored as JSON text and read by the caller.
+// neighbours) or a policy, and every policy (the caller reads its published, review and period dates).
+// History is stored as JSON text and read by the caller.
 CALL {
   OPTIONAL MATCH (o:Organisation)-[:HAS_PERSONA]->(:Persona {key: $persona})
   WITH collect(o.key) AS by_persona
@@ -11,7 +12,7 @@ CALL {
 WITH focus, ($partner IS NULL AND $persona IS NULL AND $workstream IS NULL AND $policy IS NULL) AS everything
 CALL (focus, everything) {
   MATCH (n:Node)
-  WHERE n._history <> '[]' AND (everything OR n.key IN focus)
+  WHERE (n._history <> '[]' OR n:Policy) AND (everything OR n.key IN focus)
   RETURN 'node' AS kind, n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS what, null AS start, null AS end,
          n AS entity
   UNION ALL
@@ -25,4 +26,4 @@ CALL (focus, everything) {
 WITH kind, key, what, start, end, properties(entity) AS p
 RETURN kind, key, what, start, end, p.valid_from AS valid_from, p.valid_to AS valid_to,
        [k IN keys(p) WHERE NOT k STARTS WITH '_' AND NOT k IN ['key', 'id'] | [k, p[k]]] AS prop_pairs,
-       p._history AS history, p._source AS source, p._locator AS locator
+       p._history AS history, p._source AS source, p._locator AS locator, p._illustrative AS illustrative

@@ -7,8 +7,9 @@ WHERE ($keys IS NULL OR p.key IN $keys)
   AND ($as_of IS NULL OR p.published_on IS NULL OR p.published_on <= $as_of)
 RETURN p.key AS key, p.title AS title, p.aliases AS aliases, p.keywords AS keywords,
        p.document_location AS document_location, p.section AS section, p.version AS version,
-       p.published_on AS published_on, p.last_version_on AS last_version_on, p.review_date AS review_date,
-       p.period AS period, p.verified_on AS verified_on,
+       p.produced_on AS produced_on, p.published_on AS published_on, p.last_version_on AS last_version_on,
+       p.review_date AS review_date, p.period AS period, p.values AS values, p.citations AS citations,
+       p.verified_on AS verified_on,
        p._source AS source, p._locator AS locator, substring(p._loaded_at, 0, 10) AS loaded_on, p._illustrative AS illustrative,
        COLLECT {
          MATCH (post:Post)-[r:RESPONSIBLE_FOR|SPONSORING_OFFICER_FOR|SPONSORING_MEMBER_FOR|PORTFOLIO_HOLDER_FOR]->(p)

@@ -1,14 +1,28 @@
 """The one date type: a `datetime.date`, parsed once where a date enters (a CLI option, a query
 parameter) so that nothing further in may meet garbage. The store keeps ISO strings, which sort as
-dates do, so `iso()` is how a parsed day is handed to a query."""
+dates do, so `iso()` is how a parsed day is handed to a query.
+
+A document may give less than a day ("Date for Review May 2020"): `DocDate` keeps the precision it
+gives, stored as reduced ISO 8601 (`2020-05`, `2020`), never as an invented first of the month. It
+is due by its last day (`last`) and has surely happened by then; it is shown as written ("May 2020")."""
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
 
 from graph_service.errors import BadRequest
 
 Day = dt.date
+Precision = Literal["day", "month", "year"]
+_REDUCED = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+_TEXT_FORMATS = (("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%Y-%m-%d", "day"), ("%d/%m/%Y", "day"),
+                 ("%d.%m.%Y", "day"), ("%B %Y", "month"), ("%b %Y", "month"), ("%Y-%m", "month"), ("%Y", "year"))
+# "2017/18 to 2021/22": a financial year, which ends on 31 March of its second year
+_PERIOD_END = re.compile(r"(?:to|-|–)\s*(?P<year>\d{4})(?:/(?P<fy>\d{2}))?\s*$")
 
 
 def parse_day(value: str | dt.date | None, name: str = "date") -> Day | None:
@@ -33,3 +47,96 @@ def cli_day(text: str) -> Day:
 
 def iso(day: Day | None) -> str | None:
     return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
+class DocDate:
+    """A date as precise as its document: a day, a month or a year."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        dt.date(self.year, self.month or 1, self.day or 1)  # refuses 2020-13 and 2019-02-30
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+
+    @property
+    def precision(self) -> Precision:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def first(self) -> Day:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last(self) -> Day:
+        """The last day it may mean: a review due "May 2020" is due by 31 May 2020."""
+        if self.day:
+            return self.first
+        month = self.month or 12
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def iso(self) -> str:
+        """Reduced ISO 8601: 2019-02-12, 2020-05 or 2020, as the store keeps it."""
+        return self.first.isoformat()[: {"day": 10, "month": 7, "year": 4}[self.precision]]
+
+    def shown(self) -> str:
+        """As a reader writes it: "12 February 2019", "May 2020", "2020"."""
+        if self.precision == "day":
+            return f"{self.day} {self.first:%B %Y}"
+        return f"{self.first:%B %Y}" if self.month else str(self.year)
+
+    @classmethod
+    def of(cls, value: "str | dt.date | DocDate") -> "DocDate":
+        """From a stored value (reduced ISO, or a date); ValueError if it is neither."""
+        if isinstance(value, DocDate):
+            return value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        found = _REDUCED.match(str(value).strip())
+        if not found:
+            raise ValueError(f"{value!r} is not a date as YYYY-MM-DD, YYYY-MM or YYYY")
+        return cls(int(found["year"]), *(int(found[p]) if found[p] else None for p in ("month", "day")))
+
+    @classmethod
+    def from_text(cls, text: str) -> "DocDate | None":
+        """A date as a document writes it: "12 February 2019", "12th Feb 2019", "May 2020", ISO or dd/mm/yyyy."""
+        cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."), flags=re.IGNORECASE)
+        cleaned = re.sub(r"\s+", " ", cleaned)
+        for fmt, precision in _TEXT_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(cleaned, fmt).date()
+            except ValueError:
+                continue
+            return cls(parsed.year, parsed.month if precision != "year" else None,
+                       parsed.day if precision == "day" else None)
+        return None
+
+
+def shown(value: str | dt.date | None) -> str | None:
+    """A stored date as a reader writes it; None stays None, and text that is no date is shown as it is."""
+    if value is None or value == "":
+        return None
+    try:
+        return DocDate.of(value).shown()
+    except ValueError:
+        return str(value)
+
+
+def due_by(value: str | dt.date) -> Day:
+    """The last day a stored date may mean (2020-05 -> 2020-05-31)."""
+    return DocDate.of(value).last
+
+
+def period_end(period: str | None) -> DocDate | None:
+    """When a plan's period ends: "2015 to 2020" -> 2020 (by 31 December), "2017/18 to 2021/22" -> March 2022
+    (the financial year's end); None when the period names no end year."""
+    found = _PERIOD_END.search(period or "")
+    if not found:
+        return None
+    year = int(found["year"])
+    return DocDate(year + 1, 3) if found["fy"] else DocDate(year)

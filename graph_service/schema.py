@@ -12,15 +12,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from typing import Annotated
 
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+
+from graph_service.dates import DocDate
 from graph_service.errors import SchemaError
 
 KEY_PROPERTY = "key"
 VALID_FROM, VALID_TO = "valid_from", "valid_to"
+# docdate: a date at the precision its document gives (2019-02-12, 2020-05 or 2020), kept as that text
+_DOC_DATE = Annotated[str, BeforeValidator(lambda v: DocDate.of(v).iso())]
 _TYPES: dict[str, Any] = {
-    "str": str, "int": int, "float": float, "bool": bool, "date": dt.date, "strs": list[str],
+    "str": str, "int": int, "float": float, "bool": bool, "date": dt.date, "docdate": _DOC_DATE, "strs": list[str],
 }
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._/\-]{0,199}$")
 MAX_TEXT = 131_072  # characters in one text property: the CSV readers' own field limit, for every format

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-
+import subprocess
+import sys
 
 from graph_service.access.auth import Role
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
@@ -43,7 +44,7 @@ def test_before_between_and_after_the_changes(any_store):
         ("2021-01-04", "began", "person:bob|HOLDS|post:gm|2021-01-04")]
     [retitled] = [c for c in ask(any_store, "changed_facts", date_from="2021-12-31", date_to=TODAY)]
     assert retitled["values"] == {"title": {"before": "GM Procurement", "after": "GM Procurement & Contracts"}}
-    assert retitled["provenance"] == {"source": "org-chart.csv", "locator": "row 7"}
+    assert retitled["provenance"] == {"source": "org-chart.csv", "locator": "row 7", "illustrative": False}
 
 
 def test_filters_narrow_to_what_they_touch(any_store):
@@ -70,3 +71,36 @@ def test_changes_route_needs_from_and_runs_to_today(server):
     assert "from is required" in response.json()["error"]["message"]
     answer = viewer.get("/api/v1/changes", params={"from": "2020-01-01"}).json()
     assert answer["to"] == dt.date.today().isoformat()
+
+
+def test_a_policys_publication_review_and_end_of_period_are_changes(reference_store):
+    """The strategy was published on 12 February 2019; its review was due in May 2020 (counted on the 31st);
+    the Corporate Plan's period 2015 to 2020 ended with 2020. Each cites the line that states it."""
+    strategy, plan = "policy:new-normal-strategy-2019-2024", "policy:corporate-plan-2015-2020"
+    early = ask(reference_store, "changed_facts", date_from="2019-01-01", date_to="2019-03-01")
+    [published] = [c for c in early if c["change"] == "published"]
+    assert (published["key"], published["on"]) == (strategy, "2019-02-12")
+    assert published["provenance"]["locator"].endswith("Date of publication; line 9")
+    began = {c["start"] for c in early if c["change"] == "began" and c["end"] == strategy}
+    assert "post:ad-people-performance-innovation" in began  # the owners it declares hold from that day
+    assert [(c["key"], c["on"]) for c in ask(reference_store, "changed_facts", date_from="2020-05-30",
+                                               date_to="2020-05-31") if c["change"] == "review due"] == [(strategy, "2020-05")]
+    assert not [c for c in ask(reference_store, "changed_facts", date_from="2020-05-01", date_to="2020-05-30")
+                if c["change"] == "review due"]  # due by the end of May, not its first day
+    ended = ask(reference_store, "changed_facts", date_from="2020-12-30", date_to="2021-01-01", policy=plan)
+    assert [(c["change"], c["on"]) for c in ended if c["key"] == plan] == [("period ended", "2020")]
+
+
+def test_the_cli_lists_the_strategys_publication(tmp_path):
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "graph_service.cli", *args, "--data-dir", str(tmp_path)],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli("load-reference")
+    out = cli("changes", "--from", "2019-01-01", "--to", "2019-03-01").splitlines()
+    assert ("12 February 2019  published Policy policy:new-normal-strategy-2019-2024    [new-normal-strategy-2019-2024.txt "
+            "New Normal Strategy front sheet: Date of publication; line 9]") in out
+    generated = [line for line in out if "illustrative generator" in line]
+    assert generated and all(line.endswith("(illustrative: generated example data)") for line in generated)

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from graph_service.access.auth import Role
-from graph_service.dates import parse_day
+from graph_service.dates import DocDate, parse_day, period_end, shown
 from graph_service.errors import BadRequest
 from graph_service.reference import load_reference
 
@@ -61,3 +61,29 @@ def test_a_bad_date_on_a_page_is_an_html_page_with_the_message(reference_server)
     assert answer.headers["content-type"].startswith("text/html")
     assert "as_of must be a date as YYYY-MM-DD, not &#39;banana&#39;" in answer.text  # as the template escapes it
     assert "<h1>There is a problem</h1>" in answer.text
+
+
+@pytest.mark.parametrize("stored,precision,first,last,written", [
+    ("2019-02-12", "day", "2019-02-12", "2019-02-12", "12 February 2019"),
+    ("2020-05", "month", "2020-05-01", "2020-05-31", "May 2020"),
+    ("2020-02", "month", "2020-02-01", "2020-02-29", "February 2020"),
+    ("2020", "year", "2020-01-01", "2020-12-31", "2020")])
+def test_a_document_date_keeps_its_precision(stored, precision, first, last, written):
+    when = DocDate.of(stored)
+    assert (when.precision, when.first.isoformat(), when.last.isoformat(), when.shown(), when.iso()) == \
+        (precision, first, last, written, stored)
+    assert DocDate.from_text(written) == when
+
+
+def test_a_document_date_refuses_what_is_not_one():
+    for bad in ("2020-13", "2019-02-30", "May", "2020-5"):
+        with pytest.raises(ValueError):
+            DocDate.of(bad)
+    assert DocDate.from_text("next spring") is None and shown(None) is None
+
+
+@pytest.mark.parametrize("period,end", [("2015 to 2020", "2020"), ("2017/18 to 2021/22", "2022-03"),
+                                        ("2018/19 to 2036", "2036"), ("2019-2024", "2024"), ("ongoing", None)])
+def test_a_period_ends_with_its_last_year_or_financial_year(period, end):
+    found = period_end(period)
+    assert (found.iso() if found else None) == end

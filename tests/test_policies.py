@@ -179,11 +179,13 @@ def test_review_status_uses_as_of_or_else_today(seeded):
     assert policies.get_policy(seeded, MTFS, as_of=AS_OF).review.status == "due"
     assert policies.get_policy(seeded, MTFS, as_of="2025-01-01").review.status == "current"
     assert policies.get_policy(seeded, HOUSING, as_of=AS_OF).review.model_dump() == {
-        "date": "2024-03-31", "status": "overdue", "days": -456, "label": "overdue by 456 days"}
+        "date": "2024-03-31", "shown": "31 March 2024", "due_by": "2024-03-31", "status": "overdue", "days": -456,
+        "label": "overdue by 456 days (due on 31 March 2024)"}
     soon = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     seeded.upsert(Batch(nodes=[_node("Policy", "policy:soon", 7, title="Soon Reviewed Policy", review_date=soon)]))
-    assert policies.get_policy(seeded, "policy:soon").review.model_dump() == {
-        "date": soon, "status": "due", "days": 30, "label": "due within 90 days"}
+    review = policies.get_policy(seeded, "policy:soon").review
+    assert (review.date, review.status, review.days) == (soon, "due", 30)
+    assert review.label.startswith("due within 90 days (due on ")
 
 
 def test_an_unknown_policy_is_not_found(seeded):
@@ -207,7 +209,12 @@ def test_new_normal_strategy_from_a_typo_in_the_reference_dataset(reference):
     [answer] = policies.find_policies(reference, "new normal stratgey", limit=1)
     assert answer.key == "policy:new-normal-strategy-2019-2024"
     assert (answer.version, answer.published_on) == ("1.0", "2019-02-12")
-    assert answer.review.date == "2020-05-01" and answer.review.status == "overdue"
+    # "Date for Review May 2020": the month, due by its end, shown as the document writes it
+    assert (answer.review.date, answer.review.shown, answer.review.due_by) == ("2020-05", "May 2020", "2020-05-31")
+    assert answer.review.status == "overdue"
+    assert answer.citations["review_date"].endswith("Date for Review; line 10")
+    assert answer.citations["published_on"].endswith("Date of publication; line 9")
+    assert answer.produced_on == "2019-02" and answer.period_ended
     assert answer.responsible_officer[0].post == "post:ad-people-performance-innovation"
     assert answer.responsible_officer[0].provenance.locator.endswith("line 13")
     assert answer.sponsoring_officer[0].title == "Chief Executive"
@@ -295,7 +302,7 @@ def test_cli_policy_prints_owners_and_sources(data_dir, capsys):
     assert out.startswith("Medium Term Financial Strategy 2024/25 to 2028/29")
     assert "Responsible officer:  Assistant Director Finance: vacant since 2025-03-31 (last held by Bob Shaw)" \
            "  [policy-register.csv: row 50]" in out
-    assert "Review:               2025-08-15: due within 90 days" in out
+    assert "Review:               15 August 2025: due within 90 days (due on 15 August 2025)" in out
 
 
 def test_cli_policy_json_and_no_match(data_dir, capsys):
@@ -314,3 +321,34 @@ def test_cli_holdings(data_dir, capsys):
     assert "manager of Waste collection (contract:waste)  [policy-register.csv: row 70]" in out
     assert main(["--data-dir", data_dir, "holdings", "post:ad-finance", "--json"]) == 0
     assert {h["key"] for h in json.loads(capsys.readouterr().out)["holdings"]} >= {"contract:waste", MTFS}
+
+
+@pytest.mark.parametrize("day,status,days", [("2020-05-01", "due", 30), ("2020-05-31", "due", 0),
+                                             ("2020-06-01", "overdue", -1), ("2020-02-01", "current", 120)])
+def test_a_review_month_is_due_by_its_last_day_and_overdue_from_the_next(day, status, days):
+    review = policies.review_status("2020-05", day)
+    assert (review.status, review.days, review.shown, review.due_by) == (status, days, "May 2020", "2020-05-31")
+
+
+def test_plans_whose_period_has_ended_are_accountability_gaps(reference):
+    report = policies.accountability_gaps(reference, verify_after_days=100_000, as_of="2021-06-01")
+    ended = {g.key: g for g in report.gaps if g.reason == "period_ended"}
+    assert set(ended) == {"policy:corporate-plan-2015-2020", "policy:people-strategy-2017-2020",
+                          "policy:technology-and-digital-transformation-strategy-2017-2020"}
+    assert ended["policy:corporate-plan-2015-2020"].detail.startswith("its period (2015 to 2020) ended at the end of 2020")
+    later = policies.accountability_gaps(reference, verify_after_days=100_000, as_of="2022-04-01")
+    assert "policy:medium-term-financial-strategy-2017-18-2021-22" in {  # a financial year ends on 31 March
+        g.key for g in later.gaps if g.reason == "period_ended"}
+    overdue = [g for g in report.gaps if g.reason == "review_overdue"]
+    assert [(g.key, g.since) for g in overdue] == [("policy:new-normal-strategy-2019-2024", "2020-05")]
+    assert "due by the end of May 2020" in overdue[0].detail
+
+
+def test_the_strategys_declared_links_hold_from_its_publication(reference):
+    plan = "policy:corporate-plan-2015-2020"
+    def associated(day: str) -> set[str]:
+        return {d.key for d in policies.get_policy(reference, plan, as_of=day).associated_documents}
+
+    framework = "policy:policy-framework-guiding-principles"  # undated: its link holds at any date
+    assert associated("2019-02-11") == {framework}
+    assert associated("2019-02-12") == {framework, "policy:new-normal-strategy-2019-2024"}

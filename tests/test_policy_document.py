@@ -3,12 +3,12 @@ associated documents, each citing the file and line; loaded over the reference d
 updates the same policy and reuses the same posts."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from graph_service.answers import policies
+from graph_service.dates import DocDate
 from graph_service.ingest.pipeline import ingest
 from graph_service.ingest.policy_document import known_posts, parse_date, policy_key, read_policy_document
 from graph_service.reference import load_reference
@@ -31,7 +31,11 @@ def test_the_new_normal_strategy_front_sheet(any_store):
     answer = policies.get_policy(any_store, KEY)
     assert answer.title == "New Normal Strategy 2019 to 2024" and answer.period == "2019 to 2024"
     assert (answer.version, answer.published_on, answer.last_version_on) == ("1.0", "2019-02-12", "2019-02-12")
-    assert answer.review.date == "2020-05-01" and answer.review.status == "overdue"
+    assert (answer.review.date, answer.review.shown, answer.review.due_by) == ("2020-05", "May 2020", "2020-05-31")
+    assert answer.review.status == "overdue" and answer.produced_on == "2019-02"
+    assert answer.citations == {"produced_on": "Produced; line 7", "published_on": "Date of publication; line 9",
+                                "last_version_on": "Date of last version; line 9", "version": "Version no; line 10",
+                                "review_date": "Date for Review; line 10"}
     assert answer.document_location == str(NEW_NORMAL)
     assert answer.provenance.source == NEW_NORMAL.name
     assert answer.provenance.locator == "front sheet; lines 5-13"
@@ -77,12 +81,21 @@ def test_policy_key_drops_the_periods_to():
         "policy:medium-term-financial-strategy-2017-18-2021-22"
 
 
-@pytest.mark.parametrize("text,expected", [("12 February 2019", dt.date(2019, 2, 12)), ("May 2020", dt.date(2020, 5, 1)),
-                                           ("3rd Sep 2021", dt.date(2021, 9, 3)),
-                                           ("2021-09-03", dt.date(2021, 9, 3)), ("03/09/2021", dt.date(2021, 9, 3)),
+@pytest.mark.parametrize("text,expected", [("12 February 2019", DocDate(2019, 2, 12)), ("May 2020", DocDate(2020, 5)),
+                                           ("3rd Sep 2021", DocDate(2021, 9, 3)),
+                                           ("2021-09-03", DocDate(2021, 9, 3)), ("03/09/2021", DocDate(2021, 9, 3)),
                                            ("next spring", None)])
-def test_front_sheet_dates(text, expected):
+def test_front_sheet_dates_keep_the_precision_written(text, expected):
     assert parse_date(text) == expected
+
+
+def test_the_declared_links_hold_from_the_documents_date(any_store):
+    load(any_store, NEW_NORMAL)
+    before = policies.get_policy(any_store, "policy:corporate-plan-2015-2020", as_of="2019-02-11")
+    on_the_day = policies.get_policy(any_store, "policy:corporate-plan-2015-2020", as_of="2019-02-12")
+    assert before.associated_documents == [] and [d.key for d in on_the_day.associated_documents] == [KEY]
+    owners = any_store.neighbours(KEY)
+    assert {r.props.get("valid_from") for r, _ in owners if r.type in policies.ROLE_FIELDS} == {"2019-02-12"}
 
 
 FRONT_SHEET = """\
@@ -106,7 +119,8 @@ def test_an_unknown_owner_becomes_a_new_post_and_a_bad_date_is_rejected_alone(st
     key = "policy:waste-recycling-policy-2023-2026"
     answer = policies.get_policy(store, key, as_of="2024-06-01")
     assert answer.version == "2.0"  # the front sheet ends at "Contents"
-    assert answer.review.model_dump() == {"date": "2024-04-01", "status": "overdue", "days": -61, "label": "overdue by 61 days"}
+    assert answer.review.model_dump() == {"date": "2024-04-01", "shown": "1 April 2024", "due_by": "2024-04-01",
+                                          "status": "overdue", "days": -61, "label": "overdue by 61 days (due on 1 April 2024)"}
     assert answer.aliases == ["Waste & Recycling Policy"]
     [officer] = answer.responsible_officer
     assert (officer.post, officer.title) == ("post:head-of-waste-services", "Head of Waste Services")

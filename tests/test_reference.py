@@ -2,15 +2,20 @@
 council's two documents say (with citations), and marks every generated fact illustrative."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+import yaml
 
 from graph_service.store.embedded import EmbeddedStore
 from graph_service.reference import load_reference, register_files
 from graph_service.reference.illustrative import ANCHOR, SOURCE, illustrative_items
+from graph_service.dates import shown
+from graph_service.ingest.register import AUTHORED, INFERRED
 from graph_service.schema import schema
+from tests.conftest import SHARED
 
 DOCUMENTS = {"new-normal-strategy-2019-2024.txt", "policy-framework-guiding-principles.txt"}
 NEW_NORMAL = "policy:new-normal-strategy-2019-2024"
@@ -94,7 +99,10 @@ def test_new_normal_strategy_ownership(store):
 def test_new_normal_strategy_document_facts(store):
     props = store.get(NEW_NORMAL).props
     assert (props["version"], props["published_on"], props["last_version_on"], props["review_date"]) == \
-        ("1.0", "2019-02-12", "2019-02-12", "2020-05-01")
+        ("1.0", "2019-02-12", "2019-02-12", "2020-05")  # "Date for Review May 2020": a month, not its first day
+    assert props["produced_on"] == "2019-02"
+    assert props["values"] == ["Take responsibility", "Be positive", "Work with others to deliver a great service",
+                               "Be reliable"]
     assert props["document_location"] and "New Normal" in props["aliases"]
     assert len(related(store, NEW_NORMAL, "ASSOCIATED_WITH", "out")) == 5
     assert "MTFS" in store.get("policy:medium-term-financial-strategy-2017-18-2021-22").props["aliases"]
@@ -178,3 +186,84 @@ def test_illustrative_layer_tells_the_story(store, everything):
         ["decision:grounds-maintenance-retender"]
     assert all(by_key[r.start].label == "Payment" for r in rels if r.type == "PAID_UNDER")
     assert date.fromisoformat(max(n.props["held_on"] for n in nodes if n.label == "Engagement")) < ANCHOR
+
+
+# -- every citation names the line where the fact is -------------------------------------------------
+QUOTED_TEXT = ("description", "summary", "note", "role")
+
+
+def _normal(text) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower().replace("&", " and ")).split())
+
+
+@pytest.fixture(scope="module")
+def source_lines() -> dict[str, list[str]]:
+    return {p.name: p.read_text(encoding="utf-8").splitlines() for p in (SHARED / "sources").glob("*.txt")}
+
+
+def _cited(lines: list[str], locator: str) -> str:
+    found = re.search(r"lines? (\d+)(?:-(\d+))?", locator)
+    first, last = int(found[1]), int(found[2] or found[1])
+    return _normal(" ".join(lines[first - 1:last]))
+
+
+def _names(entry: dict) -> list[str]:
+    """What a node is called in the documents: its quoted name, title, abbreviation or kind, aliases, the
+    opening of its text; never what we wrote ourselves (`authored`)."""
+    ours = set(entry.get("authored") or [])
+    names = [entry[k] for k in ("name", "title", "abbreviation", "kind") if entry.get(k) and k not in ours]
+    names += [*(entry.get("aliases") or []), *([entry["text"].split(":")[0]] if entry.get("text") else [])]
+    return [_normal(n) for n in names]
+
+
+def _register_entries():
+    for path in register_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for section in ("nodes", "relationships"):
+            for entry in data.get(section) or []:
+                yield path.name, section, entry.get("source") or data["source"], entry
+
+
+def test_every_cited_line_states_the_fact(source_lines):
+    """Read the documents: each entry's cited line names it (or one of a link's ends, or holds its quoted
+    note), quoted text is on that line word for word, and anything not stated there is marked as ours."""
+    nodes = {e["key"]: e for _, section, _, e in _register_entries() if section == "nodes"}
+    problems, checked = [], 0
+    for name, section, source, entry in _register_entries():
+        where = _cited(source_lines[source], f"line {entry['line']}")
+        ours = set(entry.get("authored") or [])
+        quoted = [_normal(entry[p]) for p in QUOTED_TEXT if entry.get(p) and p not in ours]
+        what = entry["key"] if section == "nodes" else f"{entry['type']} {entry['from']}->{entry['to']}"
+        problems += [f"{name} {what}: not on line {entry['line']}: {q[:60]}" for q in quoted if q not in where]
+        evidence = quoted + (_names(entry) if section == "nodes" else _names(nodes[entry["from"]]) + _names(nodes[entry["to"]]))
+        if not any(e in where for e in evidence) and not (ours or entry.get("basis") == "inferred"):
+            problems.append(f"{name} {what}: line {entry['line']} states none of {evidence[:3]}")
+        checked += 1
+    assert checked > 250 and problems == []
+
+
+def test_each_front_sheet_fact_cites_its_own_line(source_lines):
+    """Version, publication, review and production dates and the values cite the lines that state them
+    (9-10, 7, 125-138), not the title's line 5; a date is shown as the document writes it."""
+    policy = next(e for _, _, _, e in _register_entries() if e.get("key") == NEW_NORMAL)
+    cited = dict(c.split(" | ", 1) for c in policy["citations"])
+    assert {f: re.search(r"lines? [\d-]+", loc)[0] for f, loc in cited.items()} == {
+        "produced_on": "line 7", "published_on": "line 9", "last_version_on": "line 9", "version": "line 10",
+        "review_date": "line 10", "values": "lines 125-138"}
+    lines = source_lines["new-normal-strategy-2019-2024.txt"]
+    for field, locator in cited.items():
+        value = policy[field]
+        for text in value if isinstance(value, list) else [shown(value) if field != "version" else value]:
+            assert _normal(text) in _cited(lines, locator), (field, text, locator)
+    assert shown(policy["review_date"]) == "May 2020" and shown(policy["produced_on"]) == "February 2019"
+
+
+def test_authored_text_and_inferred_links_say_so_where_they_are_cited(everything):
+    nodes, rels = everything
+    personas = [n for n in nodes if n.label == "Persona"]
+    assert personas and all(f"description {AUTHORED}" in n.provenance.locator for n in personas)
+    assert "name, description " + AUTHORED in next(n for n in personas if n.key == "persona:public-sector-bodies").provenance.locator
+    inferred = [r for r in rels if r.props.get("basis") == "inferred"]
+    assert len(inferred) >= 6 and all(INFERRED in r.provenance.locator for r in inferred)
+    programme = next(n for n in nodes if n.key == "programme:new-normal")
+    assert programme.provenance.locator == "New Normal Strategy; line 257" and AUTHORED not in programme.provenance.locator

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from graph_service.dates import shown
 from graph_service.answers.stakeholders import (Analysis, Ego, Factor, Holder, Partner, PolicyOwnership, Post, quadrant_names,
                                        settings)
 from visualisations.view import LegendEntry, MapEdge, MapNode, MapView
@@ -313,7 +314,7 @@ def policy_view(ownership: PolicyOwnership) -> MapView:
     departments: dict[str, str] = {}
     for key, policy in sorted(ownership.policies.items()):
         roles = policy["roles"]
-        details = [("Key", key), ("Review date", policy["review_date"] or "not recorded")]
+        details = [("Key", key), ("Review date", shown(policy["review_date"]) or "not recorded")]
         details += [(ROLE_NAMES[role].capitalize(), ", ".join(ownership.owners[o].name for o in owners))
                     for role, owners in sorted(roles.items())]
         category = "Policy with no responsible officer" if key in unowned else "Policy"

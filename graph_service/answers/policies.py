@@ -14,6 +14,7 @@ from typing import Any, Iterable, Literal
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process, utils
 
+from graph_service.dates import DocDate, period_end
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound
 from graph_service.queries.graph import in_force, today
@@ -45,6 +46,7 @@ GAP_REASONS = {
     "no_member_owner": "no member-level owner (sponsoring member or portfolio holder)",
     "owner_post_vacant": "the owning post is vacant",
     "review_overdue": "review overdue",
+    "period_ended": "the period it covers has ended",
     "not_verified": "not verified recently",
 }
 _PERIOD = re.compile(r"\s*[-–:]?\s*\d{4}(?:/\d{2})?(?:\s*(?:to|-|–)\s*\d{4}(?:/\d{2})?)?\s*$")
@@ -57,9 +59,11 @@ def _days_between(start: str, end: str) -> int:
 
 # -- the answers' shapes --------------------------------------------------------------------
 class Review(BaseModel):
-    date: str | None
+    date: str | None = Field(description="as precise as the document: 2020-05 is May 2020, not a day in it")
+    shown: str | None = Field(description="the date as the document writes it: May 2020")
+    due_by: str | None = Field(description="the last day the review date may mean (2020-05-31); overdue after it")
     status: Literal["none", "current", "due", "overdue"]
-    days: int | None = Field(description="days until the review date (negative: overdue)")
+    days: int | None = Field(description="days until due_by (negative: overdue)")
     label: str
 
 
@@ -108,9 +112,14 @@ class Policy(BaseModel):
     document_location: str | None
     section: str | None
     version: str | None
+    produced_on: str | None = Field(description="dates are as precise as the document gives them: 2019-02 is February 2019")
     published_on: str | None
     last_version_on: str | None
     verified_on: str | None
+    values: list[str] | None
+    period_end: str | None = Field(description="when the period ends, as precise as the period says (2020: by 31 December)")
+    period_ended: bool = Field(description="the period it covers had ended by the day asked about")
+    citations: dict[str, str] = Field(description="field -> where the document states it, when not the policy's own locator")
     provenance: PolicySource
     review: Review
     responsible_officer: list[OwnerPost]
@@ -181,7 +190,8 @@ class PostRef(BaseModel):
 
 
 class Gap(BaseModel):
-    reason: Literal["no_officer_owner", "no_member_owner", "owner_post_vacant", "review_overdue", "not_verified"]
+    reason: Literal["no_officer_owner", "no_member_owner", "owner_post_vacant", "review_overdue", "period_ended",
+                    "not_verified"]
     reason_text: str
     kind: str
     key: str
@@ -189,6 +199,7 @@ class Gap(BaseModel):
     detail: str
     since: str | None = None
     post: PostRef | None = None
+    illustrative: bool = Field(False, description="the gap rests on generated example data, not council fact")
 
 
 class GapReport(BaseModel):
@@ -200,15 +211,24 @@ class GapReport(BaseModel):
 
 # -- review status and vacancy --------------------------------------------------------------
 def review_status(review_date: str | None, day: str) -> Review:
-    """current, due (within REVIEW_DUE_DAYS), overdue, or none when no review date is recorded."""
+    """current, due (within REVIEW_DUE_DAYS), overdue, or none when no review date is recorded. A review
+    date of a month ("May 2020") is due by its last day and overdue from the first of the next."""
     if not review_date:
-        return Review(date=None, status="none", days=None, label="no review date recorded")
-    days = _days_between(day, review_date)
+        return Review(date=None, shown=None, due_by=None, status="none", days=None, label="no review date recorded")
+    when = DocDate.of(review_date)
+    dated = {"date": when.iso(), "shown": when.shown(), "due_by": when.last.isoformat()}
+    days = _days_between(day, when.last.isoformat())
+    by = f"by the end of {when.shown()}" if when.precision != "day" else f"on {when.shown()}"
     if days < 0:
-        return Review(date=review_date, status="overdue", days=days, label=f"overdue by {-days} days")
+        return Review(**dated, status="overdue", days=days, label=f"overdue by {-days} days (due {by})")
     if days <= REVIEW_DUE_DAYS:
-        return Review(date=review_date, status="due", days=days, label=f"due within {REVIEW_DUE_DAYS} days")
-    return Review(date=review_date, status="current", days=days, label="current")
+        return Review(**dated, status="due", days=days, label=f"due within {REVIEW_DUE_DAYS} days (due {by})")
+    return Review(**dated, status="current", days=days, label=f"current (due {by})")
+
+
+def citations(entries: list[str] | None) -> dict[str, str]:
+    """A policy's `citations` ("field | locator") as field -> locator."""
+    return dict(entry.split(" | ", 1) for entry in entries or [] if " | " in entry)
 
 
 def _holder(h: dict[str, Any]) -> PostHolder:
@@ -231,15 +251,24 @@ def post_status(holders: Iterable[dict[str, Any]], day: str) -> dict[str, Any]:
             "last_holder": _holder(last) if last else None}
 
 
+GENERATED = "illustrative: generated example data"
+
+
+def _named(holder: PostHolder) -> str:
+    """A holder's name, marked when it is generated (the illustrative layer's people are not council fact)."""
+    name = holder.name or holder.person
+    return f"{name} ({GENERATED})" if holder.provenance.illustrative else name
+
+
 def holder_summary(status: PostStatus) -> str:
-    """One line on who holds a post, for the CLI and the pages."""
+    """One line on who holds a post, for the CLI and the pages; a generated holder is marked as such."""
     if status.status == "held":
-        return "held by " + "; ".join(f"{h.name} (since {h.valid_from})" if h.valid_from else h.name or h.person
+        return "held by " + "; ".join(f"{_named(h)} since {h.valid_from}" if h.valid_from else _named(h)
                                       for h in status.holders)
     if status.status == "unrecorded":
         return "holder not recorded"
     since = f" since {status.vacant_since}" if status.vacant_since else ""
-    last = f" (last held by {status.last_holder.name})" if status.last_holder else ""
+    last = f" (last held by {_named(status.last_holder)})" if status.last_holder else ""
     return f"vacant{since}{last}"
 
 
@@ -252,9 +281,14 @@ def _linked(facts: list[dict[str, Any]]) -> list[Linked]:
 def _answer_fields(row: dict[str, Any], day: str) -> dict[str, Any]:
     """A policy_register row as the fields of a Policy."""
     answer: dict[str, Any] = {k: row[k] for k in ("key", "title", "aliases", "keywords", "period", "document_location",
-                                                 "section", "version", "published_on", "last_version_on", "verified_on")}
+                                                 "section", "version", "produced_on", "published_on", "last_version_on",
+                                                 "verified_on", "values")}
     answer["provenance"] = PolicySource(**FactSource.of(row).model_dump(), loaded_on=row["loaded_on"])
     answer["review"] = review_status(row["review_date"], day)
+    answer["citations"] = citations(row["citations"])
+    end = period_end(row["period"])
+    answer["period_end"] = end.iso() if end else None
+    answer["period_ended"] = bool(end and end.last.isoformat() < day)
     answer.update({field: [] for field in ROLE_FIELDS.values()})
     for owner in sorted(row["owners"], key=lambda o: (o["title"] or "", o["post"])):
         holders = [h for h in row["holders"] if h["post"] == owner["post"]]
@@ -406,9 +440,9 @@ def get_holdings(store: GraphStore, post: str, as_of: str | None = None) -> Post
 
 # -- accountability gaps --------------------------------------------------------------------
 def _gap(reason: str, kind: str, key: str, name: str | None, detail: str, since: str | None = None,
-         post: PostRef | None = None) -> Gap:
+         post: PostRef | None = None, illustrative: bool = False) -> Gap:
     return Gap(reason=reason, reason_text=GAP_REASONS[reason], kind=kind, key=key, name=name, detail=detail,
-               since=since, post=post)
+               since=since, post=post, illustrative=illustrative)
 
 
 def _unverified(kind: str, key: str, name: str | None, verified_on: str | None, loaded_on: str,
@@ -421,9 +455,11 @@ def _unverified(kind: str, key: str, name: str | None, verified_on: str | None, 
     return _gap("not_verified", kind, key, name, f"last {how} on {last}, {age} days ago (limit {after_days})", last)
 
 
-def _vacancy(kind: str, key: str, name: str | None, role: str, post: PostRef, status: PostStatus) -> Gap:
+def _vacancy(kind: str, key: str, name: str | None, role: str, post: PostRef, status: PostStatus,
+             illustrative: bool = False) -> Gap:
+    generated = illustrative or any(h.provenance.illustrative for h in [*status.holders, status.last_holder] if h)
     return _gap("owner_post_vacant", kind, key, name, f"{role} post '{post.title}' is {holder_summary(status)}",
-                status.vacant_since, post)
+                status.vacant_since, post, generated)
 
 
 def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str | None = None) -> GapReport:
@@ -445,8 +481,11 @@ def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str
             gaps += [_vacancy("policy", key, title, ROLE_NAMES[role], PostRef(key=owner.post, title=owner.title), owner)
                      for owner in policy.owners(field) if owner.status == "vacant"]
         if policy.review.status == "overdue":
-            gaps.append(_gap("review_overdue", "policy", key, title,
-                             f"review was due on {policy.review.date} ({policy.review.label})", policy.review.date))
+            gaps.append(_gap("review_overdue", "policy", key, title, f"review {policy.review.label}", policy.review.date))
+        if policy.period_ended:
+            gaps.append(_gap("period_ended", "policy", key, title,
+                             f"its period ({policy.period}) ended at the end of {DocDate.of(policy.period_end).shown()}: "
+                             "renew, replace or retire it", policy.period_end))
         stale = _unverified("policy", key, title, row["verified_on"], row["loaded_on"], day, verify_after_days)
         gaps += [stale] if stale else []
     checked: set[str] = set()
@@ -458,12 +497,13 @@ def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str
                 continue
             kind = "partner relationship" if held["label"] == "Organisation" else held["label"].lower()
             if status.status == "vacant" and held["type"] not in NOT_OWNERSHIP:
-                gaps.append(_vacancy(kind, held["key"], held["name"], ROLE_NAMES[held["type"]], post, status))
+                gaps.append(_vacancy(kind, held["key"], held["name"], ROLE_NAMES[held["type"]], post, status,
+                                     held["illustrative"]))
             if held["key"] not in checked:
                 checked.add(held["key"])
                 stale = _unverified(kind, held["key"], held["name"], held["verified_on"], held["loaded_on"], day,
                                     verify_after_days)
-                gaps += [stale] if stale else []
+                gaps += [stale.model_copy(update={"illustrative": held["illustrative"]})] if stale else []
     order = list(GAP_REASONS)
     gaps.sort(key=lambda g: (order.index(g.reason), g.since is None, g.since or "", g.kind, g.name or "", g.key))
     counts = {reason: sum(g.reason == reason for g in gaps) for reason in order}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from graph_service.dates import cli_day
+from graph_service.dates import cli_day, shown
 from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.queries import ask
@@ -30,7 +30,8 @@ def changes_command(args: argparse.Namespace, settings: Settings) -> int:
         subject = f"{change['start']} -{change['what']}-> {change['end']}" if change["kind"] == "relationship" \
             else f"{change['what']} {change['key']}"
         values = "; ".join(f"{k}: {v['before']!r} -> {v['after']!r}" for k, v in change["values"].items())
-        print(f"{change['on']}  {change['change']:8} {subject}  {values}  [{change['provenance']['source']}"
-              f" {change['provenance']['locator']}]")
+        marker = " (illustrative: generated example data)" if change["provenance"]["illustrative"] else ""
+        print(f"{shown(change['on'])}  {change['change']:8} {subject}  {values}  [{change['provenance']['source']}"
+              f" {change['provenance']['locator']}]{marker}")
     print(f"{len(rows)} changes")
     return 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from graph_service.dates import cli_day, iso
+from graph_service.dates import cli_day, iso, shown
 from graph_service.answers import policies
 from graph_service.cli import cite, command, opened_store, print_json
 from graph_service.config import Settings
@@ -22,6 +22,13 @@ def _line(label: str, text: str, provenance: FactSource | None = None) -> str:
     return f"  {label + ':':{LABEL_WIDTH}} {text}{cited}"
 
 
+def _cited(answer: policies.Policy, field: str) -> FactSource:
+    """Where the document states one of the policy's facts: its own line when recorded, else the policy's."""
+    locator = answer.citations.get(field)
+    return FactSource(**{**answer.provenance.model_dump(include={"source", "locator", "illustrative"}),
+                         **({"locator": locator} if locator else {})})
+
+
 def format_policy(answer: policies.Policy) -> list[str]:
     """A policy answer as the lines an officer reads, each fact followed by its source."""
     heading = f"{answer.title}  ({answer.key})"
@@ -31,12 +38,21 @@ def format_policy(answer: policies.Policy) -> list[str]:
     where = answer.document_location or "not recorded"
     if answer.section:
         where += f", section {answer.section}"
-    dates = ", ".join(f"{name} {day}" for name, day in
-                      (("published", answer.published_on), ("last version", answer.last_version_on)) if day)
     review = answer.review
-    lines = [heading, _line("Lives at", where, prov),
-             _line("Version", " ".join(filter(None, [answer.version or "not recorded", f"({dates})" if dates else ""])), prov),
-             _line("Review", f"{review.date or '-'}: {review.label}", prov if review.date else None)]
+    lines = [heading, _line("Lives at", where, prov)]
+    for label, field, value in (("Produced", "produced_on", shown(answer.produced_on)),
+                                ("Published", "published_on", shown(answer.published_on)),
+                                ("Last version", "last_version_on", shown(answer.last_version_on)),
+                                ("Version", "version", answer.version or "not recorded")):
+        if value:
+            lines.append(_line(label, value, _cited(answer, field)))
+    if answer.period:
+        ended = f": ended at the end of {shown(answer.period_end)}" if answer.period_ended else ""
+        lines.append(_line("Period", f"{answer.period}{ended}", _cited(answer, "period")))
+    lines.append(_line("Review", f"{review.shown or '-'}: {review.label}",
+                       _cited(answer, "review_date") if review.date else None))
+    if answer.values:
+        lines.append(_line("Values", "; ".join(answer.values), _cited(answer, "values")))
     for field in policies.ROLE_FIELDS.values():
         label = field.replace("_", " ").capitalize()
         owners = answer.owners(field) or [None]
@@ -113,5 +129,6 @@ def gaps_command(args: argparse.Namespace, settings: Settings) -> int:
         if gap.reason != reason:
             reason = gap.reason
             print(f"\n{gap.reason_text.capitalize()} ({report.counts[reason]}):")
-        print(f"  {gap.kind} {gap.name} ({gap.key}): {gap.detail}")
+        marker = f"  ({policies.GENERATED})" if gap.illustrative else ""
+        print(f"  {gap.kind} {gap.name} ({gap.key}): {gap.detail}{marker}")
     return 0

@@ -14,17 +14,20 @@ The policy's key comes from its title with the period's "to" dropped ("New Norma
 2019 to 2024" -> policy:new-normal-strategy-2019-2024), the council's convention, so a
 document loaded over the reference dataset updates its policy rather than adding another.
 Owner titles are matched to existing posts (title or abbreviation, ignoring case, "&" and
-punctuation); an unknown title becomes post:<slug>. Every fact cites the file and its line.
+punctuation); an unknown title becomes post:<slug>. Every fact cites the file and its line: the
+policy's dates and version each in its `citations` ("field | label; line N"). Dates keep the precision
+the sheet gives ("May 2020" is the month, graph_service/dates.py). The owners and associated documents
+are what the document declares, so they hold from its date (publication, else last version; a month's first day).
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
+from graph_service.dates import DocDate
 from graph_service.store.base import GraphStore
 from graph_service.errors import UnreadableInput
 from graph_service.ingest.pipeline import Item
@@ -33,7 +36,8 @@ from graph_service.schema import make_key, slug
 from graph_service.queries import ask
 
 FRONT_SHEET_LINES = 60
-DATES = {"published_on": ("date of publication", "publication date", "date published", "published"),
+DATES = {"produced_on": ("produced",),
+         "published_on": ("date of publication", "publication date", "date published", "published"),
          "last_version_on": ("date of last version", "last version date", "last version"),
          "review_date": ("date for review", "review date", "next review date", "next review", "review due")}
 VERSION = ("version no", "version number", "version")
@@ -43,14 +47,15 @@ OWNERS = {"SPONSORING_MEMBER_FOR": ("sponsoring member",), "SPONSORING_OFFICER_F
 MEMBER_ROLES = {"SPONSORING_MEMBER_FOR", "PORTFOLIO_HOLDER_FOR"}
 FIELD_OF = {label: field for field, labels in
             [*DATES.items(), ("version", VERSION), ("associated", ASSOCIATED), *OWNERS.items()] for label in labels}
-_LABEL = re.compile(r"^\s*(?P<label>" + "|".join(sorted(map(re.escape, FIELD_OF), key=len, reverse=True))
-                    + r")\s*(?::\s*(?P<value>.*))?$", re.IGNORECASE)
+_LABELS = "|".join(sorted(map(re.escape, FIELD_OF), key=len, reverse=True))
+_LABEL = re.compile(r"^\s*(?P<label>" + _LABELS + r")\s*(?::\s*(?P<value>.*))?$", re.IGNORECASE)
+# "Produced February 2019": a date label and its date in one cell with no colon between
+_BARE_DATE = re.compile(r"^\s*(?P<label>" + _LABELS + r")\s+(?P<value>\S.*)$", re.IGNORECASE)
 _PERIOD = r"\d{4}(?:/\d{2})?\s*(?:to|-|–)\s*\d{4}(?:/\d{2})?"
 _NAMED_PERIOD = re.compile(r"(?P<name>[^;]+?)\s*[-–:]?\s*(?P<period>" + _PERIOD + r")")
 _TRAILING_PERIOD = re.compile(r"^(?P<name>.+?)\s*[-–:]?\s*(?P<period>" + _PERIOD + r")\s*$")
 _BREAK_TAG = re.compile(r"</?(?:p|br|li|div|tr)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 
 
 def policy_key(title: str) -> str:
@@ -58,16 +63,18 @@ def policy_key(title: str) -> str:
     return make_key("Policy", re.sub(r"(\d{4}(?:/\d{2})?)\s*(?:to|-|–)\s*(\d{4}(?:/\d{2})?)", r"\1 \2", title))
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A front-sheet date: "12 February 2019", "12th Feb 2019", "May 2020" (the first of the month), ISO or dd/mm/yyyy."""
-    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."), flags=re.IGNORECASE)
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(cleaned, fmt).date()
-        except ValueError:
-            continue
-    return None
+def parse_date(text: str) -> DocDate | None:
+    """A front-sheet date at the precision it is written: "12 February 2019", "12th Feb 2019", "May 2020" (the
+    month), ISO or dd/mm/yyyy."""
+    return DocDate.from_text(text)
+
+
+def _match(cell: str) -> re.Match | None:
+    found = _LABEL.match(cell)
+    if found:
+        return found
+    bare = _BARE_DATE.match(cell)
+    return bare if bare and FIELD_OF[bare["label"].lower()] in DATES and parse_date(bare["value"]) else None
 
 
 def _normalise(title: str) -> str:
@@ -120,14 +127,14 @@ def _front_sheet(lines: list[str]) -> tuple[str | None, int, list[tuple[str, str
         matched = False
         index = 0
         while index < len(cells):
-            found = _LABEL.match(cells[index])
+            found = _match(cells[index])
             index += 1
             if not found:
                 continue
             matched = True
             value = found["value"]
             if value is None or not value.strip(" ;"):
-                value = cells[index] if index < len(cells) and not _LABEL.match(cells[index]) else ""
+                value = cells[index] if index < len(cells) and not _match(cells[index]) else ""
                 index += value != ""
             label = found["label"]
             facts.append((FIELD_OF[label.lower()], label, value.strip(" ;"), number))
@@ -189,15 +196,22 @@ def read_policy_document(path: Path, posts: Iterable[tuple[str, str, str | None]
     facts = [fact for fact in facts if fact[2]]  # an empty cell on a template says nothing
     props: dict[str, Any] = {"document_location": location or str(path)}
     unreadable: list[tuple[str, str, str, int]] = []
+    citations = []
     for field, label, value, number in facts:
         if field in DATES:
             parsed = parse_date(value)
             if parsed:
-                props[field] = parsed
+                props[field] = parsed.iso()
+                citations.append(f"{field} | {label}; line {number}")
             else:
                 unreadable.append((field, label, value, number))
         elif field == "version":
             props["version"] = value
+            citations.append(f"version | {label}; line {number}")
+    if citations:
+        props["citations"] = citations
+    dated = props.get("published_on") or props.get("last_version_on")
+    declared = {"valid_from": DocDate.of(dated).first} if dated else {}
     used = sorted({title_line, *(fact[3] for fact in facts)} - {0})
     span = "no front sheet" if not used else f"line {used[0]}" if len(used) == 1 else f"lines {used[0]}-{used[-1]}"
     yield Item(span, Provenance(source=source, locator=f"front sheet; {span}"),
@@ -214,7 +228,8 @@ def read_policy_document(path: Path, posts: Iterable[tuple[str, str, str | None]
             for name, period in _documents(value):
                 document = _policy_node(f"{name} {period}" if period else name)
                 yield Item(where, provenance, nodes=[document],
-                           rels=[{"type": "ASSOCIATED_WITH", "start": key, "end": document["key"]}])
+                           rels=[{"type": "ASSOCIATED_WITH", "start": key, "end": document["key"], **declared}])
         elif field in OWNERS:
             post = _owner(field, value, index)
-            yield Item(where, provenance, nodes=[post], rels=[{"type": field, "start": post["key"], "end": key}])
+            yield Item(where, provenance, nodes=[post],
+                       rels=[{"type": field, "start": post["key"], "end": key, **declared}])

@@ -10,8 +10,10 @@
          to: "workstream:partnerships", cite: "...", line: 187}
 
 Every entry not named below is a property. `cite` (document section) and `line`
-become the fact's locator; `source` on an entry overrides the file's. Aliases (`*name`) are refused
-(ingest/bounded.py): an alias bomb would otherwise expand to gigabytes.
+become the fact's locator; `source` on an entry overrides the file's. Text written by us rather than
+quoted is said so in the locator, so it is never read as the document's words: `authored: [description]`
+names an entry's authored properties, and `basis: inferred` marks a link the documents imply but do not
+state. Aliases (`*name`) are refused (ingest/bounded.py): an alias bomb would otherwise expand to gigabytes.
 """
 from __future__ import annotations
 
@@ -25,14 +27,22 @@ from graph_service.ingest.bounded import load_yaml
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Provenance
 
-NODE_FIELDS = {"label", "key", "cite", "line", "source"}
-REL_FIELDS = {"type", "from", "to", "cite", "line", "source", "valid_from", "valid_to"}
+NODE_FIELDS = {"label", "key", "cite", "line", "source", "authored"}
+REL_FIELDS = {"type", "from", "to", "cite", "line", "source", "valid_from", "valid_to", "authored"}
+AUTHORED = "authored by us, not quoted"
+INFERRED = "inferred by us, not stated"
 
 
 def _locator(entry: dict[str, Any], fallback: str) -> str:
     parts = [str(entry["cite"])] if entry.get("cite") else []
     if entry.get("line"):
         parts.append(f"line {entry['line']}")
+    authored = entry.get("authored")
+    if authored:
+        names = authored if isinstance(authored, list) else [authored]
+        parts.append(f"{', '.join(map(str, names))} {AUTHORED}")
+    if entry.get("basis") == "inferred":
+        parts.append(INFERRED)
     return "; ".join(parts) or fallback
 
 

@@ -19,8 +19,8 @@ from graph_service.queries.registry import named_query
 OWNERSHIP = ("RESPONSIBLE_FOR", "SPONSORING_OFFICER_FOR", "SPONSORING_MEMBER_FOR", "PORTFOLIO_HOLDER_FOR")
 # everything a post can hand over: ownership, sponsorship, leadership, contract and relationship management
 HOLDINGS = (*OWNERSHIP, "SPONSORS", "LEADS", "DIRECTS", "BUSINESS_REP_FOR", "MANAGES", "HOLDS_RELATIONSHIP")
-POLICY_FIELDS = ("title", "aliases", "keywords", "document_location", "section", "version", "published_on",
-                 "last_version_on", "review_date", "period", "verified_on")
+POLICY_FIELDS = ("title", "aliases", "keywords", "document_location", "section", "version", "produced_on", "published_on",
+                 "last_version_on", "review_date", "period", "values", "citations", "verified_on")
 EXAMPLE_POLICY = "policy:new-normal-strategy-2019-2024"
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph_service.dates import shown
 from graph_service.answers.policies import ROLE_FIELDS, Holding, Linked, Policy, PolicyMatch, PostHoldings, PostStatus, Review, holder_summary
 from graph_service.web.pages.layout import e, link, path_to, source
 
@@ -28,7 +29,7 @@ def _location(answer: Policy) -> str:
 
 
 def _review(review: Review) -> str:
-    return f"{e(review.date or '')} {_status(review.status, review.label)}".strip()
+    return f"{e(review.shown or '')} {_status(review.status, review.label)}".strip()
 
 
 def search_form(query: str | None) -> str:
@@ -97,14 +98,22 @@ def _links(items: list[Linked], href: str | None = None) -> str:
 def policy_page(answer: Policy) -> str:
     """Where a policy lives, its dates and review status, who owns it, and what it links to."""
     prov = source(answer.provenance)
+
+    def cited(field: str) -> str:  # the line the document states this fact on, when recorded
+        locator = answer.citations.get(field)
+        return source({**answer.provenance.model_dump(), "locator": locator}) if locator else prov
+
     aliases = ", ".join(e(a) for a in answer.aliases or [])
+    ended = f" (ended at the end of {shown(answer.period_end)})" if answer.period_ended else ""
     facts = [("Where it lives", f"{_location(answer)}{prov}"),
              ("Also known as", aliases) if aliases else None,
-             ("Period", e(answer.period)) if answer.period else None,
-             ("Version", f"{e(answer.version or 'Not recorded')}{prov}"),
-             ("Published", f"{e(answer.published_on)}{prov}") if answer.published_on else None,
-             ("Last version", f"{e(answer.last_version_on)}{prov}") if answer.last_version_on else None,
-             ("Review date", f"{_review(answer.review)}{prov if answer.review.date else ''}"),
+             ("Period", f"{e(answer.period)}{e(ended)}") if answer.period else None,
+             ("Version", f"{e(answer.version or 'Not recorded')}{cited('version')}"),
+             ("Produced", f"{e(shown(answer.produced_on))}{cited('produced_on')}") if answer.produced_on else None,
+             ("Published", f"{e(shown(answer.published_on))}{cited('published_on')}") if answer.published_on else None,
+             ("Last version", f"{e(shown(answer.last_version_on))}{cited('last_version_on')}") if answer.last_version_on else None,
+             ("Review date", f"{_review(answer.review)}{cited('review_date') if answer.review.date else ''}"),
+             ("Values", f"{e('; '.join(answer.values))}{cited('values')}") if answer.values else None,
              ("Last verified", f"{e(answer.verified_on)}{prov}") if answer.verified_on else None]
     rows = []
     for field, heading in ROLE_HEADINGS.items():
