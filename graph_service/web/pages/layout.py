@@ -66,7 +66,8 @@ PROCUREMENT_ROLES = ("procurement", "admin")
 TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), autoescape=True,
                         trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.globals.update(site_name=SITE_NAME, stylesheet=STYLESHEET_PATH, navigation=NAVIGATION,
-                         procurement_roles=PROCUREMENT_ROLES)
+                         procurement_roles=PROCUREMENT_ROLES,
+                         source=lambda provenance: Markup(source(provenance)))  # built from escaped parts
 
 
 def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",
