@@ -5,6 +5,7 @@ whether it is current and what succeeds it.
 They answer for one buyer like procurement's views (answers/health/scope.py): the home council by
 default, another organisation by key, or 'all'. "Ending soon without a successor" is the same rule as
 procurement.expiring: a current contract ending within the first expiry window that nothing SUCCEEDS.
+Links are read whatever their dates: a contract that has ended still shows who supplied it.
 """
 from __future__ import annotations
 
@@ -150,7 +151,7 @@ def grant_answer(row: dict[str, Any], day: dt.date) -> Grant:
 def contracts(store: GraphStore, as_of: str | dt.date | None = None, buyer: str | None = None) -> Register:
     """The buyer's contracts: current ones first, soonest ending first, then the rest by end date."""
     day, scope, months = parse_date(as_of), resolve_buyer(store, buyer), _soon_months()
-    found = [contract_answer(r, day, months) for r in ask(store, "contract_register", buyer=scope.key, as_of=day.isoformat())]
+    found = [contract_answer(r, day, months) for r in ask(store, "contract_register", buyer=scope.key)]
     order = {"current": 0, "not started": 1, "ended": 2, "term not recorded": 3}
     found.sort(key=lambda c: (order[c.term], c.end_date or "9999", c.title, c.key))
     return Register(as_of=day.isoformat(), buyer=scope.describe(), soon_months=months, contracts=found)
@@ -159,14 +160,14 @@ def contracts(store: GraphStore, as_of: str | dt.date | None = None, buyer: str 
 def grants(store: GraphStore, as_of: str | dt.date | None = None, buyer: str | None = None) -> Register:
     """The grants the buyer funded, latest awarded first."""
     day, scope = parse_date(as_of), resolve_buyer(store, buyer)
-    found = [grant_answer(r, day) for r in ask(store, "grant_register", buyer=scope.key, as_of=day.isoformat())]
+    found = [grant_answer(r, day) for r in ask(store, "grant_register", buyer=scope.key)]
     found.sort(key=lambda g: (g.award_date or "", g.key), reverse=True)
     return Register(as_of=day.isoformat(), buyer=scope.describe(), soon_months=_soon_months(), grants=found)
 
 
 def get_contract(store: GraphStore, key: str, as_of: str | dt.date | None = None) -> Contract:
     day = parse_date(as_of)
-    rows = ask(store, "contract_register", contract=key, as_of=day.isoformat())
+    rows = ask(store, "contract_register", contract=key)
     if not rows:
         raise NotFound(f"no contract with key {key!r}", key=key)
     return contract_answer(rows[0], day, _soon_months())
@@ -174,7 +175,7 @@ def get_contract(store: GraphStore, key: str, as_of: str | dt.date | None = None
 
 def get_grant(store: GraphStore, key: str, as_of: str | dt.date | None = None) -> Grant:
     day = parse_date(as_of)
-    rows = ask(store, "grant_register", grant=key, as_of=day.isoformat())
+    rows = ask(store, "grant_register", grant=key)
     if not rows:
         raise NotFound(f"no grant with key {key!r}", key=key)
     return grant_answer(rows[0], day)
