@@ -65,3 +65,22 @@ def test_registers_page_by_50_and_grants_show_amounts(server):
     text = client.get("/grants").text
     assert 'aria-label="Page 6"' in text and "£" in text
     assert client.get("/contracts", params={"page": "x"}).status_code == 400
+
+
+def test_home_lists_what_needs_attention_for_the_role(server):
+    from graph_service.answers import charters, procurement
+
+    store = server.app.state.store
+    viewer = server.browser_client(Role.viewer).get("/").text
+    assert f'<a href="/charters?lapsed=lapsed">Charters lapsed: {len(charters.lapsed_charters(store))}</a>' in viewer
+    assert 'href="/gaps?reason=review+overdue">Policy reviews overdue: ' in viewer
+    assert 'role="search"' in viewer and "Contracts ending" not in viewer and "rated red" not in viewer
+    buyer = server.browser_client(Role.procurement).get("/").text
+    soon = procurement.expiring(store)["windows"][0]["without_successor"]
+    assert f"Contracts ending within 6 months without a successor: {soon}</a>" in buyer
+    assert 'href="/health?rating=red">Partners rated red: ' in buyer and '<a href="/grants">Grants</a>' in buyer
+
+
+def test_gaps_page_links_each_gap(server):
+    text = server.browser_client(Role.viewer).get("/gaps", params={"reason": "review overdue"}).text
+    assert '<a href="/policies/policy:new-normal-strategy-2019-2024">' in text
