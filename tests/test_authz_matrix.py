@@ -48,6 +48,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/policies/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/roles/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/health"): Access(Role.procurement, OK, page=True),
+    ("GET", "/gaps"): Access(Role.viewer, OK, page=True),
+    ("GET", "/charters"): Access(Role.viewer, OK, page=True),
+    ("GET", "/charters/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/contracts"): Access(Role.procurement, OK, page=True),
+    ("GET", "/contracts/{key}"): Access(Role.procurement, OK, page=True),
+    ("GET", "/grants"): Access(Role.procurement, OK, page=True),
+    ("GET", "/grants/{key}"): Access(Role.procurement, OK, page=True),
     ("GET", "/api/v1/stats"): Access(Role.viewer, OK),
     ("GET", "/api/v1/nodes/{key}"): Access(Role.viewer, OK),
     ("GET", "/api/v1/changes"): Access(Role.viewer, OK, params={"from": "2000-01-01", "to": "2030-12-31"}),
@@ -108,9 +115,10 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     paid = {r.end for r in rels if r.type == "PAID_TO"}
     supplier = max((r.start for r in rels if r.type == "SUPPLIES" and r.start in paid),
                    key=lambda k: sum(1 for r in rels if k in (r.start, r.end)))
-    first = {label: min(n.key for n in nodes if n.label == label) for label in ("Policy", "Post", "Initiative")}
+    first = {label: min(n.key for n in nodes if n.label == label) for label in ("Policy", "Post", "Initiative", "Charter", "Contract", "Grant")}
     keys = {"/api/v1/policies/": first["Policy"], "/policies/": first["Policy"], "/roles/": first["Post"],
-            "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier}
+            "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier,
+            "/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"]}
     with live_server(store, folder / "keys") as running:
         yield Reference(running, store, keys)
 

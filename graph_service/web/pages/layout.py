@@ -69,8 +69,9 @@ def source(provenance: FactSource | dict[str, Any] | None) -> str:
 
 
 # The header's links to every page there is: (path, text, procurement only).
-NAVIGATION = (("/", "Search", False), ("/maps/stakeholders", "Stakeholder map", False),
+NAVIGATION = (("/", "Home", False), ("/gaps", "Accountability gaps", False), ("/maps/stakeholders", "Stakeholder map", False),
               ("/maps/grid", "Power-interest grid", False), ("/maps/policy-ownership", "Policy ownership", False),
+              ("/charters", "Charters", False), ("/contracts", "Contracts", True), ("/grants", "Grants", True),
               ("/health", "Relationship health", True))
 # Role names, not ranks, reach the templates: who sees procurement's pages, and who sees the forms that record facts.
 PROCUREMENT_ROLES = tuple(r.name for r in Role if r >= Role.procurement)

@@ -67,8 +67,8 @@ def static_file(file: str) -> Response:
                     headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
 
 
-@router.get("/", response_model=None)
-def home(request: Request, store: Store, q: str | None = None) -> Response:
+def search(request: Request, store: Store, q: str | None = None) -> Response:
+    """Search results for `/?q=` (pages/home.py owns `/`)."""
     role = _signed_in(request)
     if role is None:
         return _to_sign_in(request)
