@@ -1,7 +1,7 @@
 // Nodes and relationships that began, ended or had a value replaced between two dates,
 // optionally only those touching a partner, a persona's partners, a workstream (and its
 // neighbours) or a policy. History is stored as JSON text and read by the caller.
-CALL {
+CALL () {
   OPTIONAL MATCH (o:Organisation)-[:HAS_PERSONA]->(:Persona {key: $persona})
   WITH collect(o.key) AS by_persona
   OPTIONAL MATCH (:Workstream {key: $workstream})--(near:Node)
