@@ -13,6 +13,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from graph_service.dates import DATE_HINT, long_date, short_date
 from graph_service.records import FactSource
 
 STYLESHEET_PATH = "/pages.css"
@@ -66,7 +67,8 @@ PROCUREMENT_ROLES = ("procurement", "admin")
 TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), autoescape=True,
                         trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.globals.update(site_name=SITE_NAME, stylesheet=STYLESHEET_PATH, navigation=NAVIGATION,
-                         procurement_roles=PROCUREMENT_ROLES)
+                         procurement_roles=PROCUREMENT_ROLES, date_hint=DATE_HINT)
+TEMPLATES.filters.update(long_date=long_date, short_date=short_date)  # dates shown the British way
 
 
 def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",
