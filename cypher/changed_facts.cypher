@@ -2,7 +2,7 @@
 // optionally only those touching a partner, a persona's partners, a workstream (and its
 // neighbours) or a policy, and every policy (the caller reads its published, review and period dates).
 // History is stored as JSON text and read by the caller.
-CALL {
+CALL () {
   OPTIONAL MATCH (o:Organisation)-[:HAS_PERSONA]->(:Persona {key: $persona})
   WITH collect(o.key) AS by_persona
   OPTIONAL MATCH (:Workstream {key: $workstream})--(near:Node)

@@ -6,18 +6,15 @@
 MATCH (p:Payment)-[:PAID_TO]->(o:Organisation)
 WHERE ($since IS NULL AND $as_of IS NULL)
    OR (p.paid_on IS NOT NULL AND ($since IS NULL OR p.paid_on >= $since) AND ($as_of IS NULL OR p.paid_on <= $as_of))
-CALL {
-  WITH p
+CALL (p) {
   MATCH (p)-[:PAID_UNDER]->(c:Contract)
   RETURN DISTINCT c, 'stated' AS how
   UNION
-  WITH p
   MATCH (p)-[:PAID_BY]->(:Organisation)-[:BUYS]->(c:Contract)
   WHERE NOT EXISTS { (p)-[:PAID_UNDER]->(:Contract) } AND p.contract_reference IS NOT NULL
     AND c.reference = p.contract_reference
   RETURN DISTINCT c, 'contract reference' AS how
   UNION
-  WITH p
   MATCH (p)-[:PAID_BY]->(:Organisation)-[:BUYS]->(c:Contract)<-[:SUPPLIES]-(:Organisation)<-[:PAID_TO]-(p)
   WHERE NOT EXISTS { (p)-[:PAID_UNDER]->(:Contract) } AND p.paid_on IS NOT NULL
     AND NOT EXISTS { MATCH (p)-[:PAID_BY]->(:Organisation)-[:BUYS]->(x:Contract)

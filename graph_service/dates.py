@@ -1,6 +1,10 @@
 """The one date type: a `datetime.date`, parsed once where a date enters (a CLI option, a query
-parameter) so that nothing further in may meet garbage. The store keeps ISO strings, which sort as
-dates do, so `iso()` is how a parsed day is handed to a query.
+parameter, a page's form) so that nothing further in may meet garbage. The store keeps ISO strings,
+which sort as dates do, so `iso()` is how a parsed day is handed to a query.
+
+People read and type dates the British way: pages show `1 December 2026` (`long_date`) and accept
+that, `01/12/2026` or ISO; never the American month first. A browser's own date picker shows its
+locale's order, so pages use a text field with a hint (`DATE_HINT`) instead.
 
 A document may give less than a day ("Date for Review May 2020"): `DocDate` keeps the precision it
 gives, stored as reduced ISO 8601 (`2020-05`, `2020`), never as an invented first of the month. It
@@ -24,17 +28,45 @@ _TEXT_FORMATS = (("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%Y-%m-%d", "day"), 
 # "2017/18 to 2021/22": a financial year, which ends on 31 March of its second year
 _PERIOD_END = re.compile(r"(?:to|-|–)\s*(?P<year>\d{4})(?:/(?P<fy>\d{2}))?\s*$")
 
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+FORMS = "YYYY-MM-DD, DD/MM/YYYY or 1 December 2026"
+DATE_HINT = "For example, 1 December 2026 or 01/12/2026"
+_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+_WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+
+
+def _month(word: str) -> int | None:
+    """A month's number from its name or its first three letters or more ('Dec', 'Sept')."""
+    found = [i for i, name in enumerate(MONTHS, 1) if len(word) >= 3 and name.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def _parse(text: str) -> Day:
+    if match := _SLASHED.fullmatch(text):  # day first, always
+        day, month, year = map(int, match.groups())
+        return dt.date(year, month, day)
+    if match := _WORDS.fullmatch(text.lower()):
+        month = _month(match.group(2))
+        if month is None:
+            raise ValueError(text)
+        return dt.date(int(match.group(3)), month, int(match.group(1)))
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
 
 def parse_day(value: str | dt.date | None, name: str = "date") -> Day | None:
-    """An ISO date (YYYY-MM-DD), or None for no value; anything else is a BadRequest naming the option."""
+    """A date as ISO, DD/MM/YYYY or `1 December 2026`, or None for no value; anything else (a day that
+    does not exist, a month first) is a BadRequest naming the option."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(value.strip())
+        return _parse(" ".join(value.split()))
     except ValueError:
-        raise BadRequest(f"{name} must be a date as YYYY-MM-DD, not {value!r}", field=name) from None
+        raise BadRequest(f"{name} must be a date as {FORMS}, not {value!r}", field=name) from None
 
 
 def cli_day(text: str) -> Day:
@@ -42,7 +74,7 @@ def cli_day(text: str) -> Day:
     try:
         return parse_day(text)
     except BadRequest:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as {FORMS}") from None
 
 
 def iso(day: Day | None) -> str | None:
@@ -140,3 +172,17 @@ def period_end(period: str | None) -> DocDate | None:
         return None
     year = int(found["year"])
     return DocDate(year + 1, 3) if found["fy"] else DocDate(year)
+
+
+def long_date(value: str | Day | None) -> str:
+    """`1 December 2026` for a day or an ISO date (a longer ISO timestamp shows its day), `May 2020` for a
+    month; '' for none. A value that is not a date is shown as it is rather than hidden."""
+    if not value:
+        return ""
+    return shown(value if isinstance(value, dt.date) else str(value)[:10]) or ""
+def short_date(value: str | Day | None) -> str:
+    """`01/12/2026`, for tables and form fields; '' for none."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return day.strftime("%d/%m/%Y")

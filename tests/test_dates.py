@@ -2,13 +2,14 @@
 the one error shape on the API, and an HTML page with the message on a page. Never a traceback."""
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
 import pytest
 
 from graph_service.access.auth import Role
-from graph_service.dates import DocDate, parse_day, period_end, shown
+from graph_service.dates import DocDate, long_date, parse_day, period_end, short_date, shown
 from graph_service.errors import BadRequest
 from graph_service.reference import load_reference
 
@@ -32,8 +33,26 @@ def test_a_bad_date_on_the_command_line_is_one_line_and_exit_2(args, tmp_path):
 def test_parse_day_names_the_option():
     assert parse_day("2024-02-29", "as_of").isoformat() == "2024-02-29"
     assert parse_day(None) is None and parse_day("") is None
-    with pytest.raises(BadRequest, match="as_of must be a date as YYYY-MM-DD, not 'banana'"):
+    with pytest.raises(BadRequest, match="as_of must be a date as YYYY-MM-DD, DD/MM/YYYY or 1 December 2026, not 'banana'"):
         parse_day("banana", "as_of")
+
+
+@pytest.mark.parametrize("text", ["1 December 2026", "01/12/2026", "1/12/2026", "2026-12-01", " 1  Dec  2026 ",
+                                  "1st December 2026", "01.12.2026", "1 DECEMBER 2026"])
+def test_a_day_is_read_the_british_way(text):
+    assert parse_day(text, "from") == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("text", ["12/31/2026", "31/02/2026", "2026/12/01", "1 Ju 2026", "December 1 2026", "1-12-2026"])
+def test_a_month_first_or_impossible_day_is_refused(text):
+    with pytest.raises(BadRequest, match="DD/MM/YYYY"):
+        parse_day(text, "from")
+
+
+def test_a_day_is_shown_the_british_way():
+    assert long_date("2026-12-01") == "1 December 2026" and long_date(dt.date(2027, 3, 31)) == "31 March 2027"
+    assert long_date("2026-12-01T10:00:00+00:00") == "1 December 2026" and long_date(None) == ""
+    assert short_date("2026-12-01") == "01/12/2026"
 
 
 @pytest.fixture
@@ -59,7 +78,7 @@ def test_a_bad_date_on_a_page_is_an_html_page_with_the_message(reference_server)
         answer = client.get("/health?as_of=banana")
     assert answer.status_code == 400
     assert answer.headers["content-type"].startswith("text/html")
-    assert "as_of must be a date as YYYY-MM-DD, not &#39;banana&#39;" in answer.text  # as the template escapes it
+    assert "as_of must be a date as YYYY-MM-DD, DD/MM/YYYY or 1 December 2026, not &#39;banana&#39;" in answer.text  # as the template escapes it
     assert "<h1>There is a problem</h1>" in answer.text
 
 

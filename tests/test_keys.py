@@ -55,7 +55,10 @@ def test_list_shows_each_key_but_never_the_key(tmp_path, capsys):
     assert (listed["name"], listed["role"], listed["revoked"]) == ("Ann", "admin", None)
     assert listed["expires"].startswith((dt.date.today() + dt.timedelta(days=30)).isoformat())
     assert main(["keys", "list", "--data-dir", str(tmp_path)]) == 0
-    assert f"id={listed['id']}  name=Ann  role=admin" in capsys.readouterr().out
+    heading, rule, row = capsys.readouterr().out.splitlines()
+    assert heading.split() == ["id", "name", "role", "created", "expires", "last", "used", "revoked"]
+    assert row.split()[:3] == [listed["id"], "Ann", "admin"] and row.split()[-1] == "-"
+    assert len(row) <= len(rule) and heading.index("name") == row.index("Ann")  # aligned
 
 
 @pytest.mark.parametrize("by", ["key", "id"])

@@ -192,3 +192,28 @@ def test_the_ego_view_marks_the_centre_and_sizes_by_distance(seeded):
     assert sizes["GB-COH-00000001"] > sizes["post:gm-procurement"] > sizes["service:waste"]
     assert view.directed and "payment:1" not in sizes
 
+
+
+# -- the pages: sign-in, hops, British dates ----------------------------------------------------------
+def test_a_browser_not_signed_in_is_sent_to_sign_in(seeded, server):
+    with server.client() as client:
+        page = client.get("/maps/stakeholders?persona=persona:contractors")
+        data = client.get("/maps/stakeholders?format=json")
+    assert page.status_code == 303
+    assert page.headers["location"] == "/sign-in?next=%2Fmaps%2Fstakeholders%3Fpersona%3Dpersona%3Acontractors"
+    assert data.status_code == 401 and data.json()["error"]["code"] == "unauthorised"
+
+
+def test_the_ego_view_offers_one_to_three_hops(seeded, server):
+    with server.client(Role.viewer) as client:
+        page = client.get("/maps/ego/GB-COH-00000001", params={"hops": 1}).text
+        assert client.get("/maps/ego/GB-COH-00000001", params={"hops": 4}).status_code == 400
+    hops = re.search(r'<select name="hops">(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option value="(\d)"', hops) == ["1", "2", "3"] and '"1" selected' in hops
+
+
+def test_dates_are_entered_and_shown_the_british_way(seeded, server):
+    with server.client(Role.viewer) as client:
+        page = client.get("/maps/stakeholders", params={"compare_from": "1 January 2025", "compare_to": "30/06/2026"}).text
+    assert 'type="date"' not in page and "For example, 1 December 2026 or 01/12/2026" in page
+    assert 'value="01/01/2025"' in page and 'value="30/06/2026"' in page

@@ -329,7 +329,7 @@ def test_the_cli_prints_the_analysis_and_writes_maps(seeded, tmp_path):
     listed = _cli(seeded.dir, "stakeholders", "--as-of", AS_OF)
     assert listed.returncode == 0, listed.stderr
     assert re.search(r"Keep satisfied\s+Acme Waste Ltd", listed.stdout)
-    assert "GM Procurement (Post)" in listed.stdout
+    assert re.search(r"GM Procurement\s+Post\s", listed.stdout)  # brokers: name, label, communities
     data = json.loads(_cli(seeded.dir, "stakeholders", "--json", "--role", "procurement", "--as-of", AS_OF).stdout)
     assert data["includes_contract_values"]
     page = tmp_path / "out" / "map.html"

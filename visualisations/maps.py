@@ -9,28 +9,22 @@ from collections import defaultdict
 from graph_service.dates import shown
 from graph_service.answers.stakeholders import (Analysis, Ego, Factor, Holder, Partner, PolicyOwnership, Post, quadrant_names,
                                        settings)
+from visualisations.colours import MEMBER_SHAPE, SHAPES, label_name, node_legend, node_style
 from visualisations.view import LegendEntry, MapEdge, MapNode, MapView
 
-POST_SHAPE = "square"
+POST_SHAPE = SHAPES["Post"]
 BROKER_BORDER = "#111111"
 LINK_COLOURS = {"WORKS_WITH": "#8fa8c8", "council": "#d9b99b"}  # partner-partner; post-partner
+OTHER_LINK = "#c8c8c8"
 QUADRANT_COLOURS = {"manage_closely": "#fde0dd", "keep_satisfied": "#fff3cd", "keep_informed": "#e0f0e3",
                     "monitor": "#eeeeee"}
-LABEL_COLOURS = {  # ego view: one colour per label
-    "Organisation": "#1f77b4", "Post": "#444444", "Person": "#e377c2", "Department": "#7f7f7f", "Contract": "#ff7f0e",
-    "Grant": "#2ca02c", "Service": "#17becf", "Engagement": "#bcbd22", "Charter": "#9467bd", "Priority": "#d62728",
-    "KeyIndicator": "#ff9896", "Policy": "#8c564b", "Persona": "#c5b0d5", "Workstream": "#98df8a",
-    "Programme": "#c49c94", "Theme": "#dbdb8d", "Objective": "#9edae5", "GovernanceBody": "#393b79",
-    "Initiative": "#637939", "CommissioningDecision": "#843c39", "KpiRating": "#7b4173", "Payment": "#a55194"}
-OTHER_COLOUR = "#aec7e8"
 HOP_SIZES = {0: 32, 1: 18, 2: 12, 3: 9}
 ROLE_COLOURS = {"RESPONSIBLE_FOR": "#1f77b4", "SPONSORING_OFFICER_FOR": "#17becf", "SPONSORING_MEMBER_FOR": "#d62728",
                 "PORTFOLIO_HOLDER_FOR": "#ff7f0e", "APPROVES": "#2ca02c", "OVERSEES": "#9467bd"}
 ROLE_NAMES = {"RESPONSIBLE_FOR": "responsible officer", "SPONSORING_OFFICER_FOR": "sponsoring officer",
               "SPONSORING_MEMBER_FOR": "sponsoring member", "PORTFOLIO_HOLDER_FOR": "portfolio holder",
               "APPROVES": "approves", "OVERSEES": "oversees"}
-OWNER_COLOURS = {"officer": "#1f77b4", "member": "#d62728", "body": "#393b79", "department": "#9e9e9e",
-                 "policy": "#8c564b", "unowned": "#d62728"}
+UNOWNED_BORDER = "#d62728"
 GRID_WIDTH, GRID_HEIGHT, GRID_STEP, GRID_DOT = 1000, 700, 14, 6  # pixels; dots are GRID_DOT in radius
 GRID_POINTS = (GRID_WIDTH // GRID_STEP + 1) * (GRID_HEIGHT // GRID_STEP + 1)  # one dot to a lattice point
 GOLDEN_ANGLE, SPACING = math.pi * (3 - math.sqrt(5)), 22.0  # large maps' starting layout
@@ -40,25 +34,13 @@ FACTOR_NAMES = {"contract_value": "contract value", "services": "services depend
 
 
 # -- shared pieces -------------------------------------------------------------------------------
-def persona_colours(analysis: Analysis) -> dict[str, str]:
-    """Configured colours for known personas, then the extra palette in key order for any others."""
-    cfg = settings()["maps"]
-    colours = dict(cfg["persona_colours"])
-    others = [c["key"] for c in analysis.choices["persona"] if c["key"] not in colours]
-    for index, key in enumerate(sorted(others)):
-        colours[key] = cfg["extra_colours"][index % len(cfg["extra_colours"])]
-    return colours
-
-
 def _persona(partner: Partner) -> dict[str, str] | None:
     return min(partner.personas, key=lambda p: p["key"]) if partner.personas else None
 
 
-def _partner_colour(partner: Partner, colours: dict[str, str]) -> tuple[str, str]:
-    persona = _persona(partner)
-    if persona is None:
-        return settings()["maps"]["no_persona_colour"], "No persona recorded"
-    return colours[persona["key"]], persona["name"]
+def _partner_colour(partner: Partner) -> tuple[str, str]:
+    colour, category, _ = node_style("Organisation", _persona(partner))
+    return colour, category
 
 
 def _factor_line(score: str, factor: Factor) -> tuple[str, list[str]]:
@@ -113,11 +95,10 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
             break
         shown.append(partner)
         shown_posts |= extra
-    colours = persona_colours(analysis)
     brokers = {b.key for b in analysis.brokers}
     nodes = []
     for partner in shown:
-        colour, category = _partner_colour(partner, colours)
+        colour, category = _partner_colour(partner)
         nodes.append(MapNode(
             partner.key, partner.name, partner.name, category, colour, round(8 + 28 * partner.power, 1),
             tooltip=_tooltip(partner.name, category, f"Power {partner.power:.2f} - interest {partner.interest:.2f}: "
@@ -126,7 +107,8 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
             border=BROKER_BORDER if partner.key in brokers else None, border_width=4 if partner.key in brokers else 1))
     for key in sorted(shown_posts):
         post = analysis.posts[key]
-        nodes.append(MapNode(key, post.title, post.title, "Council post", settings()["maps"]["post_colour"], 10,
+        post_colour, post_category, _ = node_style("Post")
+        nodes.append(MapNode(key, post.title, post.title, post_category, post_colour, 10,
                              shape=POST_SHAPE, tooltip=_tooltip(post.title, "Council post",
                                                                 "Broker between communities" if key in brokers else ""),
                              details=_post_details(post, analysis, posts_of),
@@ -140,9 +122,7 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
                      + f" ({link.weight} link{'s' if link.weight > 1 else ''})")
              for link in analysis.links if link.source in ids and link.target in ids]
     notes = _filter_notes(analysis) + _cap_notes(len(shown), len(analysis.partners), limit)
-    used = {n.category for n in nodes if n.id not in analysis.posts}
-    legend = _persona_legend(analysis, colours, used) + [
-        LegendEntry(POST_SHAPE, settings()["maps"]["post_colour"], "Council post (relationship holder)"),
+    legend = node_legend(nodes) + [
         LegendEntry("ring", BROKER_BORDER, "Thick black border: broker (bridges communities)"),
         LegendEntry("dot", "#999999", "Size: power 0", 8), LegendEntry("dot", "#999999", "Size: power 1", 36),
         LegendEntry("line", LINK_COLOURS["WORKS_WITH"], "Partners that work with each other"),
@@ -179,15 +159,6 @@ def _post_details(post: Post, analysis: Analysis, posts_of: dict[str, set[str]])
             ("Partners linked", str(sum(post.key in posts for posts in posts_of.values()))),
             ("Community", communities.get(post.community, "not linked to anyone")),
             ("Betweenness", f"{post.betweenness:.4f}")]
-
-
-def _persona_legend(analysis: Analysis, colours: dict[str, str], used: set[str]) -> list[LegendEntry]:
-    names = {c["key"]: c["name"] for c in analysis.choices["persona"]}
-    entries = [LegendEntry("dot", colours[key], name) for key, name in sorted(names.items(), key=lambda kv: kv[1])
-               if name in used]
-    if "No persona recorded" in used:
-        entries.append(LegendEntry("dot", settings()["maps"]["no_persona_colour"], "No persona recorded"))
-    return entries
 
 
 def _subtitle(analysis: Analysis, shown: int) -> str:
@@ -248,7 +219,6 @@ def _ring(centre: tuple[int, int], radius: int) -> list[tuple[int, int]]:
 def grid_view(analysis: Analysis) -> MapView:
     """Each partner placed by interest (across) and power (up) over the four quadrants."""
     cfg = settings()
-    colours = persona_colours(analysis)
     limit = min(cfg["maps"]["max_nodes"], GRID_POINTS)
     shown = analysis.partners[:limit]  # highest power first
     ranked = sorted(shown, key=lambda p: (-(p.power + p.interest), p.key))
@@ -256,7 +226,7 @@ def grid_view(analysis: Analysis) -> MapView:
     positions, moved = _grid_positions(shown)
     nodes = []
     for partner in shown:
-        colour, category = _partner_colour(partner, colours)
+        colour, category = _partner_colour(partner)
         x, y = positions[partner.key]
         nodes.append(MapNode(
             partner.key, partner.name if partner.key in labelled else "", partner.name, category, colour, GRID_DOT,
@@ -266,8 +236,7 @@ def grid_view(analysis: Analysis) -> MapView:
     grid = {"width": GRID_WIDTH, "height": GRID_HEIGHT, "power_threshold": cfg["grid"]["power_threshold"],
             "interest_threshold": cfg["grid"]["interest_threshold"], "quadrants": quadrant_names(),
             "colours": QUADRANT_COLOURS}
-    used = {n.category for n in nodes}
-    legend = _persona_legend(analysis, colours, used) + [
+    legend = node_legend(nodes) + [
         LegendEntry("area", QUADRANT_COLOURS[q], f"{name} quadrant") for q, name in quadrant_names().items()] + [
         LegendEntry("text", "#333333", "Across: interest 0 to 1. Up: power 0 to 1. All dots are the same size."),
         LegendEntry("text", "#333333", f"Names shown for the {len(labelled)} partners with the highest power + interest; "
@@ -285,18 +254,22 @@ def ego_view(found: Ego) -> MapView:
     nodes = []
     for node in sorted(found.nodes.values(), key=lambda n: (n.hop, n.key)):
         name = f"{node.name} ({node.dated})" if node.dated and node.label == "Engagement" else node.name
-        nodes.append(MapNode(node.key, name, name, node.label, LABEL_COLOURS.get(node.label, OTHER_COLOUR),
-                             HOP_SIZES.get(node.hop, 8), tooltip=_tooltip(name, node.label, f"{node.hop} hop(s) away"),
-                             details=[("Key", node.key), ("Label", node.label), ("Hops from the centre", str(node.hop))],
+        colour, category, shape = node_style(node.label, node.persona)
+        details = [("Key", node.key), ("Label", label_name(node.label)), ("Hops from the centre", str(node.hop))]
+        if node.label == "Organisation":
+            details.insert(2, ("Persona", node.persona["name"] if node.persona else "none recorded"))
+        nodes.append(MapNode(node.key, name, name, category, colour, HOP_SIZES.get(node.hop, 8), shape=shape,
+                             tooltip=_tooltip(name, category, f"{node.hop} hop(s) away"), details=details,
                              border=BROKER_BORDER if node.hop == 0 else None, border_width=3 if node.hop == 0 else 1))
-    edges = [MapEdge(start, end, kind, tooltip=kind) for start, kind, end in found.edges]
+    edges = [MapEdge(start, end, kind, LINK_COLOURS["WORKS_WITH"] if kind == "WORKS_WITH" else OTHER_LINK,
+                     tooltip=kind.lower().replace("_", " ")) for start, kind, end in found.edges]
     centre = found.nodes[found.centre]
-    used = sorted({n.label for n in found.nodes.values()})
-    legend = [LegendEntry("dot", LABEL_COLOURS.get(label, OTHER_COLOUR), label) for label in used] + [
+    legend = node_legend(nodes) + [
         LegendEntry("dot", "#999999", f"Size: {hop} hop(s) away" if hop else "Size: the centre", size)
         for hop, size in HOP_SIZES.items() if hop <= found.hops] + [
         LegendEntry("ring", BROKER_BORDER, "Black border: the centre"),
-        LegendEntry("line", "#c8c8c8", "A relationship (hover for its type)")]
+        LegendEntry("line", LINK_COLOURS["WORKS_WITH"], "Partners that work with each other"),
+        LegendEntry("line", OTHER_LINK, "Another relationship (its type shows when zoomed in, on hover and in the details)")]
     notes = []
     if found.left_out:
         notes.append(f"At least {found.left_out} more nodes lie within {found.hops} hops; the map is capped at "
@@ -317,18 +290,20 @@ def policy_view(ownership: PolicyOwnership) -> MapView:
         details = [("Key", key), ("Review date", shown(policy["review_date"]) or "not recorded")]
         details += [(ROLE_NAMES[role].capitalize(), ", ".join(ownership.owners[o].name for o in owners))
                     for role, owners in sorted(roles.items())]
-        category = "Policy with no responsible officer" if key in unowned else "Policy"
-        nodes.append(MapNode(key, policy["title"], policy["title"], category, OWNER_COLOURS["policy"], 22, shape="diamond",
+        colour, category, shape = node_style("Policy")
+        category = "Policy with no responsible officer" if key in unowned else category
+        nodes.append(MapNode(key, policy["title"], policy["title"], category, colour, 22, shape=shape,
                              tooltip=_tooltip(policy["title"], category), details=details,
-                             border=OWNER_COLOURS["unowned"] if key in unowned else None,
+                             border=UNOWNED_BORDER if key in unowned else None,
                              border_width=4 if key in unowned else 1))
         edges += [MapEdge(owner, key, role, ROLE_COLOURS[role], 2, tooltip=ROLE_NAMES[role])
                   for role, owners in sorted(roles.items()) for owner in owners]
     for key, owner in sorted(ownership.owners.items()):
         kind = "body" if owner.label == "GovernanceBody" else ("member" if owner.kind == "member" else "officer")
-        category = {"body": "Governance body", "member": "Member post", "officer": "Officer post"}[kind]
-        nodes.append(MapNode(key, owner.name, owner.name, category, OWNER_COLOURS[kind], 14,
-                             shape="triangle" if kind == "body" else "dot",
+        colour, category, shape = node_style(owner.label)
+        if kind != "body":
+            category, shape = ("Member post", MEMBER_SHAPE) if kind == "member" else ("Officer post", shape)
+        nodes.append(MapNode(key, owner.name, owner.name, category, colour, 14, shape=shape,
                              tooltip=_tooltip(owner.name, category, "Held by " + ", ".join(owner.held_by) if owner.held_by else ""),
                              details=[("Key", key), ("Kind", owner.kind or category),
                                       ("Held by", ", ".join(owner.held_by) or ("vacant" if owner.label == "Post" else "-")),
@@ -336,15 +311,11 @@ def policy_view(ownership: PolicyOwnership) -> MapView:
         for department in owner.departments:
             departments[department["key"]] = department["name"]
             edges.append(MapEdge(key, department["key"], "IN_DEPARTMENT", "#9e9e9e", 1, dashes=True, tooltip="in department"))
-    nodes += [MapNode(key, name, name, "Department", OWNER_COLOURS["department"], 12, shape="square",
-                      tooltip=_tooltip(name, "Department"), details=[("Key", key)])
+    dept_colour, dept_category, dept_shape = node_style("Department")
+    nodes += [MapNode(key, name, name, dept_category, dept_colour, 12, shape=dept_shape,
+                      tooltip=_tooltip(name, dept_category), details=[("Key", key)])
               for key, name in sorted(departments.items())]
-    legend = [LegendEntry("diamond", OWNER_COLOURS["policy"], "Policy"),
-              LegendEntry("ring", OWNER_COLOURS["unowned"], "Red border: no responsible officer recorded"),
-              LegendEntry("dot", OWNER_COLOURS["officer"], "Officer post"),
-              LegendEntry("dot", OWNER_COLOURS["member"], "Member post"),
-              LegendEntry("triangle", OWNER_COLOURS["body"], "Governance body"),
-              LegendEntry("square", OWNER_COLOURS["department"], "Department")]
+    legend = node_legend(nodes) + [LegendEntry("ring", UNOWNED_BORDER, "Red border: no responsible officer recorded")]
     legend += [LegendEntry("line", colour, ROLE_NAMES[role].capitalize()) for role, colour in ROLE_COLOURS.items()]
     legend += [LegendEntry("dashed", "#9e9e9e", "Post is in the department"),
                LegendEntry("text", "#333333", "Sizes tell kinds apart: policies largest, then posts and bodies, then departments.")]

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
 from graph_service.answers.stakeholders import settings
+from graph_service.dates import DATE_HINT, long_date, short_date
 from visualisations.view import EXPORT_TYPES, MapView
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -35,7 +36,10 @@ def map_csp(nonce: str) -> str:
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(ASSETS), autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(loader=FileSystemLoader(ASSETS), autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters.update(short_date=short_date, long_date=long_date)  # British dates, never month first
+    env.globals.update(date_hint=DATE_HINT)
+    return env
 
 
 @cache
@@ -90,10 +94,11 @@ def _network(view: MapView, large: bool) -> Network:
 
 def render_html(view: MapView, *, served: bool = False, choices: dict[str, list[dict[str, str]]] | None = None,
                 filters: dict[str, Any] | None = None, health_filter: bool = False, compare: bool = False,
-                nonce: str | None = None) -> str:
+                nonce: str | None = None, hops: int | None = None) -> str:
     """The page. `served` adds links that need the API (other maps, ego views); `choices` adds a filter
     form (the values each filter can take), with a minimum health score if `health_filter` and two dates
-    to compare if `compare`; `filters` are the ones applied; `nonce` the one the served page's CSP header names."""
+    to compare if `compare`; `filters` are the ones applied; `nonce` the one the served page's CSP header names;
+    `hops` (an ego view) adds a choice of 1 to the configured most hops."""
     large = len(view.nodes) > settings()["maps"]["large"]
     nodes, edges, *_, options = _network(view, large).get_network_data()  # options come back as JSON text
     data = {
@@ -106,6 +111,6 @@ def render_html(view: MapView, *, served: bool = False, choices: dict[str, list[
     nonce = nonce or secrets.token_urlsafe(16)
     return _environment().get_template("map.html").render(
         view=view, data=data, nonce=nonce, csp=map_csp(nonce), served=served, choices=choices, filters=filters or {},
-        health_filter=health_filter, compare=compare,
+        health_filter=health_filter, compare=compare, hops=hops, max_hops=settings()["maps"]["ego_max_hops"],
         formats=list(EXPORT_TYPES), vis_js=_asset(VIS / "vis-network.min.js"), vis_css=_asset(VIS / "vis-network.css"),
         map_js=_asset(ASSETS / "map.js"), map_css=_asset(ASSETS / "map.css"))

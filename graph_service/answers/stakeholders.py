@@ -487,6 +487,7 @@ class EgoNode:
     name: str
     hop: int
     dated: str | None = None
+    persona: dict[str, str] | None = None  # an organisation's persona (key, name): its colour on every map
 
 
 @dataclass
@@ -518,6 +519,7 @@ def ego(store: GraphStore, key: str, role: Role, *, hops: int = 2, as_of: str | 
     found = {key: EgoNode(key, centre.label, name, 0)}
     edges: set[tuple[str, str, str]] = set()
     left_out: set[str] = set()
+    personas: dict[str, set[str]] = defaultdict(set)  # every found node's neighbours are asked for once
     frontier = [key]
     for hop in range(1, hops + 2):  # the last round only joins nodes already found
         if not frontier:
@@ -525,6 +527,8 @@ def ego(store: GraphStore, key: str, role: Role, *, hops: int = 2, as_of: str | 
         reached = []
         for row in ask(store, "ego_neighbours", keys=frontier, as_of=as_of):
             other = row["other"]
+            if row["type"] == "HAS_PERSONA" and row["start"] == row["key"]:
+                personas[row["key"]].add(row["end"])
             if not visible_label(row["other_label"], role) or not visible_relationship(row["type"], role):
                 continue
             if other not in found:
@@ -537,6 +541,14 @@ def ego(store: GraphStore, key: str, role: Role, *, hops: int = 2, as_of: str | 
                 reached.append(other)
             edges.add((row["start"], row["type"], row["end"]))
         frontier = reached if hop <= hops else []
+    names: dict[str, str] = {}
+    for node_key, keys in personas.items():
+        if node_key in found and found[node_key].label == "Organisation":
+            persona = min(keys)  # as the stakeholder map chooses
+            if persona not in names:
+                record = store.get(persona)
+                names[persona] = record.props.get("name", persona) if record else persona
+            found[node_key].persona = {"key": persona, "name": names[persona]}
     return Ego(key, hops, as_of, found, sorted(edges), len(left_out))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from graph_service.dates import cli_day, shown
 from graph_service.cli import command, opened_store, print_json
+from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.queries import ask
 
@@ -26,12 +27,15 @@ def changes_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(rows)
         return 0
+    table = []
     for change in rows:
         subject = f"{change['start']} -{change['what']}-> {change['end']}" if change["kind"] == "relationship" \
             else f"{change['what']} {change['key']}"
         values = "; ".join(f"{k}: {v['before']!r} -> {v['after']!r}" for k, v in change["values"].items())
         marker = " (illustrative: generated example data)" if change["provenance"]["illustrative"] else ""
-        print(f"{shown(change['on'])}  {change['change']:8} {subject}  {values}  [{change['provenance']['source']}"
-              f" {change['provenance']['locator']}]{marker}")
+        table.append((shown(change["on"]), change["change"], subject, values,
+                      f"{change['provenance']['source']} {change['provenance']['locator']}".strip() + marker))
+    if table:
+        print_table(table, ["on", "change", "what", "values", "source"])
     print(f"{len(rows)} changes")
     return 0

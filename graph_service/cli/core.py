@@ -6,6 +6,7 @@ import sys
 
 from graph_service.access.auth import DamagedFile, KeyStore, Role
 from graph_service.cli import command, opened_store, print_json
+from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.errors import GraphServiceError
 
@@ -39,8 +40,9 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
         print_json(stats)
         return 0
     print(f"{stats['backend']}: {stats['nodes']} nodes, {stats['relationships']} relationships")
-    for name, count in [*stats["labels"].items(), *stats["relationship_types"].items()]:
-        print(f"  {name:24} {count}")
+    print_table([*(("label", n, c) for n, c in stats["labels"].items()),
+                 *(("relationship", n, c) for n, c in stats["relationship_types"].items())], ["kind", "name", "count"],
+                indent="  ")
     return 0
 
 

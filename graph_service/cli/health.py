@@ -10,10 +10,12 @@ Each answers for the home council; --buyer ORG-ID for another buyer, --buyer all
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from typing import Any
 
 from graph_service.cli import command, opened_store, print_json
+from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.csv_export import SafeDictWriter
 from graph_service.dates import cli_day, iso
@@ -66,13 +68,13 @@ def format_report(report: dict[str, Any]) -> list[str]:
     lines = [f"Partner relationship health as of {report['as_of']} for {report['buyer']['name']}: {counts}{since}"]
     if report["saved_snapshot"]:
         lines.append(f"Saved the snapshot for {report['saved_snapshot']}.")
-    for r in report["partners"]:
-        score = "   -  " if r["score"] is None else f"{r['score']:6.1f}"
-        delta = (r["change"] or {}).get("score_delta")
-        drivers = "; ".join(f"{d['dimension']} -{d['lost']:.1f}" for d in r["drivers"])
-        lines.append(f"{r['rank']:4} {score} {r['rating']:7} {r['coverage']:5.0%} "
-                     f"{'' if delta is None else f'{delta:+6.1f}':6} {r['name']}  ({r['partner']})  {drivers}")
-    return lines
+    rows = [(r["rank"], None if r["score"] is None else round(r["score"], 1), r["rating"], f"{r['coverage']:.0%}",
+             None if (r["change"] or {}).get("score_delta") is None else f"{r['change']['score_delta']:+.1f}",
+             r["name"], r["partner"], "; ".join(f"{d['dimension']} -{d['lost']:.1f}" for d in r["drivers"]))
+            for r in report["partners"]]
+    out = io.StringIO()
+    print_table(rows, ["rank", "score", "rating", "coverage", "change", "partner", "key", "what costs most"], out=out)
+    return lines + out.getvalue().splitlines()
 
 
 @command("health", "relationship-health scores: the portfolio worst first, or one partner with its evidence",
@@ -192,10 +194,10 @@ def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
         writer.writerows(rows)
         return 0
     print(f"{args.view} as of {answer['as_of']} for {answer['buyer']['name']}: {len(rows)} row(s)")
-    for row in rows:
-        print("  " + " | ".join("" if v is None else str(v) for v in row.values()))
+    if rows:
+        print_table(rows, list(rows[0]), indent="  ")
     if answer.get("unmapped"):
         print(f"Spend on areas graph_service/settings/services.yaml does not map: {len(answer['unmapped'])}")
-        for area in answer["unmapped"]:
-            print(f"  {area['buyer']} | {area['area'] or '(no area given)'} | {area['spend']} | {area['payments']} payment(s)")
+        print_table([{**area, "area": area["area"] or "(no area given)"} for area in answer["unmapped"]],
+                    ["buyer", "area", "spend", "payments"], indent="  ")
     return 0

@@ -6,6 +6,7 @@ import sys
 
 from graph_service.access.auth import DamagedFile, KeyStore, Role
 from graph_service.cli import command, print_json
+from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.dates import parse_day
 
@@ -48,9 +49,9 @@ def keys_command(args: argparse.Namespace, settings: Settings) -> int:
             print_json(keys.list())
         else:
             rows = keys.list()
-            for row in rows:
-                print("  ".join(f"{column}={row[column] or '-'}" for column in COLUMNS))
-            if not rows:
+            if rows:
+                print_table(rows, COLUMNS)
+            else:
                 print(f"no keys in {keys.path}")
     except DamagedFile as exc:
         print(f"graph-service: {exc.message}", file=sys.stderr)

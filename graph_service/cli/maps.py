@@ -9,6 +9,7 @@ from pathlib import Path
 from graph_service.dates import cli_day, iso
 from graph_service.access.auth import Role
 from graph_service.cli import command, opened_store, print_json
+from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
 from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
@@ -97,13 +98,12 @@ def stakeholders_command(args: argparse.Namespace, settings: Settings) -> int:
         print_json(analysis.to_dict())
         return 0
     print(f"{len(analysis.partners)} of {analysis.total_partners} partners as on {analysis.as_of}. {analysis.basis}")
-    print(f"{'power':>6} {'interest':>8}  {'quadrant':16} partner")
-    for partner in analysis.partners[:args.top]:
-        print(f"{partner.power:6.3f} {partner.interest:8.3f}  {partner.quadrant_name:16} {partner.name} ({partner.key})")
+    print_table([(round(p.power, 3), round(p.interest, 3), p.quadrant_name, p.name, p.key)
+                 for p in analysis.partners[:args.top]], ["power", "interest", "quadrant", "partner", "key"])
     print("\nBrokers (bridge otherwise separate groups):")
-    for broker in analysis.brokers:
-        print(f"  {broker.betweenness:.3f}  {broker.name} ({broker.label}), communities {broker.communities}")
+    print_table([(round(b.betweenness, 3), b.name, b.label, ", ".join(map(str, b.communities))) for b in analysis.brokers],
+                ["betweenness", "name", "label", "communities"], indent="  ")
     print("\nCommunities:")
-    for community in analysis.communities:
-        print(f"  {community.id:>3}. {community.name}: {community.partners} partners, {community.posts} posts")
+    print_table([(c.id, c.name, c.partners, c.posts) for c in analysis.communities],
+                ["community", "name", "partners", "posts"], indent="  ")
     return 0

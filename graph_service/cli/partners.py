@@ -6,6 +6,7 @@ import datetime as dt
 
 from graph_service.access import audit
 from graph_service.cli import command, opened_store, print_json
+from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
 from graph_service.ingest.identifiers import normalise_identifier
@@ -38,9 +39,10 @@ def partner_command(args: argparse.Namespace, settings: Settings) -> int:
     elif profile:
         _print_profile(profile[0])
     else:
-        for row in found:
-            print(f"{row['key']:40} {row['name']}" + (f"  [{', '.join(row['personas'])}]" if row.get("personas") else ""))
-        if not found:
+        if found:
+            print_table([(row["key"], row["name"], ", ".join(row.get("personas") or [])) for row in found],
+                        ["key", "name", "personas"])
+        else:
             print(f"no partner matches {args.query!r}")
     return 0 if profile or found else 1
 
@@ -102,9 +104,9 @@ def matches_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(rows)
         return 0
-    for m in rows:
-        print(f"{m['id']}  {m['status']:9} {m['score']:.2f}  {m['start_name']} ({m['start']})  ~  "
-              f"{m['end_name']} ({m['end']})\n      {m['reason']}")
-    if not rows:
+    if rows:
+        print_table([(m["id"], m["status"], m["score"], f"{m['start_name']} ({m['start']})", f"{m['end_name']} ({m['end']})",
+                      m["reason"]) for m in rows], ["id", "status", "score", "record", "may be the same as", "why"])
+    else:
         print(f"no {args.status} matches")
     return 0

@@ -36,6 +36,11 @@ _PROV = ("source", "locator", "loaded_at", "illustrative")
 # Seconds. An outage answers within about CONNECT_TIMEOUT + RETRY_TIME; a query that runs
 # longer than QUERY_TIMEOUT is stopped by the server. A unit (a whole file) has no limit.
 CONNECT_TIMEOUT, RETRY_TIME, QUERY_TIMEOUT = 3.0, 2.0, 30.0
+# The server is asked not to send what is noise to a caller: named queries read properties and labels a
+# store may not hold yet ("The label `Node` does not exist"), and hints and performance advice are for
+# whoever writes the Cypher. Warnings of other kinds (deprecation, security, schema) still reach the log.
+NOTIFICATIONS_MIN_SEVERITY = "WARNING"
+NOTIFICATIONS_DISABLED = ["UNRECOGNIZED", "HINT", "PERFORMANCE", "GENERIC"]
 
 
 def schema_statements() -> list[str]:
@@ -75,7 +80,9 @@ class Neo4jStore:
         self.uri, self.database = uri, database
         self.driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=CONNECT_TIMEOUT,
                                            connection_acquisition_timeout=CONNECT_TIMEOUT + RETRY_TIME,
-                                           max_transaction_retry_time=RETRY_TIME)
+                                           max_transaction_retry_time=RETRY_TIME,
+                                           notifications_min_severity=NOTIFICATIONS_MIN_SEVERITY,
+                                           notifications_disabled_classifications=NOTIFICATIONS_DISABLED)
         self._schema_ready = False
 
     @classmethod

@@ -77,7 +77,7 @@ Caller = Annotated[Actor, Depends(caller)]  # beside a role: `role: Admin, who: 
 def _day(name: str, description: str, required: bool = False) -> Callable[..., dt.date | None]:
     """A date query parameter, parsed once here: a bad one is a 400 in the one error shape."""
 
-    def parse(value: str = Query("", alias=name, description=f"{description} (YYYY-MM-DD)",
+    def parse(value: str = Query("", alias=name, description=f"{description} (YYYY-MM-DD; pages also take DD/MM/YYYY or 1 December 2026)",
                                  json_schema_extra={"format": "date"})) -> dt.date | None:
         day = parse_day(value, name)
         if required and day is None:
@@ -93,3 +93,11 @@ CompareFrom = Annotated[dt.date | None, Depends(_day(
 CompareTo = Annotated[dt.date | None, Depends(_day("compare_to", "with compare_from: the later date of the comparison"))]
 DateFrom = Annotated[dt.date, Depends(_day("from", "the first day", required=True))]
 DateTo = Annotated[dt.date | None, Depends(_day("to", "the last day (default: today)"))]
+
+
+# The stakeholder analysis's filters: the maps' pages and the JSON route take the same ones.
+PERSONA = Query(None, description="a persona key, e.g. persona:contractors")
+WORKSTREAM = Query(None, description="a work-stream key: partners engaged in or contributing to it")
+PRIORITY = Query(None, description="a priority key: partners it depends on or that link to it")
+DEPARTMENT = Query(None, description="a department key: partners whose relationship holders sit in it")
+MIN_HEALTH = Query(None, ge=0, le=100, description="procurement only: partners with at least this health score")

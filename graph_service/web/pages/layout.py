@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from graph_service.access.auth import Role
+from graph_service.dates import DATE_HINT, long_date, short_date
 from graph_service.records import FactSource
 
 SITE_NAME = "Dacorum policies and partners"
@@ -83,7 +84,9 @@ TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), 
 TEMPLATES.globals.update(site_name=SITE_NAME, council_name=COUNCIL_NAME, stylesheets=STYLESHEETS,
                          navigation=NAVIGATION, procurement_roles=PROCUREMENT_ROLES, recording_roles=RECORDING_ROLES,
                          illustrative_tag=Markup(ILLUSTRATIVE_TAG), illustrative_banner=Markup(_BANNER_SLOT),
-                         source=lambda provenance: Markup(source(provenance)))  # built from escaped parts
+                         source=lambda provenance: Markup(source(provenance)),  # built from escaped parts
+                         date_hint=DATE_HINT)
+TEMPLATES.filters.update(long_date=long_date, short_date=short_date)  # dates shown the British way
 
 
 def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",

@@ -1,7 +1,7 @@
-"""Stakeholder maps (HTML pages, or their data with ?format=json|csv|graphml|gexf) and the
-stakeholder analysis behind them. Viewers may use every route: what a viewer receives is
-computed without contract values or health scores, and restricted labels never appear on a
-viewer's map; the minimum health score filter needs the procurement role."""
+"""The map pages (or their data with ?format=json|csv|graphml|gexf). Viewers may use every route: what a
+viewer receives is computed without contract values or health scores, and restricted labels never appear
+on a viewer's map; the minimum health score filter needs the procurement role. A browser that is not
+signed in is sent to sign in (web/errors.py); a request for data gets the API's 401."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +12,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from graph_service.dates import iso
-from graph_service.web.deps import AsOf, CompareFrom, CompareTo, Store, Viewer
-from graph_service.answers.stakeholders import Analysis, AnalysisAnswer, analyse, ego, policy_ownership
+from graph_service.web.deps import (DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WORKSTREAM, AsOf, CompareFrom, CompareTo,
+                                   Store, Viewer)
+from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import ego_view, export, grid_view, policy_view, render_html, stakeholder_view
 from visualisations.diff import comparing, ego_diff, stakeholder_diff
 from visualisations.render import map_csp
@@ -21,14 +22,8 @@ from visualisations.view import MapView
 
 router = APIRouter(tags=["maps"])
 
+HOPS = Query(2, description="how far from the centre: 1 to the configured most (ego_max_hops)")
 FORMAT = Query(None, alias="format", description="json, csv, graphml or gexf for the map's data; omit for the page")
-PERSONA = Query(None, description="a persona key, e.g. persona:contractors")
-WORKSTREAM = Query(None, description="a work-stream key: partners engaged in or contributing to it")
-PRIORITY = Query(None, description="a priority key: partners it depends on or that link to it")
-DEPARTMENT = Query(None, description="a department key: partners whose relationship holders sit in it")
-MIN_HEALTH = Query(None, ge=0, le=100, description="procurement only: partners with at least this health score")
-
-
 
 
 def _form(analysis: Analysis) -> dict[str, Any]:
@@ -79,14 +74,14 @@ def grid_map(store: Store, role: Viewer, persona: str | None = PERSONA, workstre
 
 
 @router.get("/maps/ego/{key:path}", response_class=HTMLResponse)
-def ego_map(key: str, store: Store, role: Viewer, hops: int = Query(2, description="how far from the centre"),
+def ego_map(key: str, store: Store, role: Viewer, hops: int = HOPS,
             as_of: AsOf = None, compare_from: CompareFrom = None,
             compare_to: CompareTo = None, fmt: str | None = FORMAT) -> Response:
     """One partner, post or other node and everything within `hops` relationships of it; with compare_from and
     compare_to, what was added, ended or changed around it between the two dates."""
     if _comparing(compare_from, compare_to, as_of):
-        return _respond(ego_diff(store, key, role, iso(compare_from), iso(compare_to), hops=hops), fmt)
-    return _respond(ego_view(ego(store, key, role, hops=hops, as_of=iso(as_of))), fmt)
+        return _respond(ego_diff(store, key, role, iso(compare_from), iso(compare_to), hops=hops), fmt, hops=hops)
+    return _respond(ego_view(ego(store, key, role, hops=hops, as_of=iso(as_of))), fmt, hops=hops)
 
 
 @router.get("/maps/policy-ownership", response_class=HTMLResponse)
@@ -94,13 +89,3 @@ def policy_ownership_map(store: Store, role: Viewer, as_of: AsOf = None,
                          fmt: str | None = FORMAT) -> Response:
     """Policies, the officer and member posts and bodies that own them, and their departments."""
     return _respond(policy_view(policy_ownership(store, as_of=iso(as_of))), fmt)
-
-
-@router.get("/api/v1/stakeholders")
-def stakeholders(store: Store, role: Viewer, persona: str | None = PERSONA, workstream: str | None = WORKSTREAM,
-                 priority: str | None = PRIORITY, department: str | None = DEPARTMENT,
-                 min_health: float | None = MIN_HEALTH, as_of: AsOf = None) -> AnalysisAnswer:
-    """Every partner's power, interest, quadrant and the facts behind them; brokers; communities; holders."""
-    analysis = analyse(store, role, as_of=iso(as_of), persona=persona, workstream=workstream, priority=priority,
-                       department=department, min_health=min_health)
-    return AnalysisAnswer.model_validate(analysis.to_dict())
