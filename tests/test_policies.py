@@ -310,8 +310,8 @@ def test_cli_policy_json_and_no_match(data_dir, capsys):
     assert json.loads(capsys.readouterr().out)[0]["key"] == MTFS
     assert main(["--data-dir", data_dir, "policy", "zzqx"]) == 1
     with pytest.raises(SystemExit) as bad_date:
-        main(["--data-dir", data_dir, "policy", "MTFS", "--as-of", "30/06/2025"])
-    assert bad_date.value.code == 2 and "'30/06/2025' is not a date as YYYY-MM-DD" in capsys.readouterr().err
+        main(["--data-dir", data_dir, "policy", "MTFS", "--as-of", "06/30/2025"])  # month first
+    assert bad_date.value.code == 2 and "'06/30/2025' is not a date as YYYY-MM-DD, DD/MM/YYYY" in capsys.readouterr().err
 
 
 def test_cli_holdings(data_dir, capsys):
