@@ -67,7 +67,7 @@ TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), 
                         trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.globals.update(site_name=SITE_NAME, stylesheet=STYLESHEET_PATH, navigation=NAVIGATION,
                          procurement_roles=PROCUREMENT_ROLES,
-                         source=lambda provenance: Markup(source(provenance)))  # built from escaped parts
+                         path_to=path_to, source=lambda provenance: Markup(source(provenance)))  # escaped parts
 
 
 def render(template: str, title: str, *, signed_in: str | None = None, csrf_token: str = "",
