@@ -121,7 +121,7 @@ class PartnerRecord(BaseModel):
     provenance: FactSource
 
 
-def _refs(rows: list[dict[str, Any]]) -> list[Ref]:
+def refs(rows: list[dict[str, Any]]) -> list[Ref]:
     return [Ref(key=r["key"], name=r["name"], provenance=FactSource.of(r)) for r in rows]
 
 
@@ -137,7 +137,7 @@ def partner_register(store: GraphStore, as_of: str | None = None) -> list[Partne
     """Every partner with what is in force on as_of (today when not given)."""
     return [PartnerEntry(**{k: r[k] for k in ("key", "name", "org_type", "is_council", "identifiers", "contracts",
                                                "grants", "charters")},
-                         personas=_refs(r["personas"]), workstreams=_refs(r["workstreams"]),
+                         personas=refs(r["personas"]), workstreams=refs(r["workstreams"]),
                          priorities=[p["name"] for p in r["priorities"]], holders=_holders(r["holders"]),
                          provenance=FactSource.of(r))
             for r in ask(store, "partner_register", as_of=as_of or today())]
@@ -158,13 +158,13 @@ def get_partner(store: GraphStore, key: str, role: Role, as_of: str | None = Non
     return PartnerRecord(
         **{k: row[k] for k in ("key", "name", "org_type", "website", "postal_code", "is_council", "verified_on",
                                "identifiers")},
-        aliases=[Alias(**a) for a in row["aliases"]], personas=_refs(row["personas"]), holders=_holders(now["holders"]),
+        aliases=[Alias(**a) for a in row["aliases"]], personas=refs(row["personas"]), holders=_holders(now["holders"]),
         contracts=contracts, values_shown=role >= Role.procurement,
         grants=[GrantLink(**{k: g[k] for k in GrantLink.model_fields if k != "provenance"}
                           | {"role": ROLES.get(g["role"], g["role"]), "provenance": FactSource.of(g)}) for g in row["grants"]],
         charters=[CharterLink(**{k: c[k] for k in CharterLink.model_fields if k != "provenance"},
                               provenance=FactSource.of(c)) for c in row["charters"]],
-        workstreams=_refs(row["workstreams"]),
+        workstreams=refs(row["workstreams"]),
         engagements=[Engagement(**{k: x[k] for k in ("key", "kind", "held_on", "summary", "attendees")},
                                 provenance=FactSource.of(x)) for x in row["engagements"]],
         provenance=FactSource.of(row))

@@ -57,7 +57,8 @@ def source(provenance: FactSource | dict[str, Any] | None) -> str:
 
 
 # The header's links to every page there is: (path, text, procurement only).
-NAVIGATION = (("/", "Search", False), ("/maps/stakeholders", "Stakeholder map", False),
+NAVIGATION = (("/", "Search", False), ("/partners", "Partners", False), ("/workstreams", "Work streams", False),
+              ("/posts", "Posts", False), ("/maps/stakeholders", "Stakeholder map", False),
               ("/maps/grid", "Power-interest grid", False), ("/maps/policy-ownership", "Policy ownership", False),
               ("/health", "Relationship health", True))
 PROCUREMENT_ROLES = ("procurement", "admin")
