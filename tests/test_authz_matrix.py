@@ -23,7 +23,7 @@ from graph_service.records import Batch, Provenance, RelRecord
 from tests.conftest import LiveServer, form_token, live_server
 
 PUBLIC = None
-OK, CREATED, SEE_OTHER, NOT_FOUND, NOT_ALLOWED = 200, 201, 303, 404, 405
+OK, CREATED, MOVED, SEE_OTHER, NOT_FOUND, NOT_ALLOWED = 200, 201, 301, 303, 404, 405
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/sign-out"): Access(PUBLIC, SEE_OTHER),
     ("GET", "/"): Access(Role.viewer, OK, page=True, params={"q": "waste"}),
     ("GET", "/policies/{key}"): Access(Role.viewer, OK, page=True),
-    ("GET", "/roles/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/roles/{key}"): Access(PUBLIC, MOVED),  # the old address of /posts/{key}, which signs in
+    ("GET", "/posts"): Access(Role.viewer, OK, page=True),
+    ("GET", "/posts/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/partners"): Access(Role.viewer, OK, page=True),
+    ("GET", "/partners/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/workstreams"): Access(Role.viewer, OK, page=True),
+    ("GET", "/workstreams/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/health"): Access(Role.procurement, OK, page=True),
     ("GET", "/gaps"): Access(Role.viewer, OK, page=True),
     ("GET", "/charters"): Access(Role.viewer, OK, page=True),
@@ -115,8 +121,10 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     paid = {r.end for r in rels if r.type == "PAID_TO"}
     supplier = max((r.start for r in rels if r.type == "SUPPLIES" and r.start in paid),
                    key=lambda k: sum(1 for r in rels if k in (r.start, r.end)))
-    first = {label: min(n.key for n in nodes if n.label == label) for label in ("Policy", "Post", "Initiative", "Charter", "Contract", "Grant")}
+    first = {label: min(n.key for n in nodes if n.label == label)
+             for label in ("Policy", "Post", "Initiative", "Charter", "Contract", "Grant", "Workstream")}
     keys = {"/api/v1/policies/": first["Policy"], "/policies/": first["Policy"], "/roles/": first["Post"],
+            "/posts/": first["Post"], "/workstreams/": first["Workstream"],
             "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier,
             "/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"]}
     with live_server(store, folder / "keys") as running:

@@ -84,7 +84,7 @@ def test_policy_page_shows_each_fact_with_its_source(store, server):
     text = signed_in(server).get(f"/policies/{MTFS}").text
     assert "<h1>Medium Term Financial Strategy 2024/25 to 2028/29</h1>" in text
     assert "https://www.dacorum.gov.uk/mtfs.pdf, section Part 2" in text
-    assert '<a href="/roles/post:ad-finance">Assistant Director Finance</a>' in text
+    assert '<a href="/posts/post:ad-finance">Assistant Director Finance</a>' in text
     assert '<span class="status status-vacant">Vacant since 2025-03-31 (last held by Bob Shaw)</span>' in text
     assert "Source: hr-posts.csv, row 61" in text  # the last holder's record
     assert "Source: policy-register.csv, row 53" in text  # approved by Cabinet
@@ -93,7 +93,7 @@ def test_policy_page_shows_each_fact_with_its_source(store, server):
 
 def test_post_page_is_the_handover_list(store, server):
     seed(store)
-    text = signed_in(server).get("/roles/post:ad-finance").text
+    text = signed_in(server).get("/posts/post:ad-finance").text
     assert "<h1>Assistant Director Finance</h1>" in text
     for heading in ("Policies", "Contracts", "Charters", "Partner relationships", "Workstreams"):
         assert f">{heading}</h3>" in text
@@ -103,7 +103,7 @@ def test_post_page_is_the_handover_list(store, server):
 
 def test_unknown_keys_are_a_404_page(server):
     client = signed_in(server)
-    for path in ("/policies/policy:none", "/roles/post:none"):
+    for path in ("/policies/policy:none", "/posts/post:none"):
         response = client.get(path)
         assert response.status_code == 404 and "<h1>Not found</h1>" in response.text
 
@@ -115,7 +115,7 @@ def test_everything_from_the_graph_is_escaped(store, server):
                        rels=[_rel("RESPONSIBLE_FOR", "post:evil", "policy:evil", 3)]))
     client = signed_in(server)
     for response in (client.get("/", params={"q": "evil policy"}), client.get("/policies/policy:evil"),
-                     client.get("/roles/post:evil"), client.get("/", params={"q": evil})):
+                     client.get("/posts/post:evil"), client.get("/", params={"q": evil})):
         assert "<script>" not in response.text
     assert html.escape(evil) in client.get("/policies/policy:evil").text
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes, props, sort_key, sorted_rows
+from graph_service.queries.graph import in_force, into, nodes, out, props, sort_key, sorted_rows
 from graph_service.queries.registry import named_query
 
 Row = dict[str, Any]
@@ -93,19 +93,25 @@ def partner_search(graph: nx.MultiDiGraph, q: str = "", persona: str | None = No
     return _ranked(rows)[:limit]
 
 
+def _golden(row: Row) -> Row:
+    """Every name the record was published under with its sources, and its identifiers, in a fixed order."""
+    row = dict(row)
+    sources: dict[str, list[Row]] = {}
+    for entry in row.pop("alias_sources") or []:
+        name, _, rest = entry.partition(" | ")
+        source, _, locator = rest.partition(" | ")
+        sources.setdefault(name, []).append({"source": source, "locator": locator})
+    row["aliases"] = [{"name": a, "sources": sorted(sources.get(a, []), key=sort_key("source", "locator"))}
+                      for a in sorted(set(row["aliases"] or []) | set(sources))]
+    row["identifiers"] = sorted(row["identifiers"] or [])
+    return row
+
+
 def _finish_profile(rows: list[Row]) -> list[Row]:
     """Lists in a fixed order, aliases with their sources, and spending summed here so both backends agree."""
     out = []
     for row in rows:
-        row = dict(row)
-        sources: dict[str, list[Row]] = {}
-        for entry in row.pop("alias_sources") or []:
-            name, _, rest = entry.partition(" | ")
-            source, _, locator = rest.partition(" | ")
-            sources.setdefault(name, []).append({"source": source, "locator": locator})
-        row["aliases"] = [{"name": a, "sources": sorted(sources.get(a, []), key=sort_key("source", "locator"))}
-                          for a in sorted(set(row["aliases"] or []) | set(sources))]
-        row["identifiers"] = sorted(row["identifiers"] or [])
+        row = _golden(row)
         row["personas"] = sorted(row["personas"])
         row["contracts"] = sorted(row["contracts"], key=sort_key("start_date", "key", "role", "valid_from"))
         row["grants"] = sorted(row["grants"], key=sort_key("award_date", "key", "role"))
@@ -183,3 +189,146 @@ def partner_profile(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) 
              "alias_sources": o.get("alias_sources") or [], "personas": _personas(graph, key),
              "contracts": contracts, "grants": grants, "charters": charters, "matches": matches,
              "relationship_holders": holders, "paid_to": paid["PAID_TO"], "paid_by": paid["PAID_BY"]}]
+
+
+# -- the partners' pages: every fact with its source ----------------------------------------
+PRIORITY_LINKS = ("SUPPLIES", "FUNDS", "RECEIVES", "PARTY_TO")  # not BUYS: the council buys everything
+
+
+def _source(attrs: Row) -> Row:
+    """A node's or relationship's provenance, as the Cypher twins return it (`_source`, `_locator`, ...)."""
+    prov = attrs["prov"]
+    return {"source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"]}
+
+
+def _holders(graph: nx.MultiDiGraph, key: str, as_of: str | None) -> list[Row]:
+    """The posts holding the relationship with key on as_of, each with who held the post then."""
+    rows = []
+    for post, _, attrs in graph.in_edges(key, data=True):
+        if attrs["type"] != "HOLDS_RELATIONSHIP" or not in_force(attrs["props"], as_of):
+            continue
+        people = [{"person": person, "name": props(graph, person)["name"], "valid_from": h["props"].get("valid_from"),
+                   "valid_to": h["props"].get("valid_to"), **_source(h)}
+                  for person, _, h in graph.in_edges(post, data=True) if h["type"] == "HOLDS" and in_force(h["props"], as_of)]
+        rows.append({"post": post, "title": props(graph, post)["title"], "valid_from": attrs["props"].get("valid_from"),
+                     "valid_to": attrs["props"].get("valid_to"), "people": people, **_source(attrs)})
+    return rows
+
+
+def _linked(graph: nx.MultiDiGraph, key: str, kind: str, label: str, as_of: str | None, name: str = "name") -> list[Row]:
+    return [{"key": other, "name": props(graph, other)[name], **_source(attrs)}
+            for _, other, attrs in graph.out_edges(key, data=True)
+            if attrs["type"] == kind and graph.nodes[other]["label"] == label and in_force(attrs["props"], as_of)]
+
+
+def _priorities(graph: nx.MultiDiGraph, key: str, as_of: str | None) -> list[Row]:
+    found = {}
+    for _, thing, attrs in graph.out_edges(key, data=True):
+        if attrs["type"] in PRIORITY_LINKS and in_force(attrs["props"], as_of):
+            for priority, _ in out(graph, thing, "SUPPORTS"):
+                if graph.nodes[priority]["label"] == "Priority":
+                    found[priority] = props(graph, priority)["name"]
+    return [{"key": k, "name": n} for k, n in found.items()]
+
+
+def _finish_register(rows: list[Row]) -> list[Row]:
+    by_key = sort_key("key")
+    return sorted(({**r, "identifiers": sorted(r["identifiers"]), "personas": sorted(r["personas"], key=by_key),
+                    "workstreams": sorted(r["workstreams"], key=by_key), "priorities": sorted(r["priorities"], key=by_key),
+                    "holders": sorted(({**h, "people": sorted(h["people"], key=sort_key("valid_from", "person"))}
+                                       for h in r["holders"]), key=sort_key("post", "valid_from"))}
+                   for r in rows), key=sort_key("name", "key"))
+
+
+@named_query("partner_register", finish=_finish_register,
+             examples=[{"as_of": "2026-11-01"}, {"as_of": "2019-06-01"}])
+def partner_register(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Row]:
+    """Every organisation for the partners register: its personas, the work streams it is engaged in and
+    the priorities its contracts, grants and charters support, the posts holding the relationship and
+    who held them, counts of its contracts, grants and charters (all in force on as_of), and its source."""
+    rows = []
+    for key, o in nodes(graph, "Organisation"):
+        count = {kind: 0 for kind in ("Contract", "Grant", "Charter")}
+        for _, other, attrs in graph.out_edges(key, data=True):
+            label = graph.nodes[other]["label"]
+            if label in count and attrs["type"] in (*CONTRACT_ROLES, *GRANT_ROLES, "PARTY_TO") and in_force(attrs["props"], as_of):
+                count[label] += 1
+        rows.append({"key": key, "name": o["name"], "org_type": o.get("org_type"), "is_council": bool(o.get("is_council")),
+                     "identifiers": o.get("identifiers") or [],
+                     "personas": _linked(graph, key, "HAS_PERSONA", "Persona", as_of),
+                     "workstreams": _linked(graph, key, "ENGAGED_IN", "Workstream", as_of),
+                     "priorities": _priorities(graph, key, as_of), "holders": _holders(graph, key, as_of),
+                     "contracts": count["Contract"], "grants": count["Grant"], "charters": count["Charter"],
+                     **_source(graph.nodes[key])})
+    return rows
+
+
+def _finish_record(rows: list[Row]) -> list[Row]:
+    out_rows = []
+    for row in map(_golden, rows):
+        row["holders"] = sorted(({**h, "people": sorted(h["people"], key=sort_key("valid_from", "person"))}
+                                 for h in row["holders"]), key=sort_key("post", "valid_from"))
+        row["personas"] = sorted(row["personas"], key=sort_key("key"))
+        row["contracts"] = sorted(row["contracts"], key=sort_key("start_date", "key", "role", "valid_from"))
+        row["grants"] = sorted(row["grants"], key=sort_key("award_date", "key", "role"))
+        row["charters"] = sorted(row["charters"], key=sort_key("key", "valid_from"))
+        row["workstreams"] = sorted(row["workstreams"], key=sort_key("key", "valid_from"))
+        row["engagements"] = sorted(({**x, "attendees": sorted(x["attendees"], key=sort_key("post"))}
+                                     for x in row["engagements"]), key=sort_key("held_on", "key"))
+        out_rows.append(row)
+    return out_rows
+
+
+@named_query("partner_record", finish=_finish_record,
+             examples=[{"key": "GB-LAE-DAC", "as_of": "2026-11-01"}, {"key": "org:hertfordshire-lep"},
+                       {"key": "org:nobody"}])
+def partner_record(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -> list[Row]:
+    """One organisation's page (keyed $key, else the first listing $key among its identifiers): its golden
+    record (names with their sources, identifiers), personas, the posts holding the relationship and who held
+    them, contracts (values too: the answer redacts them for viewers), grants, charters, work streams it is
+    engaged in (in force on as_of), and engagements held by as_of with the posts that attended; each with
+    its source."""
+    if key not in graph or graph.nodes[key]["label"] != "Organisation":
+        listing = sorted(k for k, o in nodes(graph, "Organisation") if key in (o.get("identifiers") or []))
+        if not listing:
+            return []
+        key = listing[0]
+    o = props(graph, key)
+    contracts, grants, charters = [], [], []
+    for _, other, attrs in graph.out_edges(key, data=True):
+        kind, rel, label = attrs["type"], attrs["props"], graph.nodes[other]["label"]
+        if not in_force(rel, as_of):
+            continue
+        target = props(graph, other)
+        span = {"valid_from": rel.get("valid_from"), "valid_to": rel.get("valid_to"), **_source(attrs)}
+        if kind in CONTRACT_ROLES and label == "Contract":
+            contracts.append({"key": other, "title": target["title"], "role": kind, "value": target.get("value"),
+                              "currency": target.get("currency"), "status": target.get("status"),
+                              "start_date": target.get("start_date"), "end_date": target.get("end_date"), **span})
+        elif kind in GRANT_ROLES and label == "Grant":
+            grants.append({"key": other, "title": target["title"], "role": kind, "amount": target.get("amount"),
+                           "currency": target.get("currency"), "award_date": target.get("award_date"),
+                           "programme": target.get("programme"), **_source(attrs)})
+        elif kind == "PARTY_TO" and label == "Charter":
+            charters.append({"key": other, "name": target["name"], "status": target.get("status"),
+                             "review_date": target.get("review_date"), **span})
+    engagements = []
+    for engagement, _, attrs in graph.in_edges(key, data=True):
+        e = props(graph, engagement)
+        if attrs["type"] == "WITH_PARTNER" and (as_of is None or e["held_on"] <= as_of):
+            engagements.append({"key": engagement, "kind": e["kind"], "held_on": e["held_on"], "summary": e.get("summary"),
+                                "attendees": [{"post": p, "title": props(graph, p)["title"]}
+                                              for p, _ in into(graph, engagement, "ATTENDED")],
+                                **_source(graph.nodes[engagement])})
+    workstreams = [{"key": w, "name": props(graph, w)["name"], "valid_from": attrs["props"].get("valid_from"),
+                    "valid_to": attrs["props"].get("valid_to"), **_source(attrs)}
+                   for _, w, attrs in graph.out_edges(key, data=True)
+                   if attrs["type"] == "ENGAGED_IN" and graph.nodes[w]["label"] == "Workstream"
+                   and in_force(attrs["props"], as_of)]
+    return [{"key": key, "name": o["name"], "org_type": o.get("org_type"), "website": o.get("website"),
+             "postal_code": o.get("postal_code"), "is_council": bool(o.get("is_council")), "verified_on": o.get("verified_on"),
+             "identifiers": o.get("identifiers") or [], "aliases": o.get("aliases") or [],
+             "alias_sources": o.get("alias_sources") or [],
+             "personas": _linked(graph, key, "HAS_PERSONA", "Persona", as_of), "holders": _holders(graph, key, as_of),
+             "contracts": contracts, "grants": grants, "charters": charters, "workstreams": workstreams,
+             "engagements": engagements, **_source(graph.nodes[key])}]

@@ -70,7 +70,8 @@ def source(provenance: FactSource | dict[str, Any] | None) -> str:
 
 
 # The header's links to every page there is: (path, text, procurement only).
-NAVIGATION = (("/", "Home", False), ("/gaps", "Accountability gaps", False), ("/maps/stakeholders", "Stakeholder map", False),
+NAVIGATION = (("/", "Home", False), ("/partners", "Partners", False), ("/workstreams", "Work streams", False),
+              ("/posts", "Posts", False), ("/gaps", "Accountability gaps", False), ("/maps/stakeholders", "Stakeholder map", False),
               ("/maps/grid", "Power-interest grid", False), ("/maps/policy-ownership", "Policy ownership", False),
               ("/charters", "Charters", False), ("/contracts", "Contracts", True), ("/grants", "Grants", True),
               ("/health", "Relationship health", True))
@@ -84,7 +85,7 @@ TEMPLATES = Environment(loader=PackageLoader("graph_service.web", "templates"), 
 TEMPLATES.globals.update(site_name=SITE_NAME, council_name=COUNCIL_NAME, stylesheets=STYLESHEETS,
                          navigation=NAVIGATION, procurement_roles=PROCUREMENT_ROLES, recording_roles=RECORDING_ROLES,
                          illustrative_tag=Markup(ILLUSTRATIVE_TAG), illustrative_banner=Markup(_BANNER_SLOT),
-                         source=lambda provenance: Markup(source(provenance)),  # built from escaped parts
+                         path_to=path_to, source=lambda provenance: Markup(source(provenance)),  # built from escaped parts
                          date_hint=DATE_HINT)
 TEMPLATES.filters.update(long_date=long_date, short_date=short_date)  # dates shown the British way
 

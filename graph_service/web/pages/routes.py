@@ -1,4 +1,4 @@
-"""The officers' pages: one search box, a page per policy and per post, and signing in once.
+"""The officers' pages: one search box, a page per policy, and signing in once (posts: web/pages/posts.py).
 
 The key is posted once to /sign-in; the browser then holds a server-side session token (HttpOnly,
 SameSite=Strict cookie, access/sessions.py), never the key, and deps.caller_identity reads it, so the
@@ -96,18 +96,6 @@ def policy_page(key: str, request: Request, store: Store) -> Response:
     except NotFound as exc:
         return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
     return _html(request, answer.title, views.policy_page(answer), role)
-
-
-@router.get("/roles/{key:path}", response_model=None)
-def role_page(key: str, request: Request, store: Store) -> Response:
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
-    try:
-        answer = policies.get_holdings(store, key)
-    except NotFound as exc:
-        return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
-    return _html(request, answer.title, views.post_page(answer), role)
 
 
 @router.get("/sign-in")

@@ -1,10 +1,10 @@
-"""The pages' bodies: search, a policy, a post, sign-in. Each fact is shown with its source."""
+"""The pages' bodies: search, a policy, sign-in. Each fact is shown with its source."""
 from __future__ import annotations
 
 from typing import Any
 
 from graph_service.dates import shown
-from graph_service.answers.policies import ROLE_FIELDS, Holding, Linked, Policy, PolicyMatch, PostHoldings, PostStatus, Review, holder_summary
+from graph_service.answers.policies import ROLE_FIELDS, Linked, Policy, PolicyMatch, PostStatus, Review, holder_summary
 from graph_service.web.pages.layout import e, link, path_to, source
 
 ROLE_HEADINGS = {field: field.replace("_", " ").capitalize() for field in ROLE_FIELDS.values()}
@@ -104,7 +104,7 @@ def policy_page(answer: Policy) -> str:
         return source({**answer.provenance.model_dump(), "locator": locator}) if locator else prov
 
     aliases = ", ".join(e(a) for a in answer.aliases or [])
-    ended = f" (ended at the end of {shown(answer.period_end)})" if answer.period_ended else ""
+    ended = f" (ended at the end of {e(shown(answer.period_end))})" if answer.period_ended else ""
     facts = [("Where it lives", f"{_location(answer)}{prov}"),
              ("Also known as", aliases) if aliases else None,
              ("Period", f"{e(answer.period)}{e(ended)}") if answer.period else None,
@@ -122,7 +122,7 @@ def policy_page(answer: Policy) -> str:
                 rows.append(f'<tr><th scope="row">{e(heading)}</th><td colspan="3">None recorded</td></tr>')
                 continue
             rows.append(f'<tr><th scope="row">{e(heading)}</th>'
-                        f'<td>{link(path_to("/roles", owner.post), owner.title)}</td>'
+                        f'<td>{link(path_to("/posts", owner.post), owner.title)}</td>'
                         f'<td>{_holders(owner)}</td><td>{source(owner.provenance)}</td></tr>')
     return "\n".join([
         f"<h1>{e(answer.title)}</h1>",
@@ -134,50 +134,6 @@ def policy_page(answer: Policy) -> str:
         "<h2>Associated documents</h2>", _links(answer.associated_documents, "/policies"),
         "<h2>Priorities it supports</h2>", _links(answer.priorities),
     ])
-
-
-def _holdings_table(labelled_by: str, holdings: list[Holding]) -> str:
-    """A table of holdings, named by the heading (or summary) whose id is labelled_by."""
-    rows = []
-    for held in holdings:
-        name = link(path_to("/policies", held.key), held.name) if held.label == "Policy" else e(held.name)
-        span = " to ".join(filter(None, [held.valid_from, held.valid_to]))
-        rows.append(f'<tr><td>{e(held.role)}</td><td>{name} <span class="source">{e(held.key)}</span></td>'
-                    f'<td class="dates">{e(span)}</td><td>{source(held.provenance)}</td></tr>')
-    return (f'<table aria-labelledby="{e(labelled_by)}"><thead><tr><th scope="col">Role</th><th scope="col">What</th>'
-            '<th scope="col">Dates</th><th scope="col">Source</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
-
-
-def post_page(answer: PostHoldings) -> str:
-    """A post: who holds it, its departments, and everything it holds (the handover list)."""
-    departments = ", ".join(e(d.name) for d in answer.departments) or "Not recorded"
-    holder = _holders(answer)
-    body = [f"<h1>{e(answer.title)}</h1>",
-            '<dl class="facts">'
-            f"<dt>Post</dt><dd>{e(answer.post)}{source(answer.provenance)}</dd>"
-            f"<dt>Kind</dt><dd>{e(answer.kind or 'Not recorded')}</dd>"
-            f"<dt>Departments</dt><dd>{departments}</dd>"
-            f"<dt>Held by</dt><dd>{holder}</dd></dl>",
-            "<h2>What this post holds</h2>"]
-    if not answer.holdings:
-        body.append("<p>Nothing recorded.</p>")
-    else:
-        body.append(f"<p>{len(answer.holdings)} items to hand over when the holder changes.</p>")
-        categories: dict[str, list[Holding]] = {}
-        for held in answer.holdings:
-            categories.setdefault(held.category, []).append(held)
-        for number, (category, items) in enumerate(categories.items()):
-            body.append(f'<h3 id="held-{number}">{e(category.capitalize())}</h3>{_holdings_table(f"held-{number}", items)}')
-    if answer.history:
-        rows = "".join(f'<tr><td>{e(h.name)}</td><td class="dates">{e(h.valid_from)}</td><td class="dates">{e(h.valid_to or "")}</td>'
-                       f'<td>{source(h.provenance)}</td></tr>' for h in answer.history)
-        body.append('<h2>Who has held this post</h2><table><caption>Holders, earliest first</caption><thead><tr>'
-                    '<th scope="col">Name</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Source</th>'
-                    f"</tr></thead><tbody>{rows}</tbody></table>")
-    if answer.ended:
-        body.append(f'<details><summary id="ended">Holdings that have ended ({len(answer.ended)})</summary>'
-                    f'{_holdings_table("ended", answer.ended)}</details>')
-    return "\n".join(body)
 
 
 def sign_in_page(next_path: str, error: str | None = None, *, csrf_token: str = "") -> str:
