@@ -65,8 +65,8 @@ def test_a_page_past_the_end_shows_the_last_and_the_source_and_marker_sit_beside
     assert view.page == 3 and (view.first, view.last) == (101, 121)
     page = render(view)
     assert 'href="/partners?page=2" rel="prev">Previous page' in page
-    assert re.search(r'<a href="/partners/org:102">Partner 102</a><span class="source">Source: register.csv, row 1 '
-                     r'<span class="example">illustrative example</span></span>', page)
+    assert re.search(r'<a href="/partners/org:102">Partner 102</a>\s*<strong class="govuk-tag app-tag--illustrative example">'
+                     r'Illustrative example</strong><span class="source">Source: register.csv, row 1</span>', page)
 
 
 @pytest.mark.parametrize("params, where", [({"sort": "secret"}, "sort: Partners cannot be sorted by 'secret'"),
