@@ -49,7 +49,7 @@ def test_a_partners_score_with_its_evidence(procurement):
 def test_unknown_partner_and_bad_dates_have_the_error_shape(procurement):
     assert_error_shape(procurement.get("/api/v1/partners/org:nobody/health"), 404, "not_found")
     assert_error_shape(procurement.get("/api/v1/partners/org:nobody/impact"), 404, "not_found")
-    assert_error_shape(procurement.get("/api/v1/health-report", params={"as_of": "30/06/2026"}), 400, "bad_request")
+    assert_error_shape(procurement.get("/api/v1/health-report", params={"as_of": "06/30/2026"}), 400, "bad_request")  # month first
     assert_error_shape(procurement.get("/api/v1/health-report", params={"rating": "purple"}), 400, "bad_request")
 
 
