@@ -28,7 +28,8 @@ def run(capsys, data_dir, *args: str) -> str:
 def test_the_portfolio_as_text_json_and_csv(capsys, data_dir):
     text = run(capsys, data_dir, "health").splitlines()
     assert text[0] == f"Partner relationship health as of {AS_OF} for Dacorum Borough Council: 2 green, 0 amber, 2 red"
-    assert "Community Advice Trust" in text[1] and "Acme Waste Ltd" in text[2]
+    assert text[1].split()[:2] == ["rank", "score"]  # the table's headings
+    assert "Community Advice Trust" in text[3] and "Acme Waste Ltd" in text[4]
     report = json.loads(run(capsys, data_dir, "health", "--json", "--rating", "green"))
     assert [r["partner"] for r in report["partners"]] == ["org:police", B]
     rows = list(csv.DictReader(io.StringIO(run(capsys, data_dir, "health", "--csv", "--persona", "Contractors"))))

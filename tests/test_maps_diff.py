@@ -199,7 +199,7 @@ def test_the_routes_serve_the_comparison(seeded, server):
     page = viewer.get("/maps/stakeholders", params=COMPARE)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert SUMMARY in page.text and XSS not in page.text
-    assert f'name="compare_from" value="{FROM}"' in page.text  # the form keeps the comparison
+    assert re.search(r'name="compare_from"[^>]*value="01/01/2024"', page.text)  # the form keeps the comparison
     data = viewer.get("/maps/stakeholders", params={**COMPARE, "format": "json"}).json()
     assert data["kind"] == "stakeholders-diff" and data["diff"]["summary"] == SUMMARY
     assert {c["id"]: c["status"] for c in data["diff"]["changes"] if c["element"] == "node"} == {

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
+from graph_service.errors import BadRequest
 from graph_service.answers import charters, policies, procurement
 from graph_service.answers.health.report import health_report
 from graph_service.store.base import GraphStore
@@ -43,10 +44,13 @@ def attention(store: GraphStore, *, verify_after_days: int, procurement_role: bo
              Attention(key="lapsed_charters", text="Charters lapsed", count=len(charters.lapsed_charters(store, as_of)),
                        href=_href("/charters", lapsed="lapsed"))]
     if procurement_role:
-        window = procurement.expiring(store, as_of)["windows"][0]
+        try:
+            window = procurement.expiring(store, as_of)["windows"][0]
+            red = health_report(store, as_of, rating="red")["counts"]["red"]
+        except BadRequest:  # no buyer to scope them to yet (an empty store): nothing to attend to there
+            return items
         items.append(Attention(key="expiring", text=f"Contracts ending within {window['months']} months without a successor",
                                count=window["without_successor"],
                                href=_href("/contracts", flag="ending soon without a successor")))
-        red = health_report(store, as_of, rating="red")["counts"]["red"]
         items.append(Attention(key="red_partners", text="Partners rated red", count=red, href=_href("/health", rating="red")))
     return items
