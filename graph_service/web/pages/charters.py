@@ -4,14 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from graph_service.answers import charters
 from graph_service.web.deps import Store
-from graph_service.web.pages.layout import SECURITY_HEADERS, path_to, render
+from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Filter, Register, respond
-from graph_service.web.pages.routes import _signed_in, _to_sign_in
-from graph_service.web.security import csrf_token
+from graph_service.web.pages.routes import _signed_in, _to_sign_in, templated
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,6 +50,5 @@ def charter_page(key: str, request: Request, store: Store) -> Response:
     if role is None:
         return _to_sign_in(request)
     charter = charters.get_charter(store, key)
-    return HTMLResponse(render("charters/charter.html", charter.name, signed_in=role.name, csrf_token=csrf_token(request),
-                               current="/charters", trail=(("/", "Home"), ("/charters", "Charters")), charter=charter),
-                        headers=SECURITY_HEADERS)
+    return templated(request, role, "charters/charter.html", charter.name, current="/charters",
+                     trail=(("/", "Home"), ("/charters", "Charters")), charter=charter)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from graph_service.access.auth import Role
 from graph_service.answers import contracts
 from graph_service.web.deps import Store
-from graph_service.web.pages.layout import SECURITY_HEADERS, path_to, render
+from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Filter, Register, respond
-from graph_service.web.pages.routes import _signed_in, _to_sign_in
-from graph_service.web.security import csrf_token
+from graph_service.web.pages.routes import _signed_in, _to_sign_in, templated
 
 router = APIRouter(include_in_schema=False)
 SOON = "ending soon without a successor"
@@ -63,16 +62,14 @@ def _allowed(request: Request) -> Role | Response:
     if role is None:
         return _to_sign_in(request)
     if role < Role.procurement:
-        return HTMLResponse(render("errors/error.html", "Not allowed", signed_in=role.name, csrf_token=csrf_token(request),
-                                   message="Contracts and grants, with their values, need the procurement role."),
-                            status_code=403, headers=SECURITY_HEADERS)
+        return templated(request, role, "errors/error.html", "Not allowed", status=403,
+                         message="Contracts and grants, with their values, need the procurement role.")
     return role
 
 
 def _page(request: Request, role: Role, template: str, title: str, current: str, **context: Any) -> Response:
-    return HTMLResponse(render(template, title, signed_in=role.name, csrf_token=csrf_token(request), current=current,
-                               trail=(("/", "Home"), (current, current.strip("/").capitalize())), **context),
-                        headers=SECURITY_HEADERS)
+    return templated(request, role, template, title, current=current,
+                     trail=(("/", "Home"), (current, current.strip("/").capitalize())), **context)
 
 
 @router.get("/contracts", response_model=None)

@@ -3,14 +3,13 @@ search box, and a link to every register and map. `/?q=` still answers a search 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from graph_service.access.auth import Role
 from graph_service.answers import home as answers
 from graph_service.web.deps import Store
 from graph_service.web.pages import routes
-from graph_service.web.pages.layout import NAVIGATION, SECURITY_HEADERS, render
-from graph_service.web.security import csrf_token
+from graph_service.web.pages.layout import NAVIGATION
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,6 +25,5 @@ def home(request: Request, store: Store, q: str | None = None) -> Response:
     items = answers.attention(store, verify_after_days=request.app.state.settings.verify_after_days,
                               procurement_role=procurement)
     places = [(href, text) for href, text, needs in NAVIGATION if href != "/" and (procurement or not needs)]
-    return HTMLResponse(render("home/home.html", "What needs attention today", signed_in=role.name,
-                               csrf_token=csrf_token(request), current="/", trail=(), items=items, places=places),
-                        headers=SECURITY_HEADERS)
+    return routes.templated(request, role, "home/home.html", "What needs attention today", current="/", trail=(),
+                            items=items, places=places)

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from graph_service.access.auth import Role
 from graph_service.answers import partners
 from graph_service.web.deps import AsOf, Store, Viewer
 from graph_service.dates import iso
-from graph_service.web.pages.layout import SECURITY_HEADERS, path_to, render
+from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Cell, Column, Filter, Register, respond
-from graph_service.web.security import csrf_token
+from graph_service.web.pages.routes import templated
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,7 +54,5 @@ def register(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -
 @router.get("/partners/{key:path}", response_model=None)
 def partner(key: str, request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
     record = partners.get_partner(store, key, role, iso(as_of))
-    body = render("partners/partner.html", record.name, signed_in=role.name, csrf_token=csrf_token(request),
-                  current="/partners", trail=(("/", "Home"), ("/partners", "Partners")), partner=record,
-                  health=role >= Role.procurement)
-    return HTMLResponse(body, headers=SECURITY_HEADERS)
+    return templated(request, role, "partners/partner.html", record.name, current="/partners",
+                     trail=(("/", "Home"), ("/partners", "Partners")), partner=record, health=role >= Role.procurement)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from graph_service.answers import posts
 from graph_service.answers.policies import holder_summary
 from graph_service.dates import iso
 from graph_service.web.deps import AsOf, Store, Viewer
-from graph_service.web.pages.layout import SECURITY_HEADERS, path_to, render
+from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Register, respond
-from graph_service.web.security import csrf_token
+from graph_service.web.pages.routes import templated
 
 router = APIRouter(include_in_schema=False)
 # where each kind of holding has its page
@@ -47,10 +47,9 @@ def post(key: str, request: Request, store: Store, role: Viewer, as_of: AsOf = N
     categories: dict[str, list] = {}
     for held in answer.holdings:
         categories.setdefault(held.category, []).append(held)
-    body = render("posts/post.html", answer.title or answer.post, signed_in=role.name, csrf_token=csrf_token(request),
-                  current="/posts", trail=(("/", "Home"), ("/posts", "Posts")), post=answer, categories=categories,
-                  summary=holder_summary(answer), pages=PAGES)
-    return HTMLResponse(body, headers=SECURITY_HEADERS)
+    return templated(request, role, "posts/post.html", answer.title or answer.post, current="/posts",
+                     trail=(("/", "Home"), ("/posts", "Posts")), post=answer, categories=categories,
+                     summary=holder_summary(answer), pages=PAGES)
 
 
 @router.get("/roles/{key:path}", response_model=None)

@@ -28,13 +28,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from graph_service.csv_export import SafeWriter
 from graph_service.errors import BadRequest
 from graph_service.access.auth import Role
-from graph_service.web.pages.layout import SECURITY_HEADERS, render
-from graph_service.web.security import csrf_token
+from graph_service.web.pages.layout import SECURITY_HEADERS
+from graph_service.web.pages.routes import templated
 
 PAGE_SIZE = 50
 MAX_QUERY = 200
@@ -274,6 +274,5 @@ def respond(request: Request, role: Role, view: RegisterView, title: str, *, tem
     """The view as a page (its register's path is the header link marked current), or as CSV when asked."""
     if view.csv:
         return view.register.csv_response(view)
-    return HTMLResponse(render(template, title, signed_in=role.name, csrf_token=csrf_token(request),
-                               current=view.register.path, trail=trail, view=view, caption=caption or title,
-                               **context), headers=SECURITY_HEADERS)
+    return templated(request, role, template, title, current=view.register.path, trail=trail, view=view,
+                     caption=caption or title, **context)

@@ -20,7 +20,7 @@ from graph_service.access.sessions import MAX_AGE
 from graph_service.errors import BadRequest, NotFound, Unauthorised
 from graph_service.queries import ask, registry
 from graph_service.web.pages import views
-from graph_service.web.pages.layout import SECURITY_HEADERS, STATIC, page
+from graph_service.web.pages.layout import SECURITY_HEADERS, STATIC, page, render
 from graph_service.web.security import csrf_token, new_presession, presession_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +31,14 @@ def _html(request: Request, title: str, body: str, role: Role | None = None, sta
     """`where`: the header link that is this page (`current`) and the breadcrumb above it (`trail`)."""
     return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request),
                              **where), status_code=status, headers=SECURITY_HEADERS)
+
+
+def templated(request: Request, role: Role, template: str, title: str, *, status: int = 200,
+              **context: Any) -> HTMLResponse:
+    """A template's page for a signed-in caller: their role in the header, the CSRF token for its forms, and
+    the security headers; `context` goes to the template (`current`, `trail` and the page's own values)."""
+    return HTMLResponse(render(template, title, signed_in=role.name, csrf_token=csrf_token(request), **context),
+                        status_code=status, headers=SECURITY_HEADERS)
 
 
 def _signed_in(request: Request) -> Role | None:

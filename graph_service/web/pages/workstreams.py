@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from graph_service.answers import workstreams
 from graph_service.dates import iso
 from graph_service.web.deps import AsOf, Store, Viewer
-from graph_service.web.pages.layout import SECURITY_HEADERS, path_to, render
+from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Cell, Column, Register, respond
-from graph_service.web.security import csrf_token
+from graph_service.web.pages.routes import templated
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,7 +46,5 @@ def register(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -
 @router.get("/workstreams/{key:path}", response_model=None)
 def workstream(key: str, request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
     answer = workstreams.get_workstream(store, key, iso(as_of))
-    body = render("workstreams/workstream.html", f"{answer.name} work stream", signed_in=role.name,
-                  csrf_token=csrf_token(request), current="/workstreams",
-                  trail=(("/", "Home"), ("/workstreams", "Work streams")), workstream=answer)
-    return HTMLResponse(body, headers=SECURITY_HEADERS)
+    return templated(request, role, "workstreams/workstream.html", f"{answer.name} work stream",
+                     current="/workstreams", trail=(("/", "Home"), ("/workstreams", "Work streams")), workstream=answer)
