@@ -130,6 +130,15 @@ def _total(amounts: list[float]) -> Row:
     return {"payments": len(amounts), "total": round(math.fsum(amounts), 2)}
 
 
+def _organisation_key(graph: nx.MultiDiGraph, key: str) -> str | None:
+    """The Organisation keyed `key`, else the first listing `key` among its identifiers (as when a company
+    number joined a record first published by name); None when there is neither."""
+    if key in graph and graph.nodes[key]["label"] == "Organisation":
+        return key
+    listing = sorted(k for k, o in nodes(graph, "Organisation") if key in (o.get("identifiers") or []))
+    return listing[0] if listing else None
+
+
 @named_query("partner_profile", finish=_finish_profile,
              examples=[{"key": "GB-LAE-DAC"}, {"key": "org:hertfordshire-lep"},
                        {"key": "GB-LAE-DAC", "as_of": "2024-06-30"}, {"key": "org:nobody"}])
@@ -139,11 +148,9 @@ def partner_profile(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) 
     with sources, personas, contracts, grants,
     charters, payments to and from it (paid by as_of), pending or decided matches, and the council posts
     holding the relationship with who holds them (relationships in force on as_of)."""
-    if key not in graph or graph.nodes[key]["label"] != "Organisation":
-        listing = sorted(k for k, o in nodes(graph, "Organisation") if key in (o.get("identifiers") or []))
-        if not listing:
-            return []
-        key = listing[0]
+    key = _organisation_key(graph, key)
+    if key is None:
+        return []
     o = props(graph, key)
     contracts, grants, charters, matches, holders = [], [], [], [], []
     for _, other, attrs in graph.out_edges(key, data=True):
@@ -288,11 +295,9 @@ def partner_record(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -
     them, contracts (values too: the answer redacts them for viewers), grants, charters, work streams it is
     engaged in (in force on as_of), and engagements held by as_of with the posts that attended; each with
     its source."""
-    if key not in graph or graph.nodes[key]["label"] != "Organisation":
-        listing = sorted(k for k, o in nodes(graph, "Organisation") if key in (o.get("identifiers") or []))
-        if not listing:
-            return []
-        key = listing[0]
+    key = _organisation_key(graph, key)
+    if key is None:
+        return []
     o = props(graph, key)
     contracts, grants, charters = [], [], []
     for _, other, attrs in graph.out_edges(key, data=True):
