@@ -27,6 +27,27 @@ def test_state_survives_reopening(tmp_path):
     assert reopened.get("person:b1-3").props == {"name": "P 1 3"}
 
 
+def test_compaction_waits_until_the_journal_outgrows_the_snapshot(tmp_path, monkeypatch):
+    """Rewriting the snapshot costs its size, so it happens only after as many journaled bytes."""
+    monkeypatch.setattr("graph_service.store.embedded.COMPACT_AFTER_BYTES", 1)
+    store = EmbeddedStore(tmp_path)
+    for i in range(40):
+        store.upsert(batch(i))
+    store.compact()
+    snapshot = (tmp_path / "graph.json").stat().st_size
+    journal = tmp_path / "journal.log"
+    written = 0  # the journal's size before the write that folded it in
+    for i in range(40, 200):
+        store.upsert(batch(i))
+        if journal.stat().st_size == 0:
+            break
+        written = journal.stat().st_size
+    else:
+        pytest.fail("the journal was never folded in")
+    assert snapshot / 2 < written <= snapshot, (snapshot, written)
+    assert EmbeddedStore(tmp_path).stats() == store.stats()
+
+
 def test_a_second_process_sees_writes_without_reopening(tmp_path):
     reader = EmbeddedStore(tmp_path)
     writer = EmbeddedStore(tmp_path)
