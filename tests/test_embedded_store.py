@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_service.queries.graph import nodes
 from graph_service.store.embedded import EmbeddedStore
 from tests.kill_writer import BATCH_NODES, batch
 
@@ -46,6 +47,26 @@ def test_compaction_waits_until_the_journal_outgrows_the_snapshot(tmp_path, monk
         pytest.fail("the journal was never folded in")
     assert snapshot / 2 < written <= snapshot, (snapshot, written)
     assert EmbeddedStore(tmp_path).stats() == store.stats()
+
+
+def _scanned(graph, label):
+    return [key for key, attrs in graph.nodes(data=True) if attrs["label"] == label]
+
+
+def test_the_label_index_matches_a_scan_after_every_kind_of_write(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    store.upsert(batch(0))
+    with store.unit() as unit:
+        unit.upsert(batch(1))
+    store.upsert(batch(0))  # an unchanged batch adds no second entry
+    for state in (store, EmbeddedStore(tmp_path)):  # live, and rebuilt from snapshot + journal
+        with state.read() as graph:
+            for label in ("Post", "Person"):
+                assert [key for key, _ in nodes(graph, label)] == _scanned(graph, label) != []
+    store.clear()
+    store.upsert(batch(2))
+    with store.read() as graph:
+        assert [key for key, _ in nodes(graph, "Post")] == ["post:b2"]
 
 
 def test_a_second_process_sees_writes_without_reopening(tmp_path):

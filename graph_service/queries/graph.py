@@ -10,6 +10,8 @@ from typing import Any, Iterator
 
 import networkx as nx
 
+from graph_service.store.base import BY_LABEL
+
 Props = dict[str, Any]
 
 
@@ -19,9 +21,15 @@ def today() -> str:
 
 def nodes(graph: nx.MultiDiGraph, label: str) -> Iterator[tuple[str, Props]]:
     """MATCH (n:Label)"""
-    for key, attrs in graph.nodes(data=True):
-        if attrs["label"] == label:
-            yield key, attrs["props"]
+    by_label = graph.graph.get(BY_LABEL)
+    if by_label is None:  # a graph built by hand (tests, an export read back): scan it
+        for key, attrs in graph.nodes(data=True):
+            if attrs["label"] == label:
+                yield key, attrs["props"]
+        return
+    for key in by_label.get(label, ()):
+        if key in graph:  # a subgraph view shares its parent's index
+            yield key, graph.nodes[key]["props"]
 
 
 def props(graph: nx.MultiDiGraph, key: str) -> Props:

@@ -7,6 +7,10 @@ from graph_service.errors import SchemaError
 from graph_service.records import Batch, Node, Relationship, WriteReport
 from graph_service.schema import schema
 
+# The embedded store keeps `graph.graph[BY_LABEL]`: label -> {key: None} in insertion order, so a
+# query's MATCH (n:Label) walks that label's nodes only, as Neo4j's label scan does.
+BY_LABEL = "by_label"
+
 
 class Executable(Protocol):
     """What a store needs of a query: a networkx twin and its Cypher (graph_service.queries.NamedQuery)."""

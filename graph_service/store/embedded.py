@@ -28,11 +28,11 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
 
-from graph_service.store.base import Executable, check_endpoints, check_labels, stats_from_counts
+from graph_service.store.base import BY_LABEL, Executable, check_endpoints, check_labels, stats_from_counts
 from graph_service.store.merge import merge
 from graph_service.errors import SchemaError, StoreCorrupt, StoreWriteError
 from graph_service.records import Batch, Node, Provenance, Relationship, WriteReport
@@ -159,6 +159,7 @@ class EmbeddedStore:
             seq = data["seq"]
             graph.add_nodes_from((key, attrs) for key, attrs in data["nodes"])
             graph.add_edges_from((u, v, k, attrs) for u, v, k, attrs in data["edges"])
+            _index_labels(graph, data["nodes"])
         self.graph, self._seq, self._journal_offset, self._journal_line, self._pending = graph, seq, 0, 0, None
         self._replay_journal()
 
@@ -310,6 +311,7 @@ class EmbeddedStore:
             if op[0] == "node":
                 _, key, attrs = op
                 self.graph.add_node(key, **attrs)
+                _index_labels(self.graph, [(key, attrs)])
             elif op[0] == "edge":
                 _, u, v, k, attrs = op
                 self.graph.add_edge(u, v, key=k, **attrs)
@@ -318,6 +320,7 @@ class EmbeddedStore:
 
     def _apply_pending(self, pending: _Pending) -> None:
         self.graph.add_nodes_from(pending.nodes.items())
+        _index_labels(self.graph, pending.nodes.items())
         self.graph.add_edges_from((u, v, k, attrs) for (u, v, k), attrs in pending.edges.items())
 
     def _ops(self, batch: Batch, report: WriteReport, staged: _Pending) -> list[list[Any]]:
@@ -476,6 +479,13 @@ class EmbeddedUnit:
                 store._append({"unit": self.staged.unit, "ops": ops}, durable=False)
                 self.written = True
         return report
+
+
+def _index_labels(graph: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """A node's label never changes (check_labels), so the index only grows until a clear."""
+    by_label = graph.graph.setdefault(BY_LABEL, {})
+    for key, attrs in nodes:
+        by_label.setdefault(attrs["label"], {})[key] = None
 
 
 def write_file(path: Path, data: bytes) -> None:
