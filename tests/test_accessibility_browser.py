@@ -102,3 +102,61 @@ def test_every_page_has_no_serious_accessibility_violation(axe_page, server, rol
     report = "\n".join(f"{path}: {v['impact']} {v['id']} ({v['help']}): " + json.dumps(v["nodes"])
                        for path, found in failures.items() for v in found)
     assert not failures, "serious or critical accessibility violations:\n" + report
+
+
+FOCUS_VISIBLE = """() => {
+    const s = getComputedStyle(document.activeElement);
+    const outline = s.outlineStyle !== 'none' && s.outlineColor !== 'rgba(0, 0, 0, 0)' && s.outlineWidth !== '0px';
+    return outline || s.boxShadow !== 'none';
+}"""
+
+
+def tab_to(page, target, most: int = 80) -> None:
+    """Press Tab until `target` has the focus, checking each stop on the way shows where the focus is."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement !== document.body"):
+            assert page.evaluate(FOCUS_VISIBLE), "focus is not visible on " + page.evaluate(
+                "document.activeElement.outerHTML.slice(0, 120)")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_a_register_is_searched_sorted_and_opened_from_the_keyboard(axe_page, server, store):
+    page = axe_page
+    page.goto("/sign-in")
+    page.keyboard.press("Tab")  # the skip link is the first stop on every page, and shows it has the focus
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    assert page.evaluate(FOCUS_VISIBLE)
+    tab_to(page, page.get_by_label("API key"))
+    page.keyboard.type(server.keys[Role.viewer])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+    tab_to(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Partners"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partners")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+
+    tab_to(page, page.get_by_label("Persona"))
+    page.keyboard.type("Voluntary")  # a closed select takes the option typed
+    expect(page.get_by_label("Persona")).to_have_value("Voluntary sector")
+    tab_to(page, page.get_by_role("button", name="Search"))
+    page.keyboard.press("Enter")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("persona Voluntary sector")
+
+    table = page.get_by_role("table", name="Partners")
+    tab_to(page, table.get_by_role("columnheader", name="Partner").get_by_role("link"))
+    page.keyboard.press("Enter")  # sorted by name already: the heading's link turns it round
+    expect(status).to_contain_text("Sorted by partner, descending")
+    expect(status).to_contain_text("persona Voluntary sector")
+    first = table.get_by_role("row").nth(1).get_by_role("link").first
+    name = first.text_content()  # the sorted page has loaded: the status above waited for it
+    tab_to(page, first)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
