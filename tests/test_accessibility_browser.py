@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from graph_service.access.auth import Role
 from graph_service.reference import load_reference
+from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -160,3 +161,36 @@ def test_a_register_is_searched_sorted_and_opened_from_the_keyboard(axe_page, se
     tab_to(page, first)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def test_register_and_map_pages_print_without_their_navigation(axe_page, server):
+    page = axe_page
+    page.goto("/sign-in")
+    page.get_by_label("API key").fill(server.keys[Role.viewer])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Partners").click()
+    table = page.get_by_role("table", name="Partners")
+    expect(table).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_hidden()
+    expect(page.get_by_role("search")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Pages of partners")).to_be_hidden()
+    expect(table).to_be_visible()
+    expect(table.get_by_role("columnheader", name="Partner")).to_be_visible()
+    main_width = page.locator("main").evaluate("m => m.getBoundingClientRect().width")
+    assert table.evaluate("t => t.getBoundingClientRect().width") == pytest.approx(main_width, abs=2)  # full width
+    screenshot(page, "print-register.png", full_page=True)
+
+    page.emulate_media(media="screen")
+    page.goto("/maps/stakeholders")
+    expect(page.locator("#status")).not_to_have_text("Laying out the map...")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Maps")).to_be_hidden()
+    expect(page.get_by_role("button", name="Apply filters")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Legend")).to_be_visible()
+    expect(page.locator("#legend li").first).to_be_visible()
+    body_width = page.locator("body").evaluate("b => b.getBoundingClientRect().width")
+    network = page.get_by_role("region", name=re.compile("Stakeholder map"))
+    assert network.evaluate("n => n.getBoundingClientRect().width") == pytest.approx(body_width, abs=2)
+    screenshot(page, "print-map.png", full_page=True)
