@@ -1,6 +1,7 @@
 // Every partner (an organisation that is not the council itself) and the facts behind its power
 // and interest scores, one row per fact: the partner itself (org_type as via), each critical
-// service it names, persona, contract (value: procurement only), grant, service it delivers,
+// service it names, population or area served (where stated), contract or grant it co-funds for
+// the council, board (a partner it and the council both work with), persona, contract (value: procurement only), grant, service it delivers,
 // priority that depends on it, engagement, charter, involvement (work-streams, programmes,
 // bodies), priority it links to. Relationships count only if in force on $as_of (no date: all).
 MATCH (o:Organisation)
@@ -13,6 +14,25 @@ WHERE coalesce(o.is_council, false) = false
 UNWIND o.critical_services AS critical
 RETURN o.key AS partner, 'critical_service' AS fact, null AS item, null AS item_label, critical AS name,
        null AS via, null AS amount, null AS flag, null AS dated
+UNION
+MATCH (o:Organisation)
+WHERE coalesce(o.is_council, false) = false AND (o.population IS NOT NULL OR o.area_served IS NOT NULL)
+RETURN o.key AS partner, 'population' AS fact, null AS item, null AS item_label, o.area_served AS name,
+       null AS via, o.population AS amount, null AS flag, null AS dated
+UNION
+MATCH (o:Organisation)-[r:FUNDS]->(x:Contract|Grant)
+WHERE coalesce(o.is_council, false) = false
+  AND ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of)
+  AND EXISTS { MATCH (c:Organisation)-[:BUYS|FUNDS]->(x) WHERE c.is_council = true }
+RETURN o.key AS partner, 'funds' AS fact, x.key AS item, [l IN labels(x) WHERE l <> 'Node'][0] AS item_label,
+       x.title AS name, null AS via, null AS amount, null AS flag, null AS dated
+UNION
+MATCH (o:Organisation)-[r:WORKS_WITH]-(b:Organisation)-[s:WORKS_WITH]-(c:Organisation)
+WHERE coalesce(o.is_council, false) = false AND coalesce(b.is_council, false) = false AND c.is_council = true AND o <> b
+  AND ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of)
+  AND ($as_of IS NULL OR coalesce(s.valid_from, '') <= $as_of) AND ($as_of IS NULL OR s.valid_to IS NULL OR s.valid_to > $as_of)
+RETURN o.key AS partner, 'board' AS fact, b.key AS item, 'Organisation' AS item_label, b.name AS name,
+       b.org_type AS via, null AS amount, null AS flag, null AS dated
 UNION
 MATCH (o:Organisation)-[:HAS_PERSONA]->(x:Persona)
 WHERE coalesce(o.is_council, false) = false

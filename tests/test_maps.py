@@ -217,3 +217,69 @@ def test_dates_are_entered_and_shown_the_british_way(seeded, server):
         page = client.get("/maps/stakeholders", params={"compare_from": "1 January 2025", "compare_to": "30/06/2026"}).text
     assert 'type="date"' not in page and "For example, 1 December 2026 or 01/12/2026" in page
     assert 'value="01/01/2025"' in page and 'value="30/06/2026"' in page
+
+
+# -- the grid's placement ---------------------------------------------------------------------------
+def _in_own_quadrant(node: dict, centre: list[float], width: float, height: float) -> bool:
+    """The whole dot lies on its quadrant's side of both axes and on the canvas (y grows downward)."""
+    from visualisations.maps import GRID_DOT
+
+    x, y, (cx, cy) = node["x"], node["y"], centre
+    high_power, high_interest = node["quadrant"] in ("manage_closely", "keep_satisfied"), node["quadrant"] in ("manage_closely", "keep_informed")
+    across = x - GRID_DOT > cx if high_interest else x + GRID_DOT < cx
+    up = y + GRID_DOT < cy if high_power else y - GRID_DOT > cy
+    return across and up and GRID_DOT <= x <= width - GRID_DOT and GRID_DOT <= y <= height - GRID_DOT
+
+
+def test_at_council_size_every_dot_is_in_its_quadrant_and_no_labels_overlap(reference_store, tmp_path):
+    from tests.test_stakeholders import _cli
+    from visualisations.maps import label_box
+
+    for role in ("viewer", "procurement"):
+        out = tmp_path / f"grid-{role}.data"
+        done = _cli(reference_store.dir, "map", "grid", "--format", "json", "--role", role, "--as-of", "2026-09-30", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        grid = json.loads(out.read_text())
+        assert grid["centre"] == [grid["interest_threshold"] * grid["width"], (1 - grid["power_threshold"]) * grid["height"]]
+        assert len(grid["nodes"]) > 300 and {"key", "x", "y", "quadrant", "power", "interest"} <= set(grid["nodes"][0])
+        assert [n["key"] for n in grid["nodes"] if not _in_own_quadrant(n, grid["centre"], grid["width"], grid["height"])] == []
+        assert len({(n["x"], n["y"]) for n in grid["nodes"]}) == len(grid["nodes"])  # one dot to a place
+    analysis = analyse(reference_store, Role.viewer, as_of="2026-09-30")
+    boxes = [label_box(n.label, n.x, n.y) for n in grid_view(analysis).nodes if n.label]
+    assert len(boxes) >= 10
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+
+
+def test_at_two_thousand_partners_every_dot_is_in_its_quadrant(store):
+    """A generated graph of 2,000 partners with many ties (most score alike): the crowded quadrants still hold their own."""
+    import random
+
+    from graph_service.records import RelRecord
+    from visualisations.maps import grid_points
+
+    rng = random.Random(11)
+    nodes = [NodeRecord(label="Organisation", key="GB-LAE-DAC", props={"name": "Council", "is_council": True}, provenance=PROV),
+             NodeRecord(label="Service", key="service:s", props={"name": "S", "critical": True}, provenance=PROV),
+             NodeRecord(label="Charter", key="charter:c", props={"name": "Charter"}, provenance=PROV),
+             NodeRecord(label="Organisation", key="org:county", props={"name": "Shire County Council", "org_type": "local authority"},
+                        provenance=PROV)]
+    rels = []
+    for n in range(2000):
+        key = f"org:p{n:04d}"
+        name = f"{'Police and Crime ' if rng.random() < 0.15 else ''}Partner {n}"  # standing: power
+        nodes.append(NodeRecord(label="Organisation", key=key, props={"name": name}, provenance=PROV))
+        if rng.random() < 0.4:
+            rels.append(RelRecord(type="PARTY_TO", start=key, end="charter:c", valid_from="2024-01-01", provenance=PROV))
+        for m in range(rng.choice([0, 0, 0, 1, 3, 5])):  # engagements: interest
+            nodes.append(NodeRecord(label="Engagement", key=f"engagement:{n}-{m}", props={"kind": "meeting", "held_on": "2026-01-10"},
+                                    provenance=PROV))
+            rels.append(RelRecord(type="WITH_PARTNER", start=f"engagement:{n}-{m}", end=key, provenance=PROV))
+        if rng.random() < 0.3:  # a contract: power
+            nodes.append(NodeRecord(label="Contract", key=f"contract:{n}", props={"title": "C", "value": rng.choice([1e4, 1e6, 9e6])},
+                                    provenance=PROV))
+            rels += [RelRecord(type="SUPPLIES", start=key, end=f"contract:{n}", valid_from="2024-01-01", provenance=PROV),
+                     RelRecord(type="DELIVERS", start=f"contract:{n}", end="service:s", provenance=PROV)]
+    store.upsert(Batch(nodes=nodes, rels=rels))
+    grid = grid_points(grid_view(analyse(store, Role.procurement, as_of=AS_OF)))
+    assert len(grid["nodes"]) == 2001 and len({n["quadrant"] for n in grid["nodes"]}) == 4
+    assert [n["key"] for n in grid["nodes"] if not _in_own_quadrant(n, grid["centre"], grid["width"], grid["height"])] == []

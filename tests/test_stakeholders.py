@@ -140,20 +140,78 @@ def test_power_comes_from_contract_value_services_priorities_and_centrality(seed
     assert f["services"].detail == ["Housing repairs", "Waste collection (critical)"]
     assert (f["priorities"].raw, f["priorities"].detail) == (1, ["Housing led regeneration"])
     assert 0 < f["centrality"].score <= 1
-    assert acme.power == round(sum(x.weight * x.score for x in f.values()), 3)
-    assert math.isclose(sum(x.weight for x in f.values()), 1.0, abs_tol=0.002)
+    dependency = [x for x in f.values() if x.group == "dependency"]
+    assert acme.dependency == round(sum(x.weight * x.score for x in dependency), 3)
+    assert math.isclose(sum(x.weight for x in dependency), 1.0, abs_tol=0.002)
+    # a company with no standing, seats or co-funding: its power is what the council depends on it for
+    assert (acme.influence, acme.power, acme.power_from) == (0.0, acme.dependency, "dependency")
 
 
 def test_a_viewer_power_leaves_out_contract_values_and_rescales_the_rest(seeded):
     acme = partner(analyse(seeded, Role.viewer, as_of=AS_OF), "GB-COH-00000001")
     weights = settings()["power"]["weights"]
     f = factors(acme)
-    assert set(f) == {"services", "priorities", "centrality"}
-    without = sum(w for name, w in weights.items() if name != "contract_value")
+    assert {name for name, x in f.items() if x.group == "dependency"} == {"services", "priorities", "centrality"}
+    without = sum(w for name, w in weights.items() if name in settings()["power"]["groups"]["dependency"]
+                  and name != "contract_value")
     assert f["services"].weight == round(weights["services"] / without, 3)
     text = json.dumps(analyse(seeded, Role.viewer, as_of=AS_OF).to_dict())
     for value in (WASTE_VALUE, REPAIRS_VALUE, WASTE_VALUE + REPAIRS_VALUE):
         assert f"{value:,.0f}" not in text and repr(value) not in text and str(int(value)) not in text
+
+
+def test_power_from_influence_standing_seats_funding_and_population(store):
+    """A county council with no contract, seats at a board, co-funding and the area it serves is high power."""
+    seed(store)
+    store.upsert(Batch(nodes=[
+        _n("Organisation", "org:county", name="Shire County Council", org_type="local authority", area_served="county"),
+        _n("Organisation", "org:board", name="Community Safety Partnership", org_type="partnership"),
+        _n("Organisation", "org:parish", name="Nether Parish Council", org_type="town or parish council", population=2500),
+        _n("GovernanceBody", "body:lsp", name="Local Strategic Board")],
+        rels=[_r("WORKS_WITH", "org:county", "org:board", "2020-01-01"), _r("WORKS_WITH", "GB-LAE-DAC", "org:board", "2020-01-01"),
+              _r("MEMBER_OF", "org:county", "body:lsp", "2020-01-01"), _r("FUNDS", "org:county", "grant:advice", "2025-01-01"),
+              _r("FUNDS", "GB-LAE-DAC", "grant:advice", "2025-01-01")]))
+    cfg = settings()["power"]
+    analysis = analyse(store, Role.viewer, as_of=AS_OF)
+    county, parish = partner(analysis, "org:county"), partner(analysis, "org:parish")
+    f = factors(county)
+    assert f["standing"].score == 1.0 and f["standing"].detail[0].startswith("county council: ")
+    assert f["seats"].detail == ["Community Safety Partnership (partnership board)", "Local Strategic Board (governance body)"]
+    assert f["funding"].detail == ["Advice grant (Grant)"]
+    assert (f["population"].score, f["population"].detail) == (cfg["population"]["areas"]["county"], ["serves: county"])
+    weights = {n: w for n, w in cfg["weights"].items() if n in cfg["groups"]["influence"]}
+    assert county.influence == round(sum(weights[n] * f[n].score for n in weights) / sum(weights.values()), 3)
+    assert (county.power, county.power_from, county.quadrant) == (county.influence, "influence", "keep_satisfied")
+    p = factors(parish)
+    assert p["standing"].score == next(k["score"] for k in cfg["standing"]["kinds"] if k["kind"] == "town or parish council")
+    assert p["population"].raw == 2500 and 0 < p["population"].score < 1
+    assert parish.power < settings()["grid"]["power_threshold"]
+
+
+def test_an_officers_assessment_wins_where_recorded(seeded, monkeypatch):
+    from graph_service.answers import stakeholders
+
+    def judged(store, as_of, partners):
+        for p in partners:
+            if p.key == "org:lonely":
+                stakeholders.assess(p, power=0.9, by="post:gm-procurement", on="2026-05-01", why="sole local supplier")
+    monkeypatch.setattr(stakeholders, "OVERLAYS", [judged])
+    lonely = partner(analyse(seeded, Role.viewer, as_of=AS_OF), "org:lonely")
+    assert (lonely.power, lonely.power_from, lonely.quadrant) == (0.9, "assessment", "keep_satisfied")
+    assert lonely.assessment["why"] == "sole local supplier" and lonely.dependency < 0.9
+
+
+@pytest.mark.parametrize("backend", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_on_the_reference_data_the_county_lep_pcc_and_icb_are_high_power(backend, request):
+    store = request.getfixturevalue("reference_store" if backend == "embedded" else "neo4j_reference_store")
+    wanted = {"Hertfordshire County Council", "Hertfordshire Local Enterprise Partnership", "Police and Crime Commissioner",
+              "Hertfordshire and West Essex Integrated Care Board"}
+    for role in (Role.viewer, Role.procurement):
+        found = {p.name: p for p in analyse(store, role, as_of="2026-09-30").partners if p.name in wanted}
+        assert set(found) == wanted
+        for p in found.values():
+            assert p.power >= settings()["grid"]["power_threshold"] and p.quadrant in ("manage_closely", "keep_satisfied"), (p.name, p.power)
+            assert p.power_from == "influence" and factors(p)["standing"].score == 1.0
 
 
 def test_ended_relationships_count_on_the_dates_they_held(seeded):
@@ -310,7 +368,7 @@ def test_the_api_serves_the_analysis_per_role(seeded, server):
     assert str(int(WASTE_VALUE)) not in viewer.text and "2,500,000" not in viewer.text
     procurement = server.client(Role.procurement).get("/api/v1/stakeholders", params={"as_of": AS_OF}).json()
     acme = next(p for p in procurement["partners"] if p["key"] == "GB-COH-00000001")
-    assert acme["power_factors"][0]["raw"] == WASTE_VALUE + REPAIRS_VALUE
+    assert next(f for f in acme["power_factors"] if f["name"] == "contract_value")["raw"] == WASTE_VALUE + REPAIRS_VALUE
     filtered = server.client(Role.viewer).get("/api/v1/stakeholders", params={"persona": "persona:nope"})
     assert filtered.status_code == 400 and filtered.json()["error"]["code"] == "bad_request"
     assert server.client().get("/api/v1/stakeholders").status_code == 401

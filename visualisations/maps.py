@@ -181,28 +181,62 @@ def _filter_notes(analysis: Analysis) -> list[str]:
 
 
 # -- the power-interest grid ---------------------------------------------------------------------
+LABEL_CHAR, LABEL_HEIGHT = 7.0, 16.0  # a 12px sans-serif label: width per character and line height, in pixels
+
+
+def grid_centre() -> tuple[float, float]:
+    """Where the thresholds cross, in canvas coordinates (y grows downward)."""
+    grid = settings()["grid"]
+    return grid["interest_threshold"] * GRID_WIDTH, (1 - grid["power_threshold"]) * GRID_HEIGHT
+
+
+def _quadrant_box(quadrant: str) -> tuple[float, float, float, float]:
+    """The part of the canvas a quadrant's dots may use (x0, y0, x1, y1): its area inset by a dot and a
+    gap from the axes' crossing lines and the edges, so no dot touches another quadrant."""
+    cx, cy = grid_centre()
+    inset = GRID_DOT + 2
+    high_power, high_interest = quadrant in ("manage_closely", "keep_satisfied"), quadrant in ("manage_closely", "keep_informed")
+    x0, x1 = (cx, GRID_WIDTH) if high_interest else (0.0, cx)
+    y0, y1 = (0.0, cy) if high_power else (cy, GRID_HEIGHT)
+    return x0 + inset, y0 + inset, x1 - inset, y1 - inset
+
+
 def _grid_positions(partners: list[Partner]) -> tuple[dict[str, tuple[float, float]], int]:
-    """Where each partner sits: interest across, power up, on a lattice of GRID_STEP pixels with one dot
-    to a point, so every dot can be hovered and clicked. A partner whose point is taken gets the nearest
-    free one (highest power placed first); returns the positions and the furthest any dot was moved."""
-    columns, rows = GRID_WIDTH // GRID_STEP, GRID_HEIGHT // GRID_STEP
-    taken: set[tuple[int, int]] = set()
-    searched_from: dict[tuple[int, int], int] = {}  # rings around a point already known to be full
+    """Where each partner sits: interest across, power up, each dot inside its own quadrant.
+
+    A quadrant's dots go on a lattice over its box, GRID_STEP pixels apart (closer when the quadrant
+    holds more partners than that lattice has points), one dot to a point so each can be clicked; a
+    partner whose nearest point is taken gets the nearest free one, highest power placed first. The
+    same scores always give the same places. Returns the positions and the furthest a dot was moved."""
+    by_quadrant: dict[str, list[Partner]] = defaultdict(list)
+    for p in partners:
+        by_quadrant[p.quadrant].append(p)
     positions, moved = {}, 0.0
-    for p in sorted(partners, key=lambda m: (-m.power, -m.interest, m.key)):
-        fx, fy = p.interest * GRID_WIDTH / GRID_STEP, (1 - p.power) * GRID_HEIGHT / GRID_STEP
-        home = (round(fx), round(fy))
-        radius = searched_from.get(home, 0)
-        while True:
-            ring = [(i, j) for i, j in _ring(home, radius) if 0 <= i <= columns and 0 <= j <= rows and (i, j) not in taken]
-            if ring:
-                break
-            radius += 1
-        searched_from[home] = radius
-        cell = min(ring, key=lambda c: ((c[0] - fx) ** 2 + (c[1] - fy) ** 2, c))
-        taken.add(cell)
-        positions[p.key] = (float(cell[0] * GRID_STEP), float(cell[1] * GRID_STEP))
-        moved = max(moved, GRID_STEP * math.hypot(cell[0] - fx, cell[1] - fy))
+    for quadrant, members in sorted(by_quadrant.items()):
+        x0, y0, x1, y1 = _quadrant_box(quadrant)
+        step = float(GRID_STEP)
+        while (int((x1 - x0) // step) + 1) * (int((y1 - y0) // step) + 1) < len(members):
+            step *= 0.9
+        columns, rows = int((x1 - x0) // step), int((y1 - y0) // step)
+        taken: set[tuple[int, int]] = set()
+        searched_from: dict[tuple[int, int], int] = {}  # rings around a point already known to be full
+        for p in sorted(members, key=lambda m: (-m.power, -m.interest, m.key)):
+            tx, ty = p.interest * GRID_WIDTH, (1 - p.power) * GRID_HEIGHT
+            fx = min(max((tx - x0) / step, 0.0), columns)
+            fy = min(max((ty - y0) / step, 0.0), rows)
+            home = (round(fx), round(fy))
+            radius = searched_from.get(home, 0)
+            while True:
+                ring = [(i, j) for i, j in _ring(home, radius) if 0 <= i <= columns and 0 <= j <= rows and (i, j) not in taken]
+                if ring:
+                    break
+                radius += 1
+            searched_from[home] = radius
+            cell = min(ring, key=lambda c: ((c[0] - fx) ** 2 + (c[1] - fy) ** 2, c))
+            taken.add(cell)
+            x, y = round(x0 + cell[0] * step, 1), round(y0 + cell[1] * step, 1)
+            positions[p.key] = (x, y)
+            moved = max(moved, math.hypot(x - tx, y - ty))
     return positions, round(moved)
 
 
@@ -216,14 +250,40 @@ def _ring(centre: tuple[int, int], radius: int) -> list[tuple[int, int]]:
             + [(x - radius, y + d) for d in side[1:-1]] + [(x + radius, y + d) for d in side[1:-1]])
 
 
+def label_box(name: str, x: float, y: float) -> tuple[float, float, float, float]:
+    """Where a dot's label is drawn: centred under the dot (x0, y0, x1, y1)."""
+    half = len(name) * LABEL_CHAR / 2
+    return x - half, y + GRID_DOT, x + half, y + GRID_DOT + LABEL_HEIGHT
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _labelled(ranked: list[Partner], positions: dict[str, tuple[float, float]], limit: int) -> set[str]:
+    """Up to `limit` partners, highest power + interest first, whose labels overlap no other label
+    nor another dot; a partner whose label would is left for hover and search."""
+    dots = [(x - GRID_DOT, y - GRID_DOT, x + GRID_DOT, y + GRID_DOT) for x, y in positions.values()]
+    boxes: list[tuple[float, float, float, float]] = []
+    chosen = set()
+    for p in ranked:
+        if len(chosen) >= limit:
+            break
+        box = label_box(p.name, *positions[p.key])
+        if not any(_overlaps(box, other) for other in boxes) and not any(_overlaps(box, dot) for dot in dots):
+            boxes.append(box)
+            chosen.add(p.key)
+    return chosen
+
+
 def grid_view(analysis: Analysis) -> MapView:
-    """Each partner placed by interest (across) and power (up) over the four quadrants."""
+    """Each partner placed by interest (across) and power (up), inside its own quadrant."""
     cfg = settings()
     limit = min(cfg["maps"]["max_nodes"], GRID_POINTS)
     shown = analysis.partners[:limit]  # highest power first
-    ranked = sorted(shown, key=lambda p: (-(p.power + p.interest), p.key))
-    labelled = {p.key for p in ranked[:cfg["maps"]["grid_labels"]]}
     positions, moved = _grid_positions(shown)
+    ranked = sorted(shown, key=lambda p: (-(p.power + p.interest), p.key))
+    labelled = _labelled(ranked, positions, cfg["maps"]["grid_labels"])
     nodes = []
     for partner in shown:
         colour, category = _partner_colour(partner)
@@ -235,17 +295,27 @@ def grid_view(analysis: Analysis) -> MapView:
             details=partner_details(partner, analysis), x=x, y=y))
     grid = {"width": GRID_WIDTH, "height": GRID_HEIGHT, "power_threshold": cfg["grid"]["power_threshold"],
             "interest_threshold": cfg["grid"]["interest_threshold"], "quadrants": quadrant_names(),
-            "colours": QUADRANT_COLOURS}
+            "colours": QUADRANT_COLOURS, "centre": list(grid_centre()),
+            "scores": {p.key: {"quadrant": p.quadrant, "power": p.power, "interest": p.interest} for p in shown}}
     legend = node_legend(nodes) + [
         LegendEntry("area", QUADRANT_COLOURS[q], f"{name} quadrant") for q, name in quadrant_names().items()] + [
         LegendEntry("text", "#333333", "Across: interest 0 to 1. Up: power 0 to 1. All dots are the same size."),
-        LegendEntry("text", "#333333", f"Names shown for the {len(labelled)} partners with the highest power + interest; "
-                                       "hover, click or search for the others.")]
+        LegendEntry("text", "#333333", f"Names shown for {len(labelled)} of the partners with the highest power + interest "
+                                       "(where a name fits without overlapping); hover, click or search for the others.")]
     notes = _filter_notes(analysis) + _cap_notes(len(shown), len(analysis.partners), limit)
     if moved > GRID_STEP:
-        notes.append(f"Partners with (nearly) the same scores are laid out side by side around their point, up to "
-                     f"{moved} pixels ({moved / GRID_WIDTH:.2f} of a score) from it, so each can be clicked.")
+        notes.append(f"Partners with (nearly) the same scores are laid out side by side within their own quadrant, up to "
+                     f"{moved} pixels ({moved / GRID_WIDTH:.2f} of a score) from their point, so each can be clicked.")
     return MapView("grid", "Power-interest grid", _subtitle(analysis, len(nodes)), nodes, [], legend, notes, grid=grid)
+
+
+def grid_points(view: MapView) -> dict:
+    """The grid as data: each dot's canvas position (y grows downward), quadrant and scores, and where the axes cross."""
+    scores = view.grid["scores"]
+    return {"title": view.title, "subtitle": view.subtitle, "width": view.grid["width"], "height": view.grid["height"],
+            "centre": view.grid["centre"], "power_threshold": view.grid["power_threshold"],
+            "interest_threshold": view.grid["interest_threshold"], "notes": view.notes,
+            "nodes": [{"key": n.id, "name": n.name, "x": n.x, "y": n.y, **scores[n.id]} for n in view.nodes]}
 
 
 # -- the ego view --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -52,6 +53,7 @@ class Factor:
     weight: float
     contribution: float
     detail: list[str] = field(default_factory=list)
+    group: str | None = None  # power's factors: influence or dependency (the weights are within the group)
 
 
 @dataclass
@@ -83,6 +85,10 @@ class Partner:
     departments: list[str]
     health: float | None = None  # procurement only: the partner's health score (graph_service.answers.health), 0-100
     health_rating: str | None = None
+    power_from: str = "dependency"  # the group whose score is the power: influence, dependency or assessment
+    influence: float = 0.0
+    dependency: float = 0.0
+    assessment: dict[str, Any] | None = None  # an officer's recorded assessment, where one overrides the scores
 
 
 @dataclass
@@ -171,6 +177,29 @@ def _weights(section: str, role: Role) -> dict[str, float]:
         weights.pop("contract_value")
     total = sum(weights.values())
     return {name: w / total for name, w in weights.items()}
+
+
+def _power_weights(role: Role) -> dict[str, dict[str, float]]:
+    """Each power group's factors with their weights, rescaled to sum to 1 within the group."""
+    weights = _weights("power", role)
+    out = {}
+    for group, names in settings()["power"]["groups"].items():
+        total = sum(weights[n] for n in names if n in weights)
+        out[group] = {n: weights[n] / total for n in names if n in weights}
+    return out
+
+
+def _power(factors: dict[str, tuple[float, float, list[str]]], weights: dict[str, dict[str, float]]
+           ) -> tuple[float, dict[str, float], str, list[Factor]]:
+    """Power is the higher of the groups' weighted means (ties: influence, the first group)."""
+    scores, out = {}, []
+    for group, group_weights in weights.items():
+        scores[group], found = _score({n: f for n, f in factors.items() if n in group_weights}, group_weights)
+        for factor in found:
+            factor.group = group
+        out += found
+    strongest = max(scores, key=lambda g: scores[g])
+    return scores[strongest], scores, strongest, out
 
 
 def _capped(count: float, cap: float) -> float:
@@ -304,7 +333,7 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
     member_of, groups = _communities(graph)
 
     holders = _holders(link_rows, posts)
-    power_weights, interest_weights = _weights("power", role), _weights("interest", role)
+    power_weights, interest_weights = _power_weights(role), _weights("interest", role)
     day, window = dt.date.fromisoformat(as_of), dt.timedelta(days=cfg["interest"]["engagement"]["window_days"])
     window_start = (day - window if day - dt.date.min >= window else dt.date.min).isoformat()  # not before year 1
     scored = []
@@ -312,7 +341,8 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
         key = row["partner"]
         mine = facts[key]
         centrality = (pagerank[key] - low) / (high - low) if high > low else 0.0
-        power, power_factors = _score(_power_factors(mine, centrality, graph.degree(key), pagerank[key]), power_weights)
+        power, by_group, power_from, power_factors = _power(
+            _influence_factors(mine) | _power_factors(mine, centrality, graph.degree(key), pagerank[key]), power_weights)
         interest, interest_factors = _score(_interest_factors(mine, window_start), interest_weights)
         quadrant = _quadrant(power, interest)
         mine_holders = holders.get(key, [])
@@ -320,12 +350,15 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
             key=key, name=row["name"], org_type=row["via"],
             personas=[{"key": f["item"], "name": f["name"]} for f in mine["persona"]],
             power=power, interest=interest, quadrant=quadrant, quadrant_name=quadrant_names()[quadrant],
+            power_from=power_from, influence=by_group["influence"], dependency=by_group["dependency"],
             power_factors=power_factors, interest_factors=interest_factors, holders=mine_holders,
             community=member_of.get(key), betweenness=round(betweenness.get(key, 0.0), 6),
             workstreams=sorted({f["item"] for f in mine["involvement"] if f["item_label"] == "Workstream"}),
             priorities=sorted({f["item"] for f in mine["depends_priority"] + mine["linked_priority"]}),
             departments=sorted({d["key"] for h in mine_holders for d in h.departments})))
 
+    for overlay in OVERLAYS:
+        overlay(store, as_of, scored)
     if sees_restricted(role):
         _add_health(store, as_of, scored)
     shown = [p for p in scored if _passes(p, filters)
@@ -342,6 +375,64 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
         brokers=_brokers(graph, betweenness, member_of, names, posts),
         communities=_community_summaries(groups, graph, betweenness, names, posts, facts),
         choices=_choices(fact_rows, posts))
+
+
+def _standing(mine: dict[str, list[dict[str, Any]]]) -> tuple[float, list[str]]:
+    """The first configured kind the partner matches: its standing score and why."""
+    cfg = settings()["power"]["standing"]
+    row = mine["partner"][0]
+    name, org_type = row["name"].casefold(), (row["via"] or "").casefold()
+    shared = sorted(f["name"] for f in mine["charter"]
+                    if any(w in f["name"].casefold() for w in cfg["shared_services_words"]))
+    for kind in cfg["kinds"]:
+        named = any(w.casefold() in name for w in kind.get("names", []))
+        typed = org_type in {t.casefold() for t in kind.get("org_types", [])}
+        if (named or typed) and (not kind.get("shared_services") or shared):
+            detail = [f"{kind['kind']}: {kind['why']}"] + [f"party to {c}" for c in shared if kind.get("shared_services")]
+            return kind["score"], detail
+    return 0.0, [f"no standing recorded for its kind ({row['via'] or 'org_type not recorded'})"]
+
+
+def _influence_factors(mine: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[float, float, list[str]]]:
+    cfg = settings()["power"]
+    standing, why = _standing(mine)
+    seat_cfg = cfg["seats"]
+    boards = {f["item"]: f["name"] for f in mine["board"]
+              if (f["via"] or "").casefold() in {t.casefold() for t in seat_cfg["board_org_types"]}
+              or any(w.casefold() in f["name"].casefold() for w in seat_cfg["board_words"])}
+    bodies = {f["item"]: f["name"] for f in mine["involvement"] if f["item_label"] == "GovernanceBody" and f["via"] == "MEMBER_OF"}
+    seats = sorted([f"{n} (governance body)" for n in bodies.values()] + [f"{n} (partnership board)" for n in boards.values()])
+    funded = sorted({f["item"]: f"{f['name']} ({f['item_label']})" for f in mine["funds"]}.values())
+    stated = mine["population"][0] if mine["population"] else None
+    population, area = (stated["amount"], stated["name"]) if stated else (None, None)
+    reach = _log_scaled(population, cfg["population"]["floor"], cfg["population"]["cap"]) if population else 0.0
+    words = set(re.findall(r"[\w-]+", area.casefold())) if area else set()
+    reach = max([reach, *(score for word, score in cfg["population"]["areas"].items() if word in words)])
+    said = [f"population {population:,}"] if population else []
+    said += [f"serves: {area}"] if area else []
+    return {
+        "standing": (standing, standing, why),
+        "seats": (len(seats), _capped(len(seats), seat_cfg["cap"]), seats),
+        "funding": (len(funded), _capped(len(funded), cfg["funding"]["cap"]), funded),
+        "population": (population or 0, reach, said or ["not stated"]),
+    }
+
+
+OVERLAYS: list[Any] = []
+"""Functions (store, as_of, partners) run on the scored partners before filtering: where an officer's
+assessment is recorded, an overlay calls `assess(partner, ...)` so the judgement wins over the scores."""
+
+
+def assess(partner: Partner, *, power: float | None = None, interest: float | None = None, **recorded: Any) -> None:
+    """Overlay an officer's recorded assessment: its power and interest win, the quadrant follows, the
+    computed scores stay in the factors and `influence`/`dependency`, and `recorded` (who, when, why) is kept."""
+    if power is not None:
+        partner.power, partner.power_from = round(power, 3), "assessment"
+    if interest is not None:
+        partner.interest = round(interest, 3)
+    partner.quadrant = _quadrant(partner.power, partner.interest)
+    partner.quadrant_name = quadrant_names()[partner.quadrant]
+    partner.assessment = {"power": power, "interest": interest, **recorded}
 
 
 def _power_factors(mine: dict[str, list[dict[str, Any]]], centrality: float, degree: int,

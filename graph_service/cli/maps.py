@@ -4,6 +4,7 @@ so a file written here is safe to share with anyone who may see the maps."""
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from graph_service.dates import cli_day, iso
@@ -14,6 +15,7 @@ from graph_service.config import Settings
 from graph_service.errors import BadRequest
 from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import EXPORT_TYPES, ego_view, export, grid_view, policy_view, render_html, stakeholder_view
+from visualisations.maps import grid_points
 from visualisations.diff import comparing, ego_diff, stakeholder_diff
 
 KINDS = ["stakeholders", "grid", "ego", "policy-ownership"]
@@ -41,6 +43,9 @@ def _map_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hops", type=int, default=2, help="for ego: how many relationships out (default 2)")
     parser.add_argument("--out", required=True, type=Path,
                         help="FILE.html for the page; .json, .csv, .graphml or .gexf for the map's data")
+    parser.add_argument("--format", choices=["html", *EXPORT_TYPES],
+                        help="what to write (default: from the --out suffix); a grid's json is each dot's x, y, "
+                             "quadrant, power and interest and the axes' centre, in canvas coordinates (y down)")
     parser.add_argument("--compare-from", type=cli_day, metavar="YYYY-MM-DD", help="for stakeholders and ego, with --compare-to: what was added, ended "
                                                "or changed since this date")
     parser.add_argument("--compare-to", type=cli_day, metavar="YYYY-MM-DD", help="the later date of the comparison")
@@ -50,7 +55,7 @@ def _map_arguments(parser: argparse.ArgumentParser) -> None:
 @command("map", "write a stakeholder, grid, ego or policy-ownership map to an offline HTML file (or its data)",
          _map_arguments)
 def map_command(args: argparse.Namespace, settings: Settings) -> int:
-    fmt = args.out.suffix.lower().lstrip(".")
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
     if fmt not in ("html", *EXPORT_TYPES):
         raise BadRequest(f"--out must end in .html, {', '.join('.' + f for f in EXPORT_TYPES)}")
     if args.kind == "ego" and not args.key:
@@ -72,7 +77,12 @@ def map_command(args: argparse.Namespace, settings: Settings) -> int:
         else:
             analysis = _analyse(store, args)
             view = stakeholder_view(analysis) if args.kind == "stakeholders" else grid_view(analysis)
-    text = render_html(view) if fmt == "html" else export(view, fmt)[0]
+    if fmt == "html":
+        text = render_html(view)
+    elif fmt == "json" and view.kind == "grid":
+        text = json.dumps(grid_points(view), ensure_ascii=False, indent=1)
+    else:
+        text = export(view, fmt)[0]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"{args.out}: {view.title}, {len(view.nodes)} nodes, {len(view.edges)} links")

@@ -27,6 +27,15 @@ def _partners(graph: nx.MultiDiGraph) -> Iterable[tuple[str, Props]]:
     return ((key, p) for key, p in nodes(graph, "Organisation") if not p.get("is_council"))
 
 
+def _is_council(graph: nx.MultiDiGraph, key: str) -> bool:
+    return label(graph, key) == "Organisation" and bool(props(graph, key).get("is_council"))
+
+
+def _works_with(graph: nx.MultiDiGraph, o: str, as_of: str | None) -> set[str]:
+    """Organisations o works with in either direction, in force on as_of."""
+    return {b for b, _ in out(graph, o, "WORKS_WITH", as_of=as_of)} | {b for b, _ in into(graph, o, "WORKS_WITH", as_of=as_of)}
+
+
 def _distinct(rows: Iterable[tuple], columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """UNION / RETURN DISTINCT: each row once."""
     return [dict(zip(columns, row)) for row in dict.fromkeys(rows)]
@@ -52,6 +61,16 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
         rows.append((o, "partner", o, "Organisation", partner["name"], partner.get("org_type"), None, None, None))
         rows.extend((o, "critical_service", None, None, name, None, None, None, None)
                     for name in partner.get("critical_services") or [])
+        if partner.get("population") is not None or partner.get("area_served") is not None:
+            rows.append((o, "population", None, None, partner.get("area_served"), None, partner.get("population"), None, None))
+        for x, _ in out(graph, o, "FUNDS", as_of=as_of):
+            if any(_is_council(graph, c) for c, _ in into(graph, x, "BUYS", "FUNDS")):
+                funded = props(graph, x)
+                rows.append((o, "funds", x, label(graph, x), funded["title"], None, None, None, None))
+        for b in _works_with(graph, o, as_of):
+            if not _is_council(graph, b) and b != o and any(_is_council(graph, c) for c in _works_with(graph, b, as_of)):
+                board = props(graph, b)
+                rows.append((o, "board", b, "Organisation", board["name"], board.get("org_type"), None, None, None))
         for x, _ in out(graph, o, "HAS_PERSONA"):
             rows.append((o, "persona", x, "Persona", props(graph, x)["name"], None, None, None, None))
         for x, _ in out(graph, o, "SUPPLIES", as_of=as_of):
