@@ -68,7 +68,8 @@ def format_report(report: dict[str, Any]) -> list[str]:
     lines = [f"Partner relationship health as of {report['as_of']} for {report['buyer']['name']}: {counts}{since}"]
     if report["saved_snapshot"]:
         lines.append(f"Saved the snapshot for {report['saved_snapshot']}.")
-    rows = [(r["rank"], None if r["score"] is None else round(r["score"], 1), r["rating"], f"{r['coverage']:.0%}",
+    rows = [(r["rank"], None if r["score"] is None else round(r["score"], 1),
+             r["rating"] + (" (provisional)" if r["provisional"] else ""), f"{r['coverage']:.0%}",
              None if (r["change"] or {}).get("score_delta") is None else f"{r['change']['score_delta']:+.1f}",
              r["name"], r["partner"], "; ".join(f"{d['dimension']} -{d['lost']:.1f}" for d in r["drivers"]))
             for r in report["partners"]]

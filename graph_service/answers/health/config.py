@@ -25,6 +25,7 @@ class _Strict(BaseModel):
 class Ratings(_Strict):
     green: float
     amber: float
+    provisional_below: float = Field(ge=0, le=1)
 
 
 class Quality(_Strict):
