@@ -35,6 +35,10 @@ def test_the_portfolio_as_text_json_and_csv(capsys, data_dir):
     rows = list(csv.DictReader(io.StringIO(run(capsys, data_dir, "health", "--csv", "--persona", "Contractors"))))
     assert [(r["partner"], r["rating"]) for r in rows] == [(A, "red"), (B, "green")]
     assert rows[1]["score"] == "86.76" and rows[1]["quality_sub_score"] == "100.0"
+    assert [r["provisional"] for r in rows] == ["False", "False"]
+    police = next(r for r in csv.DictReader(io.StringIO(run(capsys, data_dir, "health", "--csv"))) if r["partner"] == "org:police")
+    assert police["provisional"] == "True"  # scored on 30% of the model's weight
+    assert any("green (provisional)" in line and "30%" in line for line in text)
 
 
 def test_one_partner_with_its_evidence(capsys, data_dir):
@@ -63,7 +67,7 @@ def test_impact_and_procurement_views(capsys, data_dir):
         ("contract:repairs-b-small", "successor let"), ("contract:repairs-a", "exit plan only"), ("contract:waste-1", "none")]
     answer = json.loads(run(capsys, data_dir, "procurement", "kraljic", "--json"))
     assert answer["counts"]["strategic"] == 2
-    assert "single-points-of-failure as of 2026-06-30 for Dacorum Borough Council: 4 row(s)" in run(capsys, data_dir, "procurement",
+    assert "single-points-of-failure as of 2026-06-30 for Dacorum Borough Council: 5 row(s)" in run(capsys, data_dir, "procurement",
                                                                         "single-points-of-failure")
 
 

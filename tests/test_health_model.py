@@ -257,3 +257,16 @@ def test_both_backends_score_alike(neo4j_store, store):
     load(neo4j_store)
     load(store)
     assert assess(neo4j_store, AS_OF).results == assess(store, AS_OF).results
+
+
+def test_governance_says_exactly_how_many_contracts_lack_a_plan(scored):
+    a = dims(scored[A])["governance"]  # waste has a plan, repairs has none
+    assert "1 of 2 current contracts has no management plan" in a["summary"]
+    assert "every contract" not in a["summary"]
+
+
+def test_a_score_on_less_than_half_the_weight_is_provisional(scored):
+    police = scored[D]  # coverage 0.3
+    assert police["provisional"] and police["explanation"].startswith("Provisional: ")
+    assert not scored[A]["provisional"] and not scored[A]["explanation"].startswith("Provisional")  # coverage 0.85
+    assert all(scored[key]["provisional"] is False for key in (E, F))  # no score: nothing to call provisional

@@ -7,6 +7,7 @@ import math
 
 from graph_service.access.auth import Role
 from graph_service.answers import procurement
+from graph_service.answers.health.config import load_config
 from tests.test_health_fixture import AS_OF, A, B, C, D, F, load
 
 
@@ -43,11 +44,16 @@ def test_spend_concentration_and_the_hhi(any_store):
 def test_single_points_of_failure(any_store):
     load(any_store)
     answer = procurement.single_points_of_failure(any_store, AS_OF)
-    assert [(s["service"], s["critical"], s["partner"]) for s in answer["services"]] == [
-        ("service:waste", True, A), ("service:advice", False, C)]
+    # waste and advice have one supplier paid; B holds 320 of the 420 thousand paid for repairs
+    assert [(s["service"], s["critical"], s["partner"], s["why"]) for s in answer["services"]] == [
+        ("service:waste", True, A, "only supplier paid"), ("service:repairs", True, B, "holds more than 50% of the spend"),
+        ("service:advice", False, C, "only supplier paid")]
+    repairs = answer["services"][1]
+    assert (repairs["share"], repairs["alternatives"]) == (round(320 / 420, 4), [{"partner": A, "name": "Acme Waste Ltd",
+                                                                                  "share": round(100 / 420, 4)}])
     assert answer["priorities"] == [{"priority": "priority:economy", "name": "To promote economic well-being",
                                      "partner": C, "partner_name": "Community Advice Trust"}]
-    [cut] = answer["cut_vertices"]
+    [cut] = answer["bridges_between_partners"]  # secondary: the delivery network, not the spend
     assert (cut["partner"], cut["priority"], cut["cut_off"]) == (A, "priority:housing",
                                                                  [{"partner": F, "name": "Subcontractor Ltd"}])
 
@@ -58,7 +64,13 @@ def test_kraljic_positions_set_the_review_cycle(any_store):
     positions = {p["partner"]: p for p in answer["partners"]}
     assert {k: p["position"] for k, p in positions.items()} == {A: "strategic", B: "strategic", C: "bottleneck",
                                                                D: "routine"}
-    assert positions[B]["risk_reasons"] == ["resilience sub-score 42 below 50"]
+    assert positions[B]["risk_reasons"] == [
+        "resilience sub-score 42 below 50",
+        "supply risk 0.85: 76% of Housing repairs spend, 1 alternative supplier, a critical service, "
+        "a contract ends within 18 months"]
+    w = load_config().kraljic.supply_risk.weights
+    assert positions[B]["supply_risk_score"] == round(w["share"] * 320 / 420 + w["alternatives"] * 0.75 + w["critical"]
+                                                      + w["contract_end"], 3)
     # B: spend 320,000 a year against 2m over six years plus 50k over one: the larger counts
     assert positions[B]["value_per_year"] == round(2_000_000 * 365.25 / 2192 + 50_000 * 365.25 / 365, 2)
     assert (positions[B]["review_every_months"], positions[B]["last_review"], positions[B]["next_review_due"]) == (
@@ -93,3 +105,32 @@ def test_the_views_over_http(store, server):
     assert spof["services"][0]["service"] == "service:waste"
     commissioning = client.get("/api/v1/procurement/commissioning", params={"as_of": AS_OF}).json()
     assert [y["year"] for y in commissioning["years"]] == ["2019", "2024", "2025"]
+
+
+def test_on_the_reference_data_concentrated_critical_services_make_strategic_suppliers(reference_store):
+    cfg = load_config()
+    spof = procurement.single_points_of_failure(reference_store, "2026-09-30")
+    concentrated = {s["service"]: s["suppliers"][0] for s in procurement.concentration(reference_store, "2026-09-30")["services"]
+                    if s["suppliers"][0]["share"] > cfg.procurement.single_supplier_share or len(s["suppliers"]) == 1}
+    assert {s["service"]: s["partner"] for s in spof["services"]} == {k: v["partner"] for k, v in concentrated.items()}
+    assert any(s["critical"] for s in spof["services"]) and any(s["indicators"] for s in spof["services"])
+    kraljic = procurement.kraljic(reference_store, "2026-09-30")
+    strategic = {p["partner"]: p for p in kraljic["partners"] if p["position"] == "strategic"}
+    for s in spof["services"]:
+        if s["critical"]:  # a critical service's main supplier holding most of its spend is strategic
+            assert s["partner"] in strategic, s
+    assert all(p["high_value"] and p["risk_reasons"] for p in strategic.values())
+
+
+def test_a_real_council_spend_file_finds_the_service_resting_on_one_supplier(store):
+    """Craven District Council's payments for March 2017: its waste management spend goes mostly to Yorwaste."""
+    from graph_service.ingest import ingest_path
+    from tests.conftest import SHARED
+
+    report = ingest_path(store, SHARED / "data" / "real" / "spend" / "craven-district" / "payments-march-2017.csv")
+    assert not report.rejected
+    answer = procurement.single_points_of_failure(store, "2017-04-30", buyer="GB-LAE-CRA")
+    waste = next(s for s in answer["services"] if s["service"] == "service:waste-and-recycling")
+    assert waste["partner_name"] == "Yorwaste Ltd" and waste["share"] > 0.5 and len(waste["alternatives"]) >= 1
+    shares = procurement.concentration(store, "2017-04-30", buyer="GB-LAE-CRA")["services"]
+    assert next(s for s in shares if s["service"] == waste["service"])["suppliers"][0]["share"] == waste["share"]

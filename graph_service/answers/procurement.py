@@ -103,31 +103,59 @@ def concentration(store: GraphStore, as_of: str | dt.date | None = None, config:
     return {"as_of": today.isoformat(), "since": since, "buyer": scope.describe(), "services": out, "unmapped": listed}
 
 
+def _service_shares(rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+    """Spend per (buyer, service) with each supplier's spend and share, largest first."""
+    services: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        service = services.setdefault((row["buyer"], row["service"]), {
+            "buyer": row["buyer"], "service": row["service"], "name": row["service_name"], "critical": row["critical"],
+            "spend": 0.0, "suppliers": {}})
+        service["spend"] += row["spend"]
+        supplier = service["suppliers"].setdefault(row["partner"], {"partner": row["partner"], "name": row["partner_name"],
+                                                                    "spend": 0.0})
+        supplier["spend"] += row["spend"]
+    for service in services.values():
+        for supplier in service["suppliers"].values():
+            supplier["share"] = round(supplier["spend"] / service["spend"], 4) if service["spend"] else 0.0
+        service["suppliers"] = sorted(service["suppliers"].values(), key=lambda x: (-x["spend"], x["partner"]))
+    return services
+
+
 def single_points_of_failure(store: GraphStore, as_of: str | dt.date | None = None,
                              config: HealthConfig | None = None, buyer: str | None = None) -> dict[str, Any]:
-    """For the buyer: services only one partner provides, priorities only one partner delivers, and
-    partners that are cut vertices between a priority and partners working through them."""
+    """For the buyer: services resting on one supplier, or on one holding more than
+    procurement.single_supplier_share of the service's spend, with the partner, its share, the
+    alternatives paid for the same service and the key indicators the service moves; priorities only
+    one partner delivers; and, apart, partners that are cut vertices between partners in the
+    delivery network ("bridges between partners"), which say nothing of spend."""
     config = config or load_config()
     facts = gather(store, parse_date(as_of), config, resolve_buyer(store, buyer))
     network = analyse(facts)
     names = {key: row["name"] for key, row in facts.partners.items()}
+    above = config.procurement.single_supplier_share
     services = []
-    for dependency in sorted(network.services.values(), key=lambda d: (not d.critical, d.service)):
-        if len(dependency.providers) == 1:
-            [(partner, provision)] = dependency.providers.items()
-            services.append({"service": dependency.service, "name": dependency.name, "critical": dependency.critical,
-                             "partner": partner, "partner_name": names[partner],
-                             "via": [{"rel": link["rel"], "type": link["type"], "source": link["source"],
-                                      "locator": link["locator"]} for link in provision.via]})
-    cut_vertices = [{"partner": partner, "name": names[partner], "priority": cut.priority, "priority_name": cut.priority_name,
-                     "cut_off": [{"partner": p, "name": names[p]} for p in cut.cut_off],
-                     "links": [{"rel": link["rel"], "source": link["source"], "locator": link["locator"]} for link in cut.links]}
-                    for partner, cuts in sorted(network.cut_vertices.items()) for cut in cuts]
+    for service in sorted(_service_shares(facts.service_spend).values(),
+                          key=lambda x: (not x["critical"], -x["suppliers"][0]["share"], x["service"], x["buyer"] or "")):
+        top, *others = service["suppliers"]
+        if others and top["share"] <= above:
+            continue
+        indicators = sorted({(r["end"], r["end_name"]) for r in facts.links_from.get(service["service"], [])
+                             if r["type"] == "CONTRIBUTES_TO" and r["end_label"] == "KeyIndicator"})
+        services.append({"buyer": service["buyer"] or UNKNOWN, "service": service["service"], "name": service["name"],
+                         "critical": service["critical"], "spend": round(service["spend"], 2),
+                         "partner": top["partner"], "partner_name": top["name"], "share": top["share"],
+                         "why": "only supplier paid" if not others else f"holds more than {above:.0%} of the spend",
+                         "alternatives": [{"partner": o["partner"], "name": o["name"], "share": o["share"]} for o in others],
+                         "indicators": [{"indicator": k, "name": n} for k, n in indicators]})
+    bridges = [{"partner": partner, "name": names[partner], "priority": cut.priority, "priority_name": cut.priority_name,
+                "cut_off": [{"partner": p, "name": names[p]} for p in cut.cut_off],
+                "links": [{"rel": link["rel"], "source": link["source"], "locator": link["locator"]} for link in cut.links]}
+               for partner, cuts in sorted(network.cut_vertices.items()) for cut in cuts]
     priorities = [{"priority": priority, "name": network.priority_names[priority], "partner": partner,
                    "partner_name": names[partner]}
                   for partner, keys in sorted(network.sole_priorities.items()) for priority in keys]
-    return {"as_of": facts.as_of.isoformat(), "buyer": facts.scope.describe(), "services": services,
-            "priorities": priorities, "cut_vertices": cut_vertices}
+    return {"as_of": facts.as_of.isoformat(), "buyer": facts.scope.describe(), "single_supplier_share": above,
+            "services": services, "priorities": priorities, "bridges_between_partners": bridges}
 
 
 def _annual_contract_value(contracts: list[dict[str, Any]]) -> float:
@@ -139,27 +167,56 @@ def _annual_contract_value(contracts: list[dict[str, Any]]) -> float:
     return total
 
 
+def _supply_risk(partner: str, shares: dict[tuple, dict[str, Any]], ending: bool, cfg) -> tuple[float, list[str]]:
+    """The highest supply risk over the services the partner is paid for, and what makes it up."""
+    risk = cfg.supply_risk
+    w, best, why = risk.weights, 0.0, []
+    for service in shares.values():
+        mine = next((x for x in service["suppliers"] if x["partner"] == partner), None)
+        if mine is None:
+            continue
+        alternatives = len(service["suppliers"]) - 1
+        score = (w["share"] * mine["share"] + w["alternatives"] * (1 - min(alternatives / risk.alternatives_cap, 1.0))
+                 + w["critical"] * bool(service["critical"]) + w["contract_end"] * ending)
+        if score > best:
+            best = score
+            why = [f"{mine['share']:.0%} of {service['name']} spend", f"{alternatives} alternative supplier"
+                   + ("" if alternatives == 1 else "s")] + (["a critical service"] if service["critical"] else [])
+    if ending and why:
+        why.append(f"a contract ends within {risk.contract_end_months} months")
+    return round(best, 3), why
+
+
 def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
             buyer: str | None = None) -> dict[str, Any]:
     """Each partner the council has a current relationship with, placed by value to the council (spend in
-    the last year or annualised current contract value, the larger) against supply risk (a low resilience
-    sub-score, or the only provider of a service or priority), with how often it should be reviewed and
-    when the next review is due after the last one recorded (none recorded: due now). Contract value is
-    the partner's share (a framework divided among its suppliers), for the buyer's contracts only."""
+    the last year or annualised current contract value, the larger) against supply risk: from the
+    spend, its share of a service's spend, how few alternative suppliers that service has, whether it
+    is critical and whether a current contract ends within 18 months (kraljic.supply_risk); also a low
+    resilience sub-score or being the only provider of a service or priority. With how often it should
+    be reviewed and when the next review is due after the last one recorded (none recorded: due now).
+    Contract value is the partner's share (a framework divided among its suppliers), for the buyer's
+    contracts only."""
     portfolio = assess(store, as_of, config, buyer)
     cfg = portfolio.config.kraljic
     spend: dict[str, float] = defaultdict(float)
     for row in portfolio.facts.service_spend:
         spend[row["partner"]] += row["spend"]
+    shares = _service_shares(portfolio.facts.service_spend)
+    horizon = add_months(parse_date(portfolio.as_of), cfg.supply_risk.contract_end_months).isoformat()
     partners = []
     for key, result in portfolio.results.items():
         if result["score"] is None:
             continue
-        value = max(spend.get(key, 0.0), _annual_contract_value(portfolio.facts.contracts.get(key, [])))
+        contracts = portfolio.facts.contracts.get(key, [])
+        value = max(spend.get(key, 0.0), _annual_contract_value(contracts))
         dims = {d["name"]: d for d in result["dimensions"]}
         resilience = dims["resilience"]["sub_score"]
-        reasons = [x["message"] for x in result["overrides"] + result["flags"]
-                   if x["code"] in ("single_point_of_failure", "sole_priority_provider")]
+        ending = any(c["end_date"] and c["end_date"] <= horizon for c in contracts)
+        risk, signs = _supply_risk(key, shares, ending, cfg)
+        reasons = [f"supply risk {risk:.2f}: " + ", ".join(signs)] if risk >= cfg.supply_risk.high_at else []
+        reasons += [x["message"] for x in result["overrides"] + result["flags"]
+                    if x["code"] in ("single_point_of_failure", "sole_priority_provider")]
         if resilience is not None and resilience < cfg.high_risk_below:
             reasons.insert(0, f"resilience sub-score {resilience:.0f} below {cfg.high_risk_below:g}")
         high_value = value >= cfg.high_value_gbp_per_year
@@ -169,11 +226,11 @@ def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: Healt
         due = add_months(dt.date.fromisoformat(last), months).isoformat() if last else None
         partners.append({"partner": key, "name": result["name"], "position": position,
                          "value_per_year": round(value, 2), "high_value": high_value, "supply_risk": bool(reasons),
-                         "risk_reasons": reasons, "resilience": resilience, "review_every_months": months,
+                         "supply_risk_score": risk, "risk_reasons": reasons, "resilience": resilience,
+                         "review_every_months": months,
                          "last_review": last, "next_review_due": due,
                          "review_overdue": due is None or due < portfolio.as_of,
-                         "recorded_categories": sorted({c["kraljic_category"] for c in portfolio.facts.contracts.get(key, [])
-                                                        if c["kraljic_category"]})})
+                         "recorded_categories": sorted({c["kraljic_category"] for c in contracts if c["kraljic_category"]})})
     order = {p: i for i, p in enumerate(("strategic", "bottleneck", "leverage", "routine"))}
     partners.sort(key=lambda p: (order[p["position"]], -p["value_per_year"], p["partner"]))
     counts = {p: sum(x["position"] == p for x in partners) for p in order}

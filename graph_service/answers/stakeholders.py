@@ -481,7 +481,8 @@ def _add_health(store: GraphStore, as_of: str, partners: list[Partner]) -> None:
     for partner in partners:
         result = results.get(partner.key)
         if result is not None:
-            partner.health, partner.health_rating = result["score"], result["rating"]
+            partner.health = result["score"]
+            partner.health_rating = result["rating"] + (" (provisional)" if result["provisional"] else "")
 
 
 def _posts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -68,7 +68,8 @@ def format_report(report: dict[str, Any]) -> list[str]:
     lines = [f"Partner relationship health as of {report['as_of']} for {report['buyer']['name']}: {counts}{since}"]
     if report["saved_snapshot"]:
         lines.append(f"Saved the snapshot for {report['saved_snapshot']}.")
-    rows = [(r["rank"], None if r["score"] is None else round(r["score"], 1), r["rating"], f"{r['coverage']:.0%}",
+    rows = [(r["rank"], None if r["score"] is None else round(r["score"], 1),
+             r["rating"] + (" (provisional)" if r["provisional"] else ""), f"{r['coverage']:.0%}",
              None if (r["change"] or {}).get("score_delta") is None else f"{r['change']['score_delta']:+.1f}",
              r["name"], r["partner"], "; ".join(f"{d['dimension']} -{d['lost']:.1f}" for d in r["drivers"]))
             for r in report["partners"]]
@@ -159,15 +160,17 @@ def view_rows(view: str, answer: dict[str, Any]) -> list[dict[str, Any]]:
                  "largest": f"{s['suppliers'][0]['name']} {s['suppliers'][0]['share']:.0%}" if s["suppliers"] else ""}
                 for s in answer["services"]]
     if view == "single-points-of-failure":
-        return ([{"kind": "sole provider", "of": s["name"], "critical": s["critical"], "partner": s["partner_name"],
-                  "detail": ""} for s in answer["services"]]
+        return ([{"kind": "service rests on one supplier", "of": s["name"], "critical": s["critical"], "partner": s["partner_name"],
+                  "share": f"{s['share']:.0%}", "detail": f"{s['why']}; {len(s['alternatives'])} alternatives"
+                  + "".join(f"; moves {i['name']}" for i in s["indicators"])} for s in answer["services"]]
                 + [{"kind": "sole priority provider", "of": p["name"], "critical": "", "partner": p["partner_name"],
-                    "detail": ""} for p in answer["priorities"]]
-                + [{"kind": "cut vertex", "of": c["priority_name"], "critical": "", "partner": c["name"],
-                    "detail": "cuts off " + "; ".join(x["name"] for x in c["cut_off"])} for c in answer["cut_vertices"]])
+                    "share": "", "detail": ""} for p in answer["priorities"]]
+                + [{"kind": "bridge between partners", "of": c["priority_name"], "critical": "", "partner": c["name"],
+                    "share": "", "detail": "cuts off " + "; ".join(x["name"] for x in c["cut_off"])}
+                   for c in answer["bridges_between_partners"]])
     if view == "kraljic":
         return [{"position": p["position"], "partner": p["partner"], "name": p["name"], "value_per_year": p["value_per_year"],
-                 "supply_risk": p["supply_risk"], "review_every_months": p["review_every_months"],
+                 "supply_risk": p["supply_risk"], "supply_risk_score": p["supply_risk_score"], "review_every_months": p["review_every_months"],
                  "last_review": p["last_review"], "next_review_due": p["next_review_due"],
                  "review_overdue": p["review_overdue"]} for p in answer["partners"]]
     return [{"year": y["year"], "persona": p["name"], "grant": p["grant"], "contract": p["contract"],

@@ -25,6 +25,7 @@ class _Strict(BaseModel):
 class Ratings(_Strict):
     green: float
     amber: float
+    provisional_below: float = Field(ge=0, le=1)
 
 
 class Quality(_Strict):
@@ -91,9 +92,23 @@ class Governance(_Strict):
     charter_statuses: list[str]
 
 
+class SupplyRisk(_Strict):
+    weights: dict[str, float]
+    alternatives_cap: int = Field(gt=0)
+    contract_end_months: int = Field(ge=0)
+    high_at: float
+
+    @model_validator(mode="after")
+    def _every_sign(self) -> "SupplyRisk":
+        if set(self.weights) != {"share", "alternatives", "critical", "contract_end"}:
+            raise ValueError("kraljic.supply_risk.weights must name share, alternatives, critical and contract_end")
+        return self
+
+
 class Kraljic(_Strict):
     high_value_gbp_per_year: float = Field(ge=0)
     high_risk_below: float
+    supply_risk: SupplyRisk
     review_months: dict[str, int]
 
     @model_validator(mode="after")
@@ -108,6 +123,7 @@ class Procurement(_Strict):
     concentration_window_months: int = Field(gt=0)
     hhi_concentrated: float
     hhi_highly_concentrated: float
+    single_supplier_share: float = Field(gt=0, le=1)
 
 
 class HealthConfig(_Strict):

@@ -301,8 +301,10 @@ def governance(ctx: Context, partner: str) -> Finding:
         possible += cfg.points.management_plan
         share = weighted_mean([(1.0 if c["has_management_plan"] else 0.0, c["value"] or 0.0) for c in contracts])
         earned += cfg.points.management_plan * share
-        if share < 1:
-            missing.append("management plans on every contract")
+        without = sum(not c["has_management_plan"] for c in contracts)
+        if without:
+            plans = (f"{without} of {len(contracts)} current contract{'s' if len(contracts) != 1 else ''} "
+                     f"{'has' if without == 1 else 'have'} no management plan")
         found.evidence += [evidence(f"{c['title']}: " + ("management plan" if c["has_management_plan"] else
                                                          "no management plan"), c["contract"], c) for c in contracts]
         found.detail["management_plan_share"] = round(share, 4)
@@ -330,7 +332,8 @@ def governance(ctx: Context, partner: str) -> Finding:
     found.detail.update({"points": round(earned, 2), "possible": possible, "owners_held": len(held),
                          "charters_in_effect": [c["charter"] for c in signed],
                          "priorities": sorted({name for name, _ in priorities})})
-    found.summary = "all checks met" if not missing else "missing " + ", ".join(missing)
+    said = (["missing " + ", ".join(missing)] if missing else []) + ([plans] if contracts and without else [])
+    found.summary = "; ".join(said) or "all checks met"
     return found
 
 
@@ -382,6 +385,7 @@ def score_partner(ctx: Context, partner: str) -> dict[str, Any]:
         "partner": partner, "name": row["name"], "personas": row["personas"], "as_of": ctx.as_of.isoformat(),
         "score": score, "rating": "red" if overrides and score is not None else score_rating,
         "score_rating": score_rating, "coverage": round(covered / sum(weights.values()), 4),
+        "provisional": score is not None and covered / sum(weights.values()) < ctx.config.ratings.provisional_below,
         "dimensions": dimensions, "criteria": _criteria(dimensions, ctx.config),
         "overrides": overrides, "flags": [x for f in findings.values() for x in f.flags],
         "drivers": [{"dimension": d["name"], "lost": d["lost"], "summary": d["summary"]} for d in drivers],
@@ -408,6 +412,8 @@ def explain(result: dict[str, Any]) -> str:
         return "No dimension has data for this partner."
     text = (f"{result['name']} scores {result['score']:.1f} ({result['score_rating']}) on "
             f"{result['coverage']:.0%} of the model's weight.")
+    if result["provisional"]:
+        text = f"Provisional: {text}"
     if result["drivers"]:
         text += " Most points lost on " + "; ".join(
             f"{d['dimension']} (-{d['lost']:.1f}: {d['summary']})" for d in result["drivers"]) + "."

@@ -97,7 +97,7 @@ def _table(report: dict[str, Any]) -> str:
         href = _href(partner=r["partner"], as_of=report["as_of"], **{k: v for k, v in report["filters"].items() if v})
         score = "" if r["score"] is None else f"{r['score']:.1f}"
         drivers = "; ".join(f"{d['dimension']} −{d['lost']:.1f}" for d in r["drivers"])
-        capped = " (capped)" if r["overrides"] else ""
+        capped = (" (capped)" if r["overrides"] else "") + (" (provisional)" if r["provisional"] else "")
         rows.append(f"<tr><td>{r['rank']}</td><td>{link(href, r['name'])}</td>"
                     f"<td>{e(', '.join(p['name'] for p in r['personas']))}</td><td>{score}</td>"
                     f'<td><span class="status {STATUS[r["rating"]]}">{e(r["rating"])}</span>{capped}</td>'
