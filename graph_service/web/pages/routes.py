@@ -17,8 +17,7 @@ from graph_service.answers import policies
 from graph_service.web.deps import SESSION_COOKIE, Store, caller_role
 from graph_service.access.auth import Role
 from graph_service.access.sessions import MAX_AGE
-from graph_service.errors import BadRequest, NotFound, Unauthorised
-from graph_service.queries import ask, registry
+from graph_service.errors import NotFound, Unauthorised
 from graph_service.web.pages import views
 from graph_service.web.pages.layout import SECURITY_HEADERS, STATIC, page, render
 from graph_service.web.security import csrf_token, new_presession, presession_cookie
@@ -73,25 +72,6 @@ def static_file(file: str) -> Response:
         raise NotFound(f"no file {file!r} in the pages' static files")
     return Response(STATIC_FILES[file], media_type=MEDIA_TYPES.get(Path(file).suffix, "text/plain"),
                     headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
-
-
-def search(request: Request, store: Store, q: str | None = None) -> Response:
-    """Search results for `/?q=` (pages/home.py owns `/`)."""
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
-    query = (q or "").strip()[:200]
-    found, partners = [], None
-    if query:
-        try:
-            found = policies.find_policies(store, query)
-        except BadRequest:  # a query of punctuation only matches nothing
-            found = []
-        if "partner_search" in registry.names():
-            partners = ask(store, "partner_search", q=query, limit=10)
-    title = f"Search: {query}" if query else "Find a policy or partner"
-    trail = (("/", "Home"),) if query else ()
-    return _html(request, title, views.search_page(query, found, partners), role, current="/", trail=trail)
 
 
 @router.get("/policies/{key:path}", response_model=None)

