@@ -54,6 +54,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/workstreams"): Access(Role.viewer, OK, page=True),
     ("GET", "/workstreams/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/health"): Access(Role.procurement, OK, page=True),
+    ("GET", "/health/{key}"): Access(Role.procurement, OK, page=True),
     ("GET", "/gaps"): Access(Role.viewer, OK, page=True),
     ("GET", "/charters"): Access(Role.viewer, OK, page=True),
     ("GET", "/charters/{key}"): Access(Role.viewer, OK, page=True),

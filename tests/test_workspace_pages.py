@@ -63,3 +63,34 @@ def test_search_marks_illustrative_results(server):
     text = server.browser_client(Role.viewer).get("/", params={"q": "Tring Youth Project"}).text
     first = text.split('<li class="result">')[1].split("</h3>")[0]
     assert "Tring Youth Project" in first and "Illustrative example" in first
+
+
+def test_health_lists_red_first_then_by_score_50_a_page(server):
+    from graph_service.answers.health.report import health_report
+
+    store = server.app.state.store
+    report = health_report(store)
+    client = server.browser_client(Role.procurement)
+    rows = list(csv.DictReader(io.StringIO(client.get("/health", params={"format": "csv"}).text)))
+    order = {"red": 0, "amber": 1, "green": 2, "no data": 3}
+    keyed = [(order[r["Rating"].removesuffix(" (capped)").lower()], float(r["Score"] or -1)) for r in rows]
+    assert keyed == sorted(keyed) and len(rows) == len(report["partners"])
+    assert rows[0]["Rating"].startswith("Red") and {"yes", "no"} >= {r["illustrative"] for r in rows}
+    text = client.get("/health", params={"persona": "Voluntary sector", "rating": "red"}).text
+    voluntary_red = [p for p in report["partners"] if p["rating"] == "red"
+                     and "Voluntary sector" in [x["name"] for x in p["personas"]]]
+    assert f"of {len(voluntary_red)}, persona Voluntary sector, rating red." in text
+    assert 'aria-label="Page 2"' in client.get("/health").text
+
+
+def test_a_partners_health_links_to_its_profile_and_back(server):
+    from graph_service.answers.health.report import health_report
+
+    red = health_report(server.app.state.store, rating="red")["partners"][0]
+    client = server.browser_client(Role.procurement)
+    page = client.get(f"/health/{red['partner']}").text
+    assert f'<a href="/partners/{red["partner"]}">Partner page: ' in page and "Red</strong>" in page
+    assert red["explanation"].replace("'", "&#39;") in page
+    profile = client.get(f"/partners/{red['partner']}").text
+    assert f'<a href="/health/{red["partner"]}">Relationship health of ' in profile
+    assert server.browser_client(Role.viewer).get(f"/health/{red['partner']}").status_code == 403
