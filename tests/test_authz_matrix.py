@@ -45,6 +45,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/sign-in"): Access(PUBLIC, SEE_OTHER),  # 401 for no key or a wrong one: see _request
     ("POST", "/sign-out"): Access(PUBLIC, SEE_OTHER),
     ("GET", "/"): Access(Role.viewer, OK, page=True, params={"q": "waste"}),
+    ("GET", "/policies"): Access(Role.viewer, OK, page=True),
     ("GET", "/policies/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/roles/{key}"): Access(PUBLIC, MOVED),  # the old address of /posts/{key}, which signs in
     ("GET", "/posts"): Access(Role.viewer, OK, page=True),

@@ -94,3 +94,28 @@ def test_a_partners_health_links_to_its_profile_and_back(server):
     profile = client.get(f"/partners/{red['partner']}").text
     assert f'<a href="/health/{red["partner"]}">Relationship health of ' in profile
     assert server.browser_client(Role.viewer).get(f"/health/{red['partner']}").status_code == 403
+
+
+def test_policies_register_puts_overdue_reviews_first_with_their_owners(server):
+    from graph_service.answers import policies
+
+    everything = policies.all_policies(server.app.state.store)
+    client = server.browser_client(Role.viewer)
+    rows = list(csv.DictReader(io.StringIO(client.get("/policies", params={"format": "csv"}).text)))
+    assert len(rows) == len(everything) and {r["illustrative"] for r in rows} <= {"yes", "no"}
+    overdue = [p.title for p in everything if p.review.status == "overdue"]
+    assert overdue and [r["Policy"] for r in rows[:len(overdue)]] == sorted(
+        overdue, key=lambda t: next(p.review.due_by for p in everything if p.title == t))
+    nns = next(r for r in rows if r["Policy"] == "New Normal Strategy 2019 to 2024")
+    assert nns["Review date"] == "May 2020" and nns["Review"].startswith("Overdue")
+    assert nns["Responsible officer"].startswith("Assistant Director – People, Performance and Innovation")
+    text = client.get("/policies", params={"status": "overdue"}).text
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue' in text
+    assert '<a href="/policies/policy:new-normal-strategy-2019-2024">' in text
+
+
+def test_policy_page_shows_its_owners_and_review(server):
+    text = server.browser_client(Role.viewer).get("/policies/policy:new-normal-strategy-2019-2024").text
+    assert "<h1>New Normal Strategy 2019 to 2024</h1>" in text and "12 February 2019" in text
+    assert '<a href="/posts/post:ad-people-performance-innovation">' in text and "status-overdue" in text
+    assert '<a class="govuk-breadcrumbs__link" href="/policies">Policies</a>' in text

@@ -408,6 +408,14 @@ def find_policies(store: GraphStore, query: str, *, limit: int = 10, as_of: str 
             for row, score, matched in ranked]
 
 
+def all_policies(store: GraphStore, as_of: str | None = None) -> list[Policy]:
+    """Every policy as its full answer, in title order: the policies register."""
+    keys = [r["key"] for r in ask(store, "policy_index", as_of=as_of)]
+    day = as_of or today()
+    answers = [policy_answer(r, day) for r in ask(store, "policy_register", keys=keys, as_of=as_of)] if keys else []
+    return sorted(answers, key=lambda p: (p.title, p.key))
+
+
 def list_policies(store: GraphStore, *, limit: int = 10, as_of: str | None = None) -> list[Policy]:
     """The register in title order, for browsing without a search term."""
     keys = [r["key"] for r in sorted(ask(store, "policy_index", as_of=as_of), key=lambda r: (r["title"], r["key"]))]

@@ -1,4 +1,4 @@
-"""The officers' pages: one search box, a page per policy, and signing in once (posts: web/pages/posts.py).
+"""Signing in once, the pages' static files, and the helpers every page module renders through.
 
 The key is posted once to /sign-in; the browser then holds a server-side session token (HttpOnly,
 SameSite=Strict cookie, access/sessions.py), never the key, and deps.caller_identity reads it, so the
@@ -13,7 +13,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graph_service.answers import policies
 from graph_service.web.deps import SESSION_COOKIE, Store, caller_role
 from graph_service.access.auth import Role
 from graph_service.access.sessions import MAX_AGE
@@ -72,18 +71,6 @@ def static_file(file: str) -> Response:
         raise NotFound(f"no file {file!r} in the pages' static files")
     return Response(STATIC_FILES[file], media_type=MEDIA_TYPES.get(Path(file).suffix, "text/plain"),
                     headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
-
-
-@router.get("/policies/{key:path}", response_model=None)
-def policy_page(key: str, request: Request, store: Store) -> Response:
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
-    try:
-        answer = policies.get_policy(store, key)
-    except NotFound as exc:
-        return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
-    return _html(request, answer.title, views.policy_page(answer), role)
 
 
 @router.get("/sign-in")
