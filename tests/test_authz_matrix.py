@@ -57,6 +57,14 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/health"): Access(Role.procurement, OK, page=True),
     ("GET", "/health/{key}"): Access(Role.procurement, OK, page=True),
     ("GET", "/gaps"): Access(Role.viewer, OK, page=True),
+    ("GET", "/initiatives"): Access(Role.viewer, OK, page=True),
+    ("GET", "/initiatives/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/indicators"): Access(Role.viewer, OK, page=True),
+    ("GET", "/indicators/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/programmes"): Access(Role.viewer, OK, page=True),
+    ("GET", "/programmes/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/themes"): Access(Role.viewer, OK, page=True),
+    ("GET", "/themes/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/charters"): Access(Role.viewer, OK, page=True),
     ("GET", "/charters/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/contracts"): Access(Role.procurement, OK, page=True),
@@ -124,11 +132,14 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     supplier = max((r.start for r in rels if r.type == "SUPPLIES" and r.start in paid),
                    key=lambda k: sum(1 for r in rels if k in (r.start, r.end)))
     first = {label: min(n.key for n in nodes if n.label == label)
-             for label in ("Policy", "Post", "Initiative", "Charter", "Contract", "Grant", "Workstream")}
+             for label in ("Policy", "Post", "Initiative", "Charter", "Contract", "Grant", "Workstream", "KeyIndicator",
+                           "Programme", "Theme")}
     keys = {"/api/v1/policies/": first["Policy"], "/policies/": first["Policy"], "/roles/": first["Post"],
             "/posts/": first["Post"], "/workstreams/": first["Workstream"],
             "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier,
-            "/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"]}
+            "/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"],
+            "/initiatives/": first["Initiative"], "/indicators/": first["KeyIndicator"],
+            "/programmes/": first["Programme"], "/themes/": first["Theme"]}
     with live_server(store, folder / "keys") as running:
         yield Reference(running, store, keys)
 

@@ -47,8 +47,7 @@ def test_search_labels_each_kind_and_links_its_page(server):
     for q, (kind, href) in wanted.items():
         found = [h for h, _, k in _results(client.get("/", params={"q": q}).text) if k == kind]
         assert found and found[0].startswith(href), (q, found)
-        if kind not in ("Theme", "Programme"):
-            assert client.get(found[0]).status_code == 200, found[0]
+        assert client.get(found[0]).status_code == 200, found[0]
 
 
 def test_contracts_are_found_by_procurement_only(server):
@@ -119,3 +118,51 @@ def test_policy_page_shows_its_owners_and_review(server):
     assert "<h1>New Normal Strategy 2019 to 2024</h1>" in text and "12 February 2019" in text
     assert '<a href="/posts/post:ad-people-performance-innovation">' in text and "status-overdue" in text
     assert '<a class="govuk-breadcrumbs__link" href="/policies">Policies</a>' in text
+
+
+def test_initiatives_show_alignment_and_approval_route(server):
+    from graph_service.answers import governance
+
+    store = server.app.state.store
+    overview = governance.initiatives_overview(store)
+    client = server.browser_client(Role.viewer)
+    rows = list(csv.DictReader(io.StringIO(client.get("/initiatives", params={"format": "csv"}).text)))
+    assert sorted(r["Initiative"] for r in rows) == sorted(s.name for s in overview)
+    assert {r["Alignment"] for r in rows} == {"Aligned" if s.aligned else "Not aligned" for s in overview}
+    unaligned = [s for s in overview if not s.aligned]
+    text = client.get("/initiatives", params={"aligned": "not aligned"}).text
+    assert f"of {len(unaligned)}, aligned not aligned." in text or (not unaligned and "No initiatives match" in text)
+    one = overview[0]
+    page = client.get(f"/initiatives/{one.initiative}").text
+    route = governance.initiative_route(store, one.initiative)
+    assert f"<h1 class=\"govuk-heading-xl\">{one.name}</h1>" in page and "Approval route" in page
+    for step in route.steps:
+        assert f"line {step.citation.line}" in page
+    for p in governance.initiative_alignment(store, one.initiative).priorities:
+        assert p.name in page
+
+
+def test_key_indicators_and_the_priorities_they_measure(server):
+    from graph_service.answers import governance
+
+    indicators = governance.indicators(server.app.state.store)
+    client = server.browser_client(Role.viewer)
+    rows = list(csv.DictReader(io.StringIO(client.get("/indicators", params={"format": "csv"}).text)))
+    assert len(rows) == len(indicators) and all(r["illustrative"] == "yes" for r in rows)
+    first = indicators[0]
+    page = client.get(f"/indicators/{first.key}").text
+    assert first.name in page and all(p.name in page for p in first.priorities) and "line 53" in page
+
+
+def test_programme_and_themes_link_their_work_streams(server):
+    client = server.browser_client(Role.viewer)
+    programme = client.get("/programmes/programme:new-normal").text
+    assert "<h1 class=\"govuk-heading-xl\">New Normal programme</h1>" in programme
+    assert '<a href="/themes/theme:partnerships">Partnerships</a>' in programme
+    assert '<a href="/posts/post:programme-director">Programme Director</a>' in programme
+    theme = client.get("/themes/theme:ways-of-working").text
+    assert '<a href="/workstreams/workstream:people">People</a>' in theme
+    assert '<a href="/programmes/programme:new-normal">New Normal</a>' in theme
+    workstream = client.get("/workstreams/workstream:partnerships").text
+    assert '<a href="/themes/theme:partnerships">Partnerships</a>' in workstream
+    assert client.get("/themes/theme:none").status_code == 404
