@@ -166,3 +166,49 @@ def test_programme_and_themes_link_their_work_streams(server):
     workstream = client.get("/workstreams/workstream:partnerships").text
     assert '<a href="/themes/theme:partnerships">Partnerships</a>' in workstream
     assert client.get("/themes/theme:none").status_code == 404
+
+
+PROCUREMENT_VIEWS = ("/procurement/expiring", "/procurement/concentration", "/procurement/single-points-of-failure",
+                     "/procurement/kraljic", "/procurement/commissioning")
+
+
+def test_procurement_views_are_procurements_only(server):
+    viewer = server.browser_client(Role.viewer)
+    for path in ("/procurement", *PROCUREMENT_VIEWS):
+        response = viewer.get(path)
+        assert response.status_code == 403 and "need the procurement role" in response.text, path
+
+
+def test_expiring_contracts_within_6_months_without_a_successor(server):
+    from graph_service.answers import procurement
+
+    expiring = procurement.expiring(server.app.state.store)
+    wanted = [c for c in expiring["contracts"] if c["window_months"] == 6 and not c["successors"]]
+    client = server.browser_client(Role.procurement)
+    params = {"within": "6 months", "successor": "none let"}
+    rows = list(csv.DictReader(io.StringIO(client.get("/procurement/expiring", params={**params, "format": "csv"}).text)))
+    assert sorted(r["Contract"] for r in rows) == sorted(c["title"] for c in wanted)
+    assert len(rows) == expiring["windows"][0]["without_successor"] and {r["Successor"] for r in rows} <= {"none", "exit plan only"}
+    text = client.get("/procurement/expiring", params=params).text
+    assert '<th scope="col" aria-sort="ascending"><a href="/procurement/expiring?' in text  # headed, sorted by end
+    assert f'<a href="/contracts/{wanted[0]["contract"]}">' in text
+
+
+def test_each_procurement_view_reads_its_answer(server):
+    from graph_service.answers import procurement
+
+    store = server.app.state.store
+    client = server.browser_client(Role.procurement)
+    counts = {"/procurement/concentration": len(procurement.concentration(store)["services"]),
+              "/procurement/kraljic": len(procurement.kraljic(store)["partners"]),
+              "/procurement/commissioning": len(procurement.commissioning(store)["years"])}
+    spof = procurement.single_points_of_failure(store)
+    counts["/procurement/single-points-of-failure"] = sum(len(spof[k]) for k in ("services", "priorities", "cut_vertices"))
+    for path, count in counts.items():
+        rows = list(csv.DictReader(io.StringIO(client.get(path, params={"format": "csv"}).text)))
+        assert len(rows) == count and "illustrative" in rows[0], path
+    hhi = [float(r["HHI"].replace(",", "")) for r in csv.DictReader(io.StringIO(
+        client.get("/procurement/concentration", params={"format": "csv"}).text))]
+    assert hhi == sorted(hhi, reverse=True)
+    index = client.get("/procurement").text
+    assert all(f'<a href="{path}">' in index for path in PROCUREMENT_VIEWS)
