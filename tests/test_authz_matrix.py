@@ -45,6 +45,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/sign-in"): Access(PUBLIC, SEE_OTHER),  # 401 for no key or a wrong one: see _request
     ("POST", "/sign-out"): Access(PUBLIC, SEE_OTHER),
     ("GET", "/"): Access(Role.viewer, OK, page=True, params={"q": "waste"}),
+    ("GET", "/policies"): Access(Role.viewer, OK, page=True),
     ("GET", "/policies/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/roles/{key}"): Access(PUBLIC, MOVED),  # the old address of /posts/{key}, which signs in
     ("GET", "/posts"): Access(Role.viewer, OK, page=True),
@@ -54,13 +55,28 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/workstreams"): Access(Role.viewer, OK, page=True),
     ("GET", "/workstreams/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/health"): Access(Role.procurement, OK, page=True),
+    ("GET", "/health/{key}"): Access(Role.procurement, OK, page=True),
     ("GET", "/gaps"): Access(Role.viewer, OK, page=True),
+    ("GET", "/initiatives"): Access(Role.viewer, OK, page=True),
+    ("GET", "/initiatives/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/indicators"): Access(Role.viewer, OK, page=True),
+    ("GET", "/indicators/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/programmes"): Access(Role.viewer, OK, page=True),
+    ("GET", "/programmes/{key}"): Access(Role.viewer, OK, page=True),
+    ("GET", "/themes"): Access(Role.viewer, OK, page=True),
+    ("GET", "/themes/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/charters"): Access(Role.viewer, OK, page=True),
     ("GET", "/charters/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/contracts"): Access(Role.procurement, OK, page=True),
     ("GET", "/contracts/{key}"): Access(Role.procurement, OK, page=True),
     ("GET", "/grants"): Access(Role.procurement, OK, page=True),
     ("GET", "/grants/{key}"): Access(Role.procurement, OK, page=True),
+    ("GET", "/procurement"): Access(Role.procurement, OK, page=True),
+    ("GET", "/procurement/expiring"): Access(Role.procurement, OK, page=True),
+    ("GET", "/procurement/concentration"): Access(Role.procurement, OK, page=True),
+    ("GET", "/procurement/single-points-of-failure"): Access(Role.procurement, OK, page=True),
+    ("GET", "/procurement/kraljic"): Access(Role.procurement, OK, page=True),
+    ("GET", "/procurement/commissioning"): Access(Role.procurement, OK, page=True),
     ("GET", "/api/v1/stats"): Access(Role.viewer, OK),
     ("GET", "/api/v1/nodes/{key}"): Access(Role.viewer, OK),
     ("GET", "/api/v1/changes"): Access(Role.viewer, OK, params={"from": "2000-01-01", "to": "2030-12-31"}),
@@ -122,11 +138,14 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     supplier = max((r.start for r in rels if r.type == "SUPPLIES" and r.start in paid),
                    key=lambda k: sum(1 for r in rels if k in (r.start, r.end)))
     first = {label: min(n.key for n in nodes if n.label == label)
-             for label in ("Policy", "Post", "Initiative", "Charter", "Contract", "Grant", "Workstream")}
+             for label in ("Policy", "Post", "Initiative", "Charter", "Contract", "Grant", "Workstream", "KeyIndicator",
+                           "Programme", "Theme")}
     keys = {"/api/v1/policies/": first["Policy"], "/policies/": first["Policy"], "/roles/": first["Post"],
             "/posts/": first["Post"], "/workstreams/": first["Workstream"],
             "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier,
-            "/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"]}
+            "/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"],
+            "/initiatives/": first["Initiative"], "/indicators/": first["KeyIndicator"],
+            "/programmes/": first["Programme"], "/themes/": first["Theme"]}
     with live_server(store, folder / "keys") as running:
         yield Reference(running, store, keys)
 

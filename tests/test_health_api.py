@@ -122,13 +122,17 @@ def test_the_health_page_draws_escaped_charts_from_its_own_origin(store, server)
         "HOLDS_RELATIONSHIP", "post:proc", "org:evil", "2026-01-01").write(store)
     client = server.client(Role.procurement)
     client.post("/api/v1/health-report/snapshots", params={"as_of": "2026-05-31"})
-    page = client.get("/health", params={"as_of": AS_OF, "partner": "org:evil"})
+    page = client.get("/health/org:evil", params={"as_of": AS_OF})
     assert page.status_code == 200 and page.headers["content-security-policy"].startswith("default-src 'none'")
     html = page.text
     assert "<script" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html
-    assert html.count("<svg") == 2 and 'aria-labelledby="by-rating-title"' in html
-    assert "score over time (2026-05-31: 53.33, 2026-06-30: 53.33)" in html
+    assert html.count("<svg") == 1 and "score over time (31 May 2026: 53.33, 30 June 2026: 53.33)" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
+    listed = client.get("/health", params={"as_of": AS_OF}).text
+    assert listed.count("<svg") == 1 and 'aria-labelledby="by-rating-title"' in listed
+    assert f'<a href="/health/org:evil?as_of={AS_OF}">&lt;script&gt;' in listed
     filtered = client.get("/health", params={"as_of": AS_OF, "rating": "red"}).text
     assert "Acme Waste Ltd" in filtered and "Best Repairs Ltd" not in filtered
-    assert client.get("/health", params={"partner": "org:nobody"}).status_code == 404
+    moved = client.get("/health", params={"as_of": AS_OF, "partner": "org:evil"})
+    assert moved.status_code == 303 and moved.headers["location"] == f"/health/org:evil?as_of={AS_OF}"
+    assert client.get("/health/org:nobody").status_code == 404

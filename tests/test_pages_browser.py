@@ -36,7 +36,7 @@ def sign_in(page, server) -> None:
 
 def test_sign_in_search_a_misspelt_policy_and_find_its_owner(page, server):
     sign_in(page, server)
-    search = page.get_by_role("searchbox", name="Policy or partner")
+    search = page.get_by_role("searchbox", name="Search")
     search.fill("new normal stratgey")
     search.press("Enter")
     page.wait_for_url("**/?q=new+normal+stratgey")
@@ -64,7 +64,7 @@ def test_the_pages_work_from_the_keyboard(page, server):
     assert outline == "solid"  # the focus is visible
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
-    page.get_by_role("searchbox", name="Policy or partner").focus()
+    page.get_by_role("searchbox", name="Search").focus()
     page.keyboard.type("MTFS")
     page.keyboard.press("Enter")
     page.wait_for_url("**/?q=MTFS")

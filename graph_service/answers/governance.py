@@ -458,3 +458,27 @@ def decisions_review(store: GraphStore, as_of: str | None = None) -> list[Decisi
 
 def indicators_coverage(store: GraphStore, as_of: str | None = None) -> IndicatorCoverage:
     return coverage(ask(store, "indicator_coverage", as_of=as_of))
+
+
+class Indicator(BaseModel):
+    """A key indicator: its unit and target, and the top priorities it measures."""
+
+    key: str
+    name: str
+    unit: str | None
+    target: str | None
+    priorities: list[Linked]
+    provenance: FactSource
+
+
+def indicators(store: GraphStore, as_of: str | None = None) -> list[Indicator]:
+    return [Indicator(key=r["key"], name=r["name"], unit=r["unit"], target=r["target"], priorities=r["links"],
+                      provenance=r["provenance"])
+            for r in ask(store, "indicator_coverage", as_of=as_of) if r["kind"] == "indicator"]
+
+
+def get_indicator(store: GraphStore, key: str, as_of: str | None = None) -> Indicator:
+    found = [i for i in indicators(store, as_of) if i.key == key]
+    if not found:
+        raise NotFound(f"no key indicator with key {key!r}", key=key)
+    return found[0]

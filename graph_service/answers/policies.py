@@ -332,11 +332,13 @@ def acronym(title: str) -> str | None:
 
 
 @lru_cache(maxsize=100_000)
-def _names(title: str, aliases: tuple[str, ...], keywords: tuple[str, ...]) -> tuple[tuple[str, str, str, float], ...]:
+def _names(title: str, aliases: tuple[str, ...], keywords: tuple[str, ...],
+           initialled: bool = True) -> tuple[tuple[str, str, str, float], ...]:
     """(normalised name, field, text, weight) for every name a policy can be found by; cached, since a
-    large register is ranked on every search and rarely changes between two."""
+    large register is ranked on every search and rarely changes between two. `initialled`: found by its
+    title's initials too (a policy's MTFS; a partner's or contract's initials would match short words)."""
     names = [("title", title, 1.0), ("title", short_title(title), 1.0), *(("alias", a, 1.0) for a in aliases)]
-    initials = acronym(title)
+    initials = acronym(title) if initialled else None
     if initials:
         names.append(("acronym", initials, 1.0))
     names += [("keyword", k, KEYWORD_WEIGHT) for k in keywords]
@@ -344,8 +346,9 @@ def _names(title: str, aliases: tuple[str, ...], keywords: tuple[str, ...]) -> t
 
 
 @lru_cache(maxsize=4)
-def _index(entries: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> tuple[dict[str, list], list[str]]:
-    """Each distinct name and the (row, field, text, weight) it names, for rows of (title, aliases, keywords).
+def _index(entries: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...]) -> tuple[dict[str, list], list[str]]:
+    """Each distinct name and the (row, field, text, weight) it names, for rows of (title, aliases, keywords,
+    initialled).
     Cached by content: searches of an unchanged register skip rebuilding it."""
     owners: dict[str, list[tuple[int, str, str, float]]] = {}
     for index, entry in enumerate(entries):
@@ -355,7 +358,8 @@ def _index(entries: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) ->
 
 
 def rank(query: str, rows: list[dict[str, Any]], limit: int) -> list[tuple[dict[str, Any], float, dict[str, str]]]:
-    """Best matches first: (row, score 0-100, what matched).
+    """Best matches first: (row, score 0-100, what matched). A row is found by its title, aliases and
+    keywords, and by its title's initials unless its `initialled` is false.
 
     The score is rapidfuzz's WRatio (typo-tolerant, and partial for a word inside a longer title) of the
     query against every distinct name once, keywords weighted down. Ties are broken by how many query
@@ -366,7 +370,8 @@ def rank(query: str, rows: list[dict[str, Any]], limit: int) -> list[tuple[dict[
     wanted = normalise(query)
     if not wanted:
         raise BadRequest("the search needs at least one letter or digit")
-    owners, names = _index(tuple((r["title"], tuple(r["aliases"] or ()), tuple(r["keywords"] or ())) for r in rows))
+    owners, names = _index(tuple((r["title"], tuple(r["aliases"] or ()), tuple(r["keywords"] or ()),
+                                  r.get("initialled", True)) for r in rows))
     best: dict[int, tuple[float, str, dict[str, str]]] = {}
     for name, score, _ in process.extract(wanted, names, scorer=fuzz.WRatio, processor=None,
                                           score_cutoff=MATCH_CUTOFF, limit=None):
@@ -401,6 +406,14 @@ def find_policies(store: GraphStore, query: str, *, limit: int = 10, as_of: str 
     day = as_of or today()
     return [PolicyMatch(**_answer_fields(rows[row["key"]], day), score=score, matched=Matched(**matched))
             for row, score, matched in ranked]
+
+
+def all_policies(store: GraphStore, as_of: str | None = None) -> list[Policy]:
+    """Every policy as its full answer, in title order: the policies register."""
+    keys = [r["key"] for r in ask(store, "policy_index", as_of=as_of)]
+    day = as_of or today()
+    answers = [policy_answer(r, day) for r in ask(store, "policy_register", keys=keys, as_of=as_of)] if keys else []
+    return sorted(answers, key=lambda p: (p.title, p.key))
 
 
 def list_policies(store: GraphStore, *, limit: int = 10, as_of: str | None = None) -> list[Policy]:

@@ -83,3 +83,73 @@ def get_workstream(store: GraphStore, key: str, as_of: str | None = None) -> Wor
     if not found:
         raise NotFound(f"no work stream with key {key!r}", key=key)
     return found[0]
+
+
+class Director(Ref):
+    holders: list[str]
+
+
+class Programme(BaseModel):
+    """A programme: its themes, work streams, directors (and who holds the post), the bodies overseeing
+    it, its objectives and initiatives, each with its source."""
+
+    key: str
+    name: str
+    description: str | None
+    themes: list[Ref]
+    workstreams: list[Ref]
+    directors: list[Director]
+    overseers: list[Ref]
+    objectives: list[Objective]
+    initiatives: list[Ref]
+    provenance: FactSource
+
+
+class Theme(BaseModel):
+    """A theme of a programme and the work streams under it."""
+
+    key: str
+    name: str
+    programmes: list[Ref]
+    workstreams: list[Ref]
+    provenance: FactSource
+
+
+def programmes(store: GraphStore, as_of: str | None = None) -> list[Programme]:
+    return [Programme(key=p["key"], name=p["name"], description=p["description"], themes=refs(p["themes"]),
+                      workstreams=refs(p["workstreams"]), overseers=refs(p["overseers"]), initiatives=refs(p["initiatives"]),
+                      directors=[Director(key=d["key"], name=d["title"], holders=d["holders"], provenance=FactSource.of(d))
+                                 for d in p["directors"]],
+                      objectives=[Objective(key=o["key"], text=o["text"], provenance=FactSource.of(o)) for o in p["objectives"]],
+                      provenance=FactSource.of(p))
+            for p in ask(store, "programme_facts", as_of=as_of)]
+
+
+def get_programme(store: GraphStore, key: str, as_of: str | None = None) -> Programme:
+    found = [p for p in programmes(store, as_of) if p.key == key]
+    if not found:
+        raise NotFound(f"no programme with key {key!r}", key=key)
+    return found[0]
+
+
+def themes(store: GraphStore, as_of: str | None = None) -> list[Theme]:
+    """Every theme, from both ends: the programmes it belongs to and the work streams under it."""
+    found: dict[str, Theme] = {}
+    for p in programmes(store, as_of):
+        for t in p.themes:
+            theme = found.setdefault(t.key, Theme(key=t.key, name=t.name or t.key, programmes=[], workstreams=[],
+                                                  provenance=t.provenance))
+            theme.programmes.append(Ref(key=p.key, name=p.name, provenance=t.provenance))
+    for w in workstreams(store, as_of=as_of):
+        for t in w.themes:
+            theme = found.setdefault(t.key, Theme(key=t.key, name=t.name or t.key, programmes=[], workstreams=[],
+                                                  provenance=t.provenance))
+            theme.workstreams.append(Ref(key=w.key, name=w.name, provenance=t.provenance))
+    return sorted(found.values(), key=lambda t: (t.name, t.key))
+
+
+def get_theme(store: GraphStore, key: str, as_of: str | None = None) -> Theme:
+    found = [t for t in themes(store, as_of) if t.key == key]
+    if not found:
+        raise NotFound(f"no theme with key {key!r}", key=key)
+    return found[0]

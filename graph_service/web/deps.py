@@ -66,7 +66,34 @@ def require(minimum: Role) -> Callable[[Request], Role]:
     return check
 
 
+class SignInFirst(Exception):
+    """A page asked for without a working key or session: web/errors.py answers it with the sign-in page,
+    which comes back to the page asked for."""
+
+
+PROCUREMENT_PAGE = "Contract values, spend and relationship health need the procurement role."
+
+
+def page_role(minimum: Role = Role.viewer, refusal: str | None = None) -> Callable[[Request], Role]:
+    """A page's caller: signed in (else SignInFirst, even for its CSV) with at least `minimum` (else a 403
+    page saying `refusal`)."""
+    def check(request: Request) -> Role:
+        try:
+            role = caller_role(request)
+        except Unauthorised:  # an expired or revoked session: sign in again
+            role = None
+        if role is None:
+            raise SignInFirst()
+        if role < minimum:
+            raise Forbidden(refusal or f"this page needs the {minimum.name} role; you are signed in as {role.name}")
+        return role
+
+    return check
+
+
 Store = Annotated[GraphStore, Depends(get_store)]
+Page = Annotated[Role, Depends(page_role())]  # every HTML page
+ProcurementPage = Annotated[Role, Depends(page_role(Role.procurement, PROCUREMENT_PAGE))]
 Viewer = Annotated[Role, Depends(require(Role.viewer))]
 Editor = Annotated[Role, Depends(require(Role.editor))]  # records facts and judgement; sees what a viewer sees
 Procurement = Annotated[Role, Depends(require(Role.procurement))]

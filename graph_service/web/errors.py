@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from graph_service.errors import GraphServiceError
-from graph_service.web.deps import caller_role
+from graph_service.web.deps import SignInFirst, caller_role
 from graph_service.web.pages.layout import SECURITY_HEADERS, render
 
 log = logging.getLogger(__name__)
@@ -56,13 +56,18 @@ def answer(request: Request, status: int, code: str, message: str, details: obje
     if not is_page(request):
         return error_response(status, code, message, details)
     if status == 401:
-        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
+        return to_sign_in(request)
     title = TITLES.get(status, "Sorry, there is a problem with the service")
     from graph_service.web.security import csrf_token  # security answers its own refusals through this module
     return HTMLResponse(render("errors/error.html", title, message=message, signed_in=_role_name(request),
                                csrf_token=csrf_token(request)),
                         status_code=status, headers=SECURITY_HEADERS)
+
+
+def to_sign_in(request: Request) -> RedirectResponse:
+    """To the sign-in page, which comes back here afterwards."""
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
 
 
 def _role_name(request: Request) -> str | None:
@@ -78,6 +83,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GraphServiceError)
     async def service_error(request: Request, exc: GraphServiceError) -> Response:
         return answer(request, exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(request: Request, exc: SignInFirst) -> Response:
+        return to_sign_in(request)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -1,26 +1,20 @@
 """Relationship health and procurement's views (procurement role and above): a partner's score with its
 evidence and history, the portfolio worst first, dated snapshots, the impact chain, expiring contracts,
-spend concentration, single points of failure, Kraljic positions, commissioning by year; and /health."""
+spend concentration, single points of failure, Kraljic positions, commissioning by year (the pages:
+web/pages/health.py and procurement.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 
 from graph_service.dates import iso
-from graph_service.web.deps import AsOf, Procurement, Store, caller_role
-from graph_service.access.auth import Role
-from graph_service.errors import NotFound, Unauthorised
+from graph_service.web.deps import AsOf, Procurement, Store
 from graph_service.answers import procurement
 from graph_service.answers.health import snapshots
-from graph_service.web.pages.health import health_page
-from graph_service.answers.health.report import (assess, health_report, partner_from, partner_health, partner_impact,
-                                         report_from, to_csv)
-from graph_service.web.pages.layout import SECURITY_HEADERS, e, page
-from graph_service.web.security import csrf_token
+from graph_service.answers.health.report import health_report, partner_health, partner_impact, to_csv
 
 router = APIRouter()
 TAGS = ["health"]
@@ -109,36 +103,3 @@ def kraljic(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = 
 def commissioning(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Grant and contract value let each year, in total and by persona."""
     return procurement.commissioning(store, iso(as_of), buyer=buyer)
-
-
-def _html(request: Request, title: str, body: str, role: Role | None, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page(title, body, signed_in=role.name if role else None, csrf_token=csrf_token(request),
-                             current="/health"), status_code=status, headers=SECURITY_HEADERS)
-
-
-@router.get("/health", include_in_schema=False, response_model=None)
-def health(request: Request, store: Store, as_of: AsOf = None, persona: str | None = None,
-           rating: str | None = None, partner: str | None = None) -> Response:
-    """The portfolio by rating beside the ranked table, and the chosen partner's score over time."""
-    try:
-        role = caller_role(request)
-    except Unauthorised:
-        role = None
-    if role is None:
-        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
-    if role < Role.procurement:
-        return _html(request, "Not allowed", "<h1>Not allowed</h1><p>Relationship health needs the procurement role.</p>",
-                     role, 403)
-    directory = _snapshot_dir(request)
-    portfolio = assess(store, iso(as_of))
-    answer = report_from(portfolio, persona=persona or None, rating=rating or None, snapshot_dir=directory)
-    personas = sorted({p["name"] for r in portfolio.results.values() for p in r["personas"]})
-    detail = None
-    if partner:
-        try:
-            detail = partner_from(portfolio, partner, directory)
-        except NotFound as exc:
-            return _html(request, "Not found", f"<h1>Not found</h1><p>{e(exc.message)}</p>", role, 404)
-    ratings = portfolio.config.ratings
-    return _html(request, "Partner relationship health", health_page(answer, personas, detail, ratings.green, ratings.amber), role)

@@ -1,19 +1,31 @@
-"""The /health page body: the portfolio by rating and a partner's score over time as inline SVG (drawn
-here, no script, no CDN: the pages' Content-Security-Policy allows neither), beside the ranked table.
-Every label is escaped with web.layout.e; colours are SVG attributes, since inline styles are blocked."""
+"""Relationship health (procurement): /health, every partner worst first (red before amber before green,
+then by score) as a register of 50 a page with the persona and rating filters, and /health/{key}, one
+partner's score, why, the evidence behind each dimension and its score over time, linked to and from its
+partner page. The charts are inline SVG drawn here (no script, no CDN: the pages' Content-Security-Policy
+allows neither); every label is escaped with layout.e, colours are SVG attributes (inline styles are blocked)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from graph_service.web.pages.layout import e, link
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
+from graph_service.answers import partners
+from graph_service.answers.health import snapshots
+from graph_service.answers.health.model import RATING_ORDER
+from graph_service.answers.health.report import assess, partner_from, report_from
+from graph_service.dates import iso, long_date
+from graph_service.web.deps import AsOf, ProcurementPage, Store
+from graph_service.web.pages.layout import e, path_to
+from graph_service.web.pages.registers import Cell, Column, Filter, Register, respond
+from graph_service.web.pages.routes import templated
+
+router = APIRouter(include_in_schema=False)
 COLOURS = {"red": "#b10e1e", "amber": "#b35c00", "green": "#00703c", "no data": "#505a5f"}
-STATUS = {"red": "status-overdue", "amber": "status-due", "green": "status-current", "no data": ""}
-
-
-def _href(**params: Any) -> str:
-    return "/health?" + urlencode({k: v for k, v in params.items() if v})
+TAGS = {"red": "red", "amber": "yellow", "green": "green", "no data": "grey"}  # GOV.UK tag colours
 
 
 def rating_chart(counts: dict[str, int]) -> str:
@@ -56,85 +68,84 @@ def score_chart(name: str, points: list[dict[str, Any]], green: float, amber: fl
                      + " ".join(f"{x:.1f},{y(p['score']):.1f}" for x, p in scored) + '"/>')
     for x, p in scored:
         parts.append(f'<circle cx="{x:.1f}" cy="{y(p["score"]):.1f}" r="5" fill="{COLOURS[p["rating"]]}">'
-                     f'<title>{e(p["date"])}: {p["score"]:.1f} ({e(p["rating"])})</title></circle>')
+                     f'<title>{e(long_date(p["date"]))}: {p["score"]:.1f} ({e(p["rating"])})</title></circle>')
     for x, p in zip(xs, points):
         parts.append(f'<text x="{x:.1f}" y="{height - 12}" font-size="12" text-anchor="middle" fill="#0b0c0c">'
-                     f'{e(p["date"])}</text>')
-    summary = ", ".join(f"{p['date']}: {p['score']}" for p in points)
+                     f'{e(long_date(p["date"]))}</text>')
+    summary = ", ".join(f"{long_date(p['date'])}: {p['score']}" for p in points)
     return (f'<svg role="img" aria-labelledby="over-time-title" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
             f'<title id="over-time-title">{e(name)}: score over time ({e(summary)})</title>' + "".join(parts) + "</svg>")
 
 
-def _filters(report: dict[str, Any], personas: list[str]) -> str:
-    chosen = report["filters"]
-    options = "".join(f'<option value="{e(p)}"{" selected" if p == chosen["persona"] else ""}>{e(p)}</option>'
-                      for p in personas)
-    ratings = "".join(f'<option value="{r}"{" selected" if r == chosen["rating"] else ""}>{r.title()}</option>'
-                      for r in ("red", "amber", "green"))
-    return ('<form method="get" action="/health" class="search">'
-            f'<input type="hidden" name="as_of" value="{e(report["as_of"])}">'
-            f'<div><label for="persona">Persona</label><select id="persona" name="persona"><option value="">All</option>'
-            f'{options}</select></div>'
-            f'<div><label for="rating">Rating</label><select id="rating" name="rating"><option value="">All</option>'
-            f'{ratings}</select></div><button type="submit">Show</button></form>')
-
-
-def _change(change: dict[str, Any] | None) -> str:
+def _change(change: dict[str, Any] | None) -> str | None:
     if not change:
-        return ""
+        return None
+    since = long_date(change["since"])
     if change["new"]:
-        return f"new since {e(change['since'])}"
+        return f"new since {since}"
     delta = change["score_delta"]
     moved = ", ".join(f"{m['dimension']} {m['points']:+.1f}" for m in change["moved"][:3])
-    return (f"{delta:+.1f} since {e(change['since'])}" if delta is not None else f"since {e(change['since'])}") + (
-        f" ({e(moved)})" if moved else "")
+    return (f"{delta:+.1f} since {since}" if delta is not None else f"since {since}") + (f" ({moved})" if moved else "")
 
 
-def _table(report: dict[str, Any]) -> str:
-    rows = []
-    for r in report["partners"]:
-        href = _href(partner=r["partner"], as_of=report["as_of"], **{k: v for k, v in report["filters"].items() if v})
-        score = "" if r["score"] is None else f"{r['score']:.1f}"
-        drivers = "; ".join(f"{d['dimension']} −{d['lost']:.1f}" for d in r["drivers"])
-        capped = (" (capped)" if r["overrides"] else "") + (" (provisional)" if r["provisional"] else "")
-        rows.append(f"<tr><td>{r['rank']}</td><td>{link(href, r['name'])}</td>"
-                    f"<td>{e(', '.join(p['name'] for p in r['personas']))}</td><td>{score}</td>"
-                    f'<td><span class="status {STATUS[r["rating"]]}">{e(r["rating"])}</span>{capped}</td>'
-                    f"<td>{r['coverage']:.0%}</td><td>{_change(r['change'])}</td><td>{e(drivers)}</td></tr>")
-    return ('<table><caption>Partners, worst first</caption><thead><tr><th scope="col">#</th>'
-            '<th scope="col">Partner</th><th scope="col">Persona</th><th scope="col">Score</th>'
-            '<th scope="col">Rating</th><th scope="col">Coverage</th><th scope="col">Change</th>'
-            '<th scope="col">Most points lost</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+def _score(row: dict[str, Any]) -> float:
+    return row["score"] if row["score"] is not None else -1.0
 
 
-def _partner(detail: dict[str, Any], green: float, amber: float) -> str:
+HEALTH = Register("Relationship health", "/health", default_sort="rank", columns=(
+    Column("rank", "Rank", numeric=True, sort_value=lambda r: r["rank"]),
+    Column("name", "Partner", href=lambda r: r["href"]),
+    Column("personas", "Personas", text=lambda r: [p["name"] for p in r["personas"]]),
+    Column("score", "Score", text=lambda r: None if r["score"] is None else f"{r['score']:.1f}", numeric=True,
+           sort_value=_score),
+    Column("rating", "Rating", cells=lambda r: [Cell(r["rating"].capitalize() + (" (capped)" if r["overrides"] else "")
+                                                      + (" (provisional)" if r["provisional"] else ""),
+                                                     tag=TAGS[r["rating"]])],
+           sort_value=lambda r: (RATING_ORDER[r["rating"]], _score(r))),
+    Column("coverage", "Coverage", text=lambda r: f"{r['coverage']:.0%}", numeric=True, sort_value=lambda r: r["coverage"]),
+    Column("change", "Change", text=lambda r: _change(r["change"]), sortable=False),
+    Column("drivers", "Most points lost", text=lambda r: [f"{d['dimension']} −{d['lost']:.1f}" for d in r["drivers"]],
+           sortable=False),
+), filters=(
+    Filter("persona", "Persona", match=lambda r, v: v in [p["name"] for p in r["personas"]],
+           values=lambda r: [p["name"] for p in r["personas"]]),
+    Filter("rating", "Rating", match=lambda r, v: r["rating"] == v, options=tuple(RATING_ORDER)),
+))
+
+
+def _snapshot_dir(request: Request) -> Path:
+    return snapshots.snapshot_dir(request.app.state.settings.data_dir)
+
+
+@router.get("/health", response_model=None)
+def health(request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None,
+           partner: str | None = None) -> Response:
+    """The portfolio by rating beside the ranked table; `?partner=` (the old address) opens its page."""
+    if partner:
+        on = f"?{urlencode({'as_of': iso(as_of)})}" if as_of else ""
+        return RedirectResponse(path_to("/health", partner) + on, status_code=303)
+    portfolio = assess(store, iso(as_of))
+    answer = report_from(portfolio, snapshot_dir=_snapshot_dir(request))
+    generated = {p.key for p in partners.partner_register(store, portfolio.as_of) if p.provenance.illustrative}
+    on = f"?{urlencode({'as_of': iso(as_of)})}" if as_of else ""  # the partner's page scores the same day
+    rows = [{**r, "illustrative": r["partner"] in generated, "href": path_to("/health", r["partner"]) + on}
+            for r in answer["partners"]]
+    view = HEALTH.view(request.query_params, rows, keep=("as_of",))
+    return respond(request, role, view, "Relationship health", template="health/health.html",
+                   caption="Partners, worst first", report=answer, chart=Markup(rating_chart(answer["counts"])))
+
+
+@router.get("/health/{key:path}", response_model=None)
+def partner_health(key: str, request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None) -> Response:
+    """Why a partner scores what it does: each dimension's points and evidence, overrides, flags, history."""
+    portfolio = assess(store, iso(as_of))
+    detail = partner_from(portfolio, key, _snapshot_dir(request))
     points = detail["history"] + ([] if any(h["date"] == detail["as_of"] for h in detail["history"]) else
                                   [{"date": detail["as_of"], "score": detail["score"], "rating": detail["rating"]}])
-    dims = "".join(
-        f"<tr><th scope=\"row\">{e(d['name'])}</th><td>{'no data' if d['sub_score'] is None else d['sub_score']}</td>"
-        f"<td>{d['weight']:g}</td><td>{d['effective_weight']:.1f}</td><td>{d['points']:.1f}</td><td>{e(d['summary'])}"
-        + (f"<details><summary>Evidence ({len(d['evidence'])})</summary><ul>"
-           + "".join(f"<li>{e(x['fact'])}<span class=\"source\">Source: {e(x['source'])}, {e(x['locator'])}; "
-                     f"key {e(x['key'])}</span></li>" for x in d["evidence"]) + "</ul></details>" if d["evidence"] else "")
-        + "</td></tr>" for d in detail["dimensions"])
-    notes = "".join(f"<li>{e(x['message'])}</li>" for x in detail["overrides"] + detail["flags"])
-    return (f'<section aria-labelledby="partner-heading"><h2 id="partner-heading">{e(detail["name"])}</h2>'
-            f"<p>{e(detail['explanation'])}</p>"
-            f"<h3>Score over time</h3>{score_chart(detail['name'], points, green, amber)}"
-            '<table><caption>How the score is made</caption><thead><tr><th scope="col">Dimension</th>'
-            '<th scope="col">Sub-score</th><th scope="col">Weight</th><th scope="col">Effective weight</th>'
-            '<th scope="col">Points</th><th scope="col">Why</th></tr></thead><tbody>' + dims + "</tbody></table>"
-            + (f"<h3>Overrides and flags</h3><ul>{notes}</ul>" if notes else "") + "</section>")
-
-
-def health_page(report: dict[str, Any], personas: list[str], detail: dict[str, Any] | None,
-                green: float, amber: float) -> str:
-    """The page body: filters, the rating chart beside the table, and the chosen partner's history."""
-    since = (f"Changes are since the snapshot of {e(report['previous_snapshot'])}." if report["previous_snapshot"]
-             else "No earlier snapshot to compare with.")
-    return (f"<h1>Partner relationship health</h1><p>As of {e(report['as_of'])}. {since} "
-            f"{link('/api/v1/health-report?format=csv&as_of=' + report['as_of'], 'Download as CSV')}</p>"
-            + _filters(report, personas)
-            + (_partner(detail, green, amber) if detail else "")
-            + f"<h2>Portfolio by rating</h2>{rating_chart(report['counts'])}" + _table(report))
+    ratings = portfolio.config.ratings
+    generated = any(p.key == key and p.provenance.illustrative for p in partners.partner_register(store, portfolio.as_of))
+    return templated(request, role, "health/partner.html", f"Relationship health: {detail['name']}", current="/health",
+                     trail=(("/", "Home"), ("/health", "Relationship health")), detail=detail, tag=TAGS,
+                     change=_change(detail["change"]), illustrative=generated,
+                     chart=Markup(score_chart(detail["name"], points, ratings.green, ratings.amber)))

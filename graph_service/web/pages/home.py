@@ -7,23 +7,20 @@ from fastapi.responses import Response
 
 from graph_service.access.auth import Role
 from graph_service.answers import home as answers
-from graph_service.web.deps import Store
-from graph_service.web.pages import routes
+from graph_service.web.deps import Page, Store
+from graph_service.web.pages import routes, search
 from graph_service.web.pages.layout import NAVIGATION
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_model=None)
-def home(request: Request, store: Store, q: str | None = None) -> Response:
+def home(request: Request, store: Store, role: Page, q: str | None = None) -> Response:
     if (q or "").strip():
-        return routes.search(request, store, q)
-    role = routes._signed_in(request)
-    if role is None:
-        return routes._to_sign_in(request)
+        return search.results(request, store, role, q)
     procurement = role >= Role.procurement
     items = answers.attention(store, verify_after_days=request.app.state.settings.verify_after_days,
                               procurement_role=procurement)
     places = [(href, text) for href, text, needs in NAVIGATION if href != "/" and (procurement or not needs)]
     return routes.templated(request, role, "home/home.html", "What needs attention today", current="/", trail=(),
-                            items=items, places=places)
+                            items=items, places=places, kinds=search.kinds(role))

@@ -43,11 +43,13 @@ Row = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Cell:
-    """One value in a cell: its text, a link when it names something with a page, and the fact's source."""
+    """One value in a cell: its text, a link when it names something with a page, the fact's source, and
+    `tag`, a GOV.UK tag colour (red, yellow, green, grey) when the value is a status."""
 
     text: str
     href: str | None = None
     source: Mapping[str, Any] | None = None
+    tag: str | None = None
 
 
 def _texts(value: Any) -> list[str]:

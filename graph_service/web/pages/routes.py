@@ -1,4 +1,4 @@
-"""The officers' pages: one search box, a page per policy, and signing in once (posts: web/pages/posts.py).
+"""Signing in once, the pages' static files, and the helpers every page module renders through.
 
 The key is posted once to /sign-in; the browser then holds a server-side session token (HttpOnly,
 SameSite=Strict cookie, access/sessions.py), never the key, and deps.caller_identity reads it, so the
@@ -13,12 +13,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graph_service.answers import policies
 from graph_service.web.deps import SESSION_COOKIE, Store, caller_role
 from graph_service.access.auth import Role
 from graph_service.access.sessions import MAX_AGE
-from graph_service.errors import BadRequest, NotFound, Unauthorised
-from graph_service.queries import ask, registry
+from graph_service.errors import NotFound, Unauthorised
 from graph_service.web.pages import views
 from graph_service.web.pages.layout import SECURITY_HEADERS, STATIC, page, render
 from graph_service.web.security import csrf_token, new_presession, presession_cookie
@@ -73,37 +71,6 @@ def static_file(file: str) -> Response:
         raise NotFound(f"no file {file!r} in the pages' static files")
     return Response(STATIC_FILES[file], media_type=MEDIA_TYPES.get(Path(file).suffix, "text/plain"),
                     headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
-
-
-def search(request: Request, store: Store, q: str | None = None) -> Response:
-    """Search results for `/?q=` (pages/home.py owns `/`)."""
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
-    query = (q or "").strip()[:200]
-    found, partners = [], None
-    if query:
-        try:
-            found = policies.find_policies(store, query)
-        except BadRequest:  # a query of punctuation only matches nothing
-            found = []
-        if "partner_search" in registry.names():
-            partners = ask(store, "partner_search", q=query, limit=10)
-    title = f"Search: {query}" if query else "Find a policy or partner"
-    trail = (("/", "Home"),) if query else ()
-    return _html(request, title, views.search_page(query, found, partners), role, current="/", trail=trail)
-
-
-@router.get("/policies/{key:path}", response_model=None)
-def policy_page(key: str, request: Request, store: Store) -> Response:
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
-    try:
-        answer = policies.get_policy(store, key)
-    except NotFound as exc:
-        return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
-    return _html(request, answer.title, views.policy_page(answer), role)
 
 
 @router.get("/sign-in")
