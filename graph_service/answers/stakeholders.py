@@ -26,6 +26,7 @@ from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, Forbidden, NotFound
 from graph_service.access.redaction import visible_label, visible_relationship
 from graph_service.queries import ask
+from graph_service.answers.recorded.assessments import OfficerPlacement, overlay
 
 SETTINGS_FILE = SETTINGS_DIR / "stakeholders.yaml"
 HOLDER_KINDS = ("HOLDS_RELATIONSHIP", "MANAGES", "ATTENDED")  # how a post is in touch with a partner, strongest first
@@ -83,6 +84,8 @@ class Partner:
     departments: list[str]
     health: float | None = None  # procurement only: the partner's health score (graph_service.answers.health), 0-100
     health_rating: str | None = None
+    computed_quadrant: str | None = None  # the graph's placement; `quadrant` is the officer's where one is recorded
+    assessment: OfficerPlacement | None = None  # answers/recorded/assessments.py
 
 
 @dataclass
@@ -326,6 +329,7 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
             priorities=sorted({f["item"] for f in mine["depends_priority"] + mine["linked_priority"]}),
             departments=sorted({d["key"] for h in mine_holders for d in h.departments})))
 
+    overlay(store, scored)
     if sees_restricted(role):
         _add_health(store, as_of, scored)
     shown = [p for p in scored if _passes(p, filters)
