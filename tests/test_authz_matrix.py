@@ -110,6 +110,20 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/partners/{key}/holder/end"): Access(Role.editor, INVALID),
     ("GET", "/api/v1/policies/{key}/facts"): Access(Role.viewer, OK),
     ("PUT", "/api/v1/policies/{key}/facts"): Access(Role.editor, INVALID),
+    # the recording forms: an empty form comes back with its errors (422)
+    ("GET", "/record/partners/{key}/engagement"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/partners/{key}/engagement"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/partners/{key}/holder"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/partners/{key}/holder"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/partners/{key}/assessment"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/partners/{key}/assessment"): Access(Role.editor, INVALID, page=True),
+    ("POST", "/record/partners/{key}/assessment/withdraw"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/charters/new"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/charters/new"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/charters/{key}"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/charters/{key}"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/policies/{key}"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/policies/{key}"): Access(Role.editor, INVALID, page=True),
 }
 CALLERS = ["no key", "wrong key", *Role]
 
@@ -139,7 +153,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     keys = {"/api/v1/policies/": first["Policy"], "/policies/": first["Policy"], "/roles/": first["Post"],
             "/posts/": first["Post"], "/workstreams/": first["Workstream"],
             "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier,
-            "/charters/": first["Charter"], "/api/v1/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"]}
+            "/charters/": first["Charter"], "/api/v1/charters/": first["Charter"],
+            "/record/charters/": first["Charter"], "/record/policies/": first["Policy"], "/contracts/": first["Contract"], "/grants/": first["Grant"]}
     with live_server(store, folder / "keys") as running:
         yield Reference(running, store, keys)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
 from graph_service.access.auth import Role
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 from graph_service.queries import ask
-from tests.conftest import live_server
+from tests.conftest import form_token, live_server
 
 PROV = Provenance(source="partners.yaml", locator="test")
 LEP, DAC, CHAMBER = "org:hertfordshire-lep", "GB-LAE-DAC", "org:chamber"
@@ -200,3 +201,42 @@ def test_policy_corrections_keep_owners_in_time(server, any_store):
     bad = editor.put(url, json={"review_date": "soon"}, headers={"If-Match": fixed.headers["ETag"]})
     assert [p["where"] for p in bad.json()["error"]["details"]["problems"]] == ["body.review_date"]
     assert any(c["change"] == "recorded" and c["key"] == POLICY for c in changes(server, policy=POLICY))
+
+
+# -- the forms, over HTTP as a signed-in browser sends them (the Chromium tests: test_editing_browser.py)
+def test_a_form_with_mistakes_names_each_field_and_writes_nothing(server, any_store):
+    browser = server.browser_client(Role.editor)
+    page = browser.get(f"/record/partners/{LEP}/engagement")
+    assert page.status_code == 200
+    sent = browser.post(f"/record/partners/{LEP}/engagement",
+                        data={"csrf_token": form_token(page.text), "held_on": "12/31/2024", "kind": "", "summary": ""})
+    assert sent.status_code == 422
+    assert 'class="govuk-error-summary"' in sent.text
+    for field in ("held_on", "kind", "summary"):
+        assert f'id="{field}-error"' in sent.text and f'href="#{field}"' in sent.text, field
+    assert audit_entries(server) == []
+    ok = browser.post(f"/record/partners/{LEP}/engagement", follow_redirects=False,
+                      data={"csrf_token": form_token(page.text), "held_on": "31/12/2024", "kind": "meeting",
+                            "summary": "Quarterly liaison", "attendees": "Sam Jones\nAli Khan"})
+    assert ok.status_code == 303, ok.text
+    [entry] = audit_entries(server)
+    assert (entry["via"], entry["fact"]["held_on"]) == ("page", "2024-12-31")
+
+
+def test_a_form_without_its_token_is_refused(server):
+    browser = server.browser_client(Role.editor)
+    sent = browser.post(f"/record/partners/{LEP}/assessment", data={"power": "0.5", "interest": "0.5", "reason": "x"})
+    assert sent.status_code == 403 and audit_entries(server) == []
+
+
+def test_a_stale_form_gets_the_conflict(server):
+    browser = server.browser_client(Role.editor)
+    first, second = (browser.get(f"/record/partners/{LEP}/assessment").text for _ in range(2))
+    data = {"power": "0.9", "interest": "0.9", "reason": "Growth deal"}
+    version = lambda page: re.search(r'name="fact_version" value="([^"]+)"', page).group(1)  # noqa: E731
+    assert browser.post(f"/record/partners/{LEP}/assessment", follow_redirects=False,
+                        data={**data, "csrf_token": form_token(first), "fact_version": version(first)}).status_code == 303
+    again = browser.post(f"/record/partners/{LEP}/assessment",
+                         data={**data, "power": "0.1", "csrf_token": form_token(second), "fact_version": version(second)})
+    assert again.status_code == 422 and "Someone changed this" in again.text
+    assert server.client(Role.viewer).get(f"/api/v1/stakeholders/{LEP}/assessment").json()["assessment"]["power"] == 0.9

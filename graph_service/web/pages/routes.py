@@ -20,7 +20,7 @@ from graph_service.access.sessions import MAX_AGE
 from graph_service.errors import BadRequest, NotFound, Unauthorised
 from graph_service.queries import ask, registry
 from graph_service.web.pages import views
-from graph_service.web.pages.layout import SECURITY_HEADERS, STATIC, page, render
+from graph_service.web.pages.layout import SECURITY_HEADERS, STATIC, page, path_to, render
 from graph_service.web.security import csrf_token, new_presession, presession_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -103,7 +103,10 @@ def policy_page(key: str, request: Request, store: Store) -> Response:
         answer = policies.get_policy(store, key)
     except NotFound as exc:
         return _html(request, "Not found", views.not_found_page(exc.message), role, 404)
-    return _html(request, answer.title, views.policy_page(answer), role)
+    body = views.policy_page(answer)
+    if role >= Role.editor:  # the form that corrects it: web/pages/forms.py
+        body += f'<p class="govuk-body"><a class="govuk-link" href="{path_to("/record/policies", key)}">Correct these facts</a></p>'
+    return _html(request, answer.title, body, role)
 
 
 @router.get("/sign-in")
