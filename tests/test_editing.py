@@ -240,3 +240,20 @@ def test_a_stale_form_gets_the_conflict(server):
                          data={**data, "power": "0.1", "csrf_token": form_token(second), "fact_version": version(second)})
     assert again.status_code == 422 and "Someone changed this" in again.text
     assert server.client(Role.viewer).get(f"/api/v1/stakeholders/{LEP}/assessment").json()["assessment"]["power"] == 0.9
+
+
+def test_the_grid_places_the_partner_where_the_officer_did_and_shows_both(server):
+    editor = server.client(Role.editor)
+    url = f"/api/v1/stakeholders/{LEP}/assessment"
+    before = editor.get("/maps/grid", params={"format": "json"}).json()
+    assert editor.put(url, json=ASSESSMENT, headers={"If-Match": editor.get(url).headers["ETag"]}).status_code == 200
+    after = editor.get("/maps/grid", params={"format": "json"}).json()
+
+    def dot(view):
+        return next(n for n in view["nodes"] if n["id"] == LEP)
+
+    assert "Officer's placement" not in json.dumps(dot(before))
+    shown = json.dumps(dot(after))
+    assert "Officer's placement: power 0.90 - interest 0.80: Manage closely" in shown and "test editor" in shown
+    assert "Computed power" in shown and ASSESSMENT["reason"] in shown
+    assert (dot(after)["x"], dot(after)["y"]) != (dot(before)["x"], dot(before)["y"])  # moved to the officer's place

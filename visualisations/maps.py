@@ -63,6 +63,13 @@ def partner_details(partner: Partner, analysis: Analysis) -> list[tuple[str, str
     rows = [("Key", partner.key), ("Personas", ", ".join(p["name"] for p in partner.personas) or "none recorded"),
             ("Quadrant", partner.quadrant_name), ("Power", f"{partner.power:.3f} ({analysis.basis})"),
             ("Interest", f"{partner.interest:.3f}")]
+    if partner.assessment is not None:
+        officer = partner.assessment
+        rows += [("Officer's placement", f"power {officer.power:.2f}, interest {officer.interest:.2f}: "
+                                         f"{officer.quadrant_name}, by {officer.assessed_by} on {officer.assessed_at[:10]}"),
+                 ("Officer's reason", officer.reason)]
+        if partner.computed_quadrant and partner.computed_quadrant != partner.quadrant:
+            rows.append(("Computed quadrant", quadrant_names()[partner.computed_quadrant]))
     if partner.health_rating is not None:
         rows.append(("Health (procurement only)", "no data" if partner.health is None
                      else f"{partner.health:.1f} ({partner.health_rating})"))
@@ -181,6 +188,13 @@ def _filter_notes(analysis: Analysis) -> list[str]:
 
 
 # -- the power-interest grid ---------------------------------------------------------------------
+def placed(partner: Partner) -> tuple[float, float]:
+    """Where the grid puts a partner: the officer's power and interest where recorded (they decide the quadrant),
+    otherwise the computed ones."""
+    officer = partner.assessment
+    return (officer.power, officer.interest) if officer else (partner.power, partner.interest)
+
+
 def _grid_positions(partners: list[Partner]) -> tuple[dict[str, tuple[float, float]], int]:
     """Where each partner sits: interest across, power up, on a lattice of GRID_STEP pixels with one dot
     to a point, so every dot can be hovered and clicked. A partner whose point is taken gets the nearest
@@ -189,8 +203,9 @@ def _grid_positions(partners: list[Partner]) -> tuple[dict[str, tuple[float, flo
     taken: set[tuple[int, int]] = set()
     searched_from: dict[tuple[int, int], int] = {}  # rings around a point already known to be full
     positions, moved = {}, 0.0
-    for p in sorted(partners, key=lambda m: (-m.power, -m.interest, m.key)):
-        fx, fy = p.interest * GRID_WIDTH / GRID_STEP, (1 - p.power) * GRID_HEIGHT / GRID_STEP
+    for p in sorted(partners, key=lambda m: (-placed(m)[0], -placed(m)[1], m.key)):
+        power, interest = placed(p)
+        fx, fy = interest * GRID_WIDTH / GRID_STEP, (1 - power) * GRID_HEIGHT / GRID_STEP
         home = (round(fx), round(fy))
         radius = searched_from.get(home, 0)
         while True:
@@ -216,6 +231,16 @@ def _ring(centre: tuple[int, int], radius: int) -> list[tuple[int, int]]:
             + [(x - radius, y + d) for d in side[1:-1]] + [(x + radius, y + d) for d in side[1:-1]])
 
 
+def _placement_text(partner: Partner) -> str:
+    """The tooltip's placement: the computed one, and the officer's beside it where recorded."""
+    computed = f"power {partner.power:.2f} - interest {partner.interest:.2f}"
+    officer = partner.assessment
+    if officer is None:
+        return f"Power {partner.power:.2f} - interest {partner.interest:.2f}: {partner.quadrant_name}"
+    return (f"Officer's placement: power {officer.power:.2f} - interest {officer.interest:.2f}: {officer.quadrant_name} "
+            f"(by {officer.assessed_by}, {officer.assessed_at[:10]}: {officer.reason}). Computed {computed}")
+
+
 def grid_view(analysis: Analysis) -> MapView:
     """Each partner placed by interest (across) and power (up) over the four quadrants."""
     cfg = settings()
@@ -230,8 +255,7 @@ def grid_view(analysis: Analysis) -> MapView:
         x, y = positions[partner.key]
         nodes.append(MapNode(
             partner.key, partner.name if partner.key in labelled else "", partner.name, category, colour, GRID_DOT,
-            tooltip=_tooltip(partner.name, category, f"Power {partner.power:.2f} - interest {partner.interest:.2f}: "
-                             f"{partner.quadrant_name}"),
+            tooltip=_tooltip(partner.name, category, _placement_text(partner)),
             details=partner_details(partner, analysis), x=x, y=y))
     grid = {"width": GRID_WIDTH, "height": GRID_HEIGHT, "power_threshold": cfg["grid"]["power_threshold"],
             "interest_threshold": cfg["grid"]["interest_threshold"], "quadrants": quadrant_names(),
