@@ -80,3 +80,24 @@ class UnreadableInput(GraphServiceError):
 
     status = 422
     code = "unreadable_input"
+
+
+class Conflict(GraphServiceError):
+    """The thing to create exists already."""
+
+    status = 409
+    code = "conflict"
+
+
+class PreconditionFailed(GraphServiceError):
+    """The fact changed since the caller read it (its version, the ETag, no longer matches)."""
+
+    status = 412
+    code = "version_mismatch"
+
+
+class PreconditionRequired(GraphServiceError):
+    """A change to a stored fact must say which version it replaces (If-Match), so no edit is silently lost."""
+
+    status = 428
+    code = "version_required"

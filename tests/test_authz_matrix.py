@@ -23,7 +23,7 @@ from graph_service.records import Batch, Provenance, RelRecord
 from tests.conftest import LiveServer, form_token, live_server
 
 PUBLIC = None
-OK, CREATED, MOVED, SEE_OTHER, NOT_FOUND, NOT_ALLOWED = 200, 201, 301, 303, 404, 405
+OK, CREATED, MOVED, SEE_OTHER, NOT_FOUND, NOT_ALLOWED, INVALID = 200, 201, 301, 303, 404, 405, 422
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,33 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/ingest"): Access(Role.admin, OK),
     ("POST", "/api/v1/matches/{match_id}/confirm"): Access(Role.admin, NOT_FOUND),  # no such match: reached, 404
     ("POST", "/api/v1/matches/{match_id}/reject"): Access(Role.admin, NOT_FOUND),
+    # recording (tests/test_editing.py): an editor reaches the route, which wants a body (422)
+    ("GET", "/api/v1/stakeholders/{key}/assessment"): Access(Role.viewer, OK),
+    ("PUT", "/api/v1/stakeholders/{key}/assessment"): Access(Role.editor, INVALID),
+    ("DELETE", "/api/v1/stakeholders/{key}/assessment"): Access(Role.editor, 428),  # no If-Match
+    ("POST", "/api/v1/partners/{key}/engagements"): Access(Role.editor, INVALID),
+    ("GET", "/api/v1/charters/{key}"): Access(Role.viewer, OK),
+    ("POST", "/api/v1/charters"): Access(Role.editor, INVALID),
+    ("PUT", "/api/v1/charters/{key}"): Access(Role.editor, INVALID),
+    ("GET", "/api/v1/partners/{key}/holder"): Access(Role.viewer, OK),
+    ("PUT", "/api/v1/partners/{key}/holder"): Access(Role.editor, INVALID),
+    ("POST", "/api/v1/partners/{key}/holder/end"): Access(Role.editor, INVALID),
+    ("GET", "/api/v1/policies/{key}/facts"): Access(Role.viewer, OK),
+    ("PUT", "/api/v1/policies/{key}/facts"): Access(Role.editor, INVALID),
+    # the recording forms: an empty form comes back with its errors (422)
+    ("GET", "/record/partners/{key}/engagement"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/partners/{key}/engagement"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/partners/{key}/holder"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/partners/{key}/holder"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/partners/{key}/assessment"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/partners/{key}/assessment"): Access(Role.editor, INVALID, page=True),
+    ("POST", "/record/partners/{key}/assessment/withdraw"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/charters/new"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/charters/new"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/charters/{key}"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/charters/{key}"): Access(Role.editor, INVALID, page=True),
+    ("GET", "/record/policies/{key}"): Access(Role.editor, OK, page=True),
+    ("POST", "/record/policies/{key}"): Access(Role.editor, INVALID, page=True),
 }
 CALLERS = ["no key", "wrong key", *Role]
 
@@ -143,7 +170,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     keys = {"/api/v1/policies/": first["Policy"], "/policies/": first["Policy"], "/roles/": first["Post"],
             "/posts/": first["Post"], "/workstreams/": first["Workstream"],
             "/api/v1/roles/": first["Post"], "/api/v1/initiatives/": first["Initiative"], "": supplier,
-            "/charters/": first["Charter"], "/contracts/": first["Contract"], "/grants/": first["Grant"],
+            "/charters/": first["Charter"], "/api/v1/charters/": first["Charter"], "/record/charters/": first["Charter"],
+            "/record/policies/": first["Policy"], "/contracts/": first["Contract"], "/grants/": first["Grant"],
             "/initiatives/": first["Initiative"], "/indicators/": first["KeyIndicator"],
             "/programmes/": first["Programme"], "/themes/": first["Theme"]}
     with live_server(store, folder / "keys") as running:

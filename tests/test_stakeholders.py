@@ -188,19 +188,6 @@ def test_power_from_influence_standing_seats_funding_and_population(store):
     assert parish.power < settings()["grid"]["power_threshold"]
 
 
-def test_an_officers_assessment_wins_where_recorded(seeded, monkeypatch):
-    from graph_service.answers import stakeholders
-
-    def judged(store, as_of, partners):
-        for p in partners:
-            if p.key == "org:lonely":
-                stakeholders.assess(p, power=0.9, by="post:gm-procurement", on="2026-05-01", why="sole local supplier")
-    monkeypatch.setattr(stakeholders, "OVERLAYS", [judged])
-    lonely = partner(analyse(seeded, Role.viewer, as_of=AS_OF), "org:lonely")
-    assert (lonely.power, lonely.power_from, lonely.quadrant) == (0.9, "assessment", "keep_satisfied")
-    assert lonely.assessment["why"] == "sole local supplier" and lonely.dependency < 0.9
-
-
 @pytest.mark.parametrize("backend", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def test_on_the_reference_data_the_county_lep_pcc_and_icb_are_high_power(backend, request):
     store = request.getfixturevalue("reference_store" if backend == "embedded" else "neo4j_reference_store")

@@ -63,6 +63,13 @@ def partner_details(partner: Partner, analysis: Analysis) -> list[tuple[str, str
     rows = [("Key", partner.key), ("Personas", ", ".join(p["name"] for p in partner.personas) or "none recorded"),
             ("Quadrant", partner.quadrant_name), ("Power", f"{partner.power:.3f} ({analysis.basis})"),
             ("Interest", f"{partner.interest:.3f}")]
+    if partner.assessment is not None:
+        officer = partner.assessment
+        rows += [("Officer's placement", f"power {officer.power:.2f}, interest {officer.interest:.2f}: "
+                                         f"{officer.quadrant_name}, by {officer.assessed_by} on {officer.assessed_at[:10]}"),
+                 ("Officer's reason", officer.reason)]
+        if partner.computed_quadrant and partner.computed_quadrant != partner.quadrant:
+            rows.append(("Computed quadrant", quadrant_names()[partner.computed_quadrant]))
     if partner.health_rating is not None:
         rows.append(("Health (procurement only)", "no data" if partner.health is None
                      else f"{partner.health:.1f} ({partner.health_rating})"))
@@ -201,6 +208,13 @@ def _quadrant_box(quadrant: str) -> tuple[float, float, float, float]:
     return x0 + inset, y0 + inset, x1 - inset, y1 - inset
 
 
+def placed(partner: Partner) -> tuple[float, float]:
+    """Where the grid puts a partner: the officer's power and interest where recorded (they decide the quadrant),
+    otherwise the computed ones."""
+    officer = partner.assessment
+    return (officer.power, officer.interest) if officer else (partner.power, partner.interest)
+
+
 def _grid_positions(partners: list[Partner]) -> tuple[dict[str, tuple[float, float]], int]:
     """Where each partner sits: interest across, power up, each dot inside its own quadrant.
 
@@ -220,8 +234,9 @@ def _grid_positions(partners: list[Partner]) -> tuple[dict[str, tuple[float, flo
         columns, rows = int((x1 - x0) // step), int((y1 - y0) // step)
         taken: set[tuple[int, int]] = set()
         searched_from: dict[tuple[int, int], int] = {}  # rings around a point already known to be full
-        for p in sorted(members, key=lambda m: (-m.power, -m.interest, m.key)):
-            tx, ty = p.interest * GRID_WIDTH, (1 - p.power) * GRID_HEIGHT
+        for p in sorted(members, key=lambda m: (-placed(m)[0], -placed(m)[1], m.key)):
+            power, interest = placed(p)
+            tx, ty = interest * GRID_WIDTH, (1 - power) * GRID_HEIGHT
             fx = min(max((tx - x0) / step, 0.0), columns)
             fy = min(max((ty - y0) / step, 0.0), rows)
             home = (round(fx), round(fy))
@@ -276,6 +291,25 @@ def _labelled(ranked: list[Partner], positions: dict[str, tuple[float, float]], 
     return chosen
 
 
+def _placement_text(partner: Partner) -> str:
+    """The tooltip's placement: the computed one, and the officer's beside it where recorded."""
+    computed = f"power {partner.power:.2f} - interest {partner.interest:.2f}"
+    officer = partner.assessment
+    if officer is None:
+        return f"Power {partner.power:.2f} - interest {partner.interest:.2f}: {partner.quadrant_name}"
+    return (f"Officer's placement: power {officer.power:.2f} - interest {officer.interest:.2f}: {officer.quadrant_name} "
+            f"(by {officer.assessed_by}, {officer.assessed_at[:10]}: {officer.reason}). Computed {computed}")
+
+
+def _grid_scores(partner: Partner) -> dict:
+    """Where the dot is drawn from (the officer's placement wins), and the computed scores beside it when they differ."""
+    power, interest = placed(partner)
+    scores = {"quadrant": partner.quadrant, "power": power, "interest": interest}
+    if partner.assessment:
+        scores["computed"] = {"quadrant": partner.computed_quadrant, "power": partner.power, "interest": partner.interest}
+    return scores
+
+
 def grid_view(analysis: Analysis) -> MapView:
     """Each partner placed by interest (across) and power (up), inside its own quadrant."""
     cfg = settings()
@@ -290,13 +324,12 @@ def grid_view(analysis: Analysis) -> MapView:
         x, y = positions[partner.key]
         nodes.append(MapNode(
             partner.key, partner.name if partner.key in labelled else "", partner.name, category, colour, GRID_DOT,
-            tooltip=_tooltip(partner.name, category, f"Power {partner.power:.2f} - interest {partner.interest:.2f}: "
-                             f"{partner.quadrant_name}"),
+            tooltip=_tooltip(partner.name, category, _placement_text(partner)),
             details=partner_details(partner, analysis), x=x, y=y))
     grid = {"width": GRID_WIDTH, "height": GRID_HEIGHT, "power_threshold": cfg["grid"]["power_threshold"],
             "interest_threshold": cfg["grid"]["interest_threshold"], "quadrants": quadrant_names(),
             "colours": QUADRANT_COLOURS, "centre": list(grid_centre()),
-            "scores": {p.key: {"quadrant": p.quadrant, "power": p.power, "interest": p.interest} for p in shown}}
+            "scores": {p.key: _grid_scores(p) for p in shown}}
     legend = node_legend(nodes) + [
         LegendEntry("area", QUADRANT_COLOURS[q], f"{name} quadrant") for q, name in quadrant_names().items()] + [
         LegendEntry("text", "#333333", "Across: interest 0 to 1. Up: power 0 to 1. All dots are the same size."),

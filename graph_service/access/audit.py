@@ -10,8 +10,8 @@ identifies the key against the key file without revealing it.
      "file": {"name": "spend-june.csv", "bytes": 10234, "sha256": "..."}, "format": "spend-csv",
      "changes": {"items": 120, "created": 118, "updated": 0, "unchanged": 0, "rejected": 2}, "error": null}
 
-Actions: ``ingest`` (a file loaded through the API or the CLI) and ``match-decision`` (a possible
-match confirmed or rejected).
+Actions: ``ingest`` (a file loaded through the API or the CLI), ``match-decision`` (a possible
+match confirmed or rejected) and ``record`` (a fact or judgement an officer recorded: answers/recorded).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from graph_service.ingest.pipeline import IngestReport
 
 AUDIT_FILE = "audit.log"
-Action = Literal["ingest", "match-decision"]
+Action = Literal["ingest", "match-decision", "record"]
 ACTIONS = get_args(Action)
 
 

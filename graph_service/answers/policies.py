@@ -14,6 +14,7 @@ from typing import Any, Iterable, Literal
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process, utils
 
+from graph_service.answers.charters import lapsed_charters
 from graph_service.dates import DocDate, period_end
 from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound
@@ -48,6 +49,7 @@ GAP_REASONS = {
     "review_overdue": "review overdue",
     "period_ended": "the period it covers has ended",
     "not_verified": "not verified recently",
+    "charter_lapsed": "charter lapsed (its review date has passed)",
 }
 _PERIOD = re.compile(r"\s*[-–:]?\s*\d{4}(?:/\d{2})?(?:\s*(?:to|-|–)\s*\d{4}(?:/\d{2})?)?\s*$")
 _MINOR_WORDS = {"and", "of", "the", "for", "to", "in", "on", "a", "an", "with"}
@@ -191,7 +193,7 @@ class PostRef(BaseModel):
 
 class Gap(BaseModel):
     reason: Literal["no_officer_owner", "no_member_owner", "owner_post_vacant", "review_overdue", "period_ended",
-                    "not_verified"]
+                    "not_verified", "charter_lapsed"]
     reason_text: str
     kind: str
     key: str
@@ -517,6 +519,9 @@ def accountability_gaps(store: GraphStore, *, verify_after_days: int, as_of: str
                 stale = _unverified(kind, held["key"], held["name"], held["verified_on"], held["loaded_on"], day,
                                     verify_after_days)
                 gaps += [stale.model_copy(update={"illustrative": held["illustrative"]})] if stale else []
+    gaps += [_gap("charter_lapsed", "charter", c.key, c.name, f"review date {c.review_date} passed", c.review_date,
+                  illustrative=c.provenance.illustrative)
+             for c in lapsed_charters(store, as_of) if c.lapsed_because == "review date passed"]
     order = list(GAP_REASONS)
     gaps.sort(key=lambda g: (order.index(g.reason), g.since is None, g.since or "", g.kind, g.name or "", g.key))
     counts = {reason: sum(g.reason == reason for g in gaps) for reason in order}

@@ -27,6 +27,7 @@ from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, Forbidden, NotFound
 from graph_service.access.redaction import visible_label, visible_relationship
 from graph_service.queries import ask
+from graph_service.answers.recorded.assessments import OfficerPlacement, overlay
 
 SETTINGS_FILE = SETTINGS_DIR / "stakeholders.yaml"
 HOLDER_KINDS = ("HOLDS_RELATIONSHIP", "MANAGES", "ATTENDED")  # how a post is in touch with a partner, strongest first
@@ -85,10 +86,11 @@ class Partner:
     departments: list[str]
     health: float | None = None  # procurement only: the partner's health score (graph_service.answers.health), 0-100
     health_rating: str | None = None
-    power_from: str = "dependency"  # the group whose score is the power: influence, dependency or assessment
+    power_from: str = "dependency"  # the group whose score is the power: influence or dependency
     influence: float = 0.0
     dependency: float = 0.0
-    assessment: dict[str, Any] | None = None  # an officer's recorded assessment, where one overrides the scores
+    computed_quadrant: str | None = None  # the graph's placement; `quadrant` is the officer's where one is recorded
+    assessment: OfficerPlacement | None = None  # answers/recorded/assessments.py
 
 
 @dataclass
@@ -357,8 +359,7 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
             priorities=sorted({f["item"] for f in mine["depends_priority"] + mine["linked_priority"]}),
             departments=sorted({d["key"] for h in mine_holders for d in h.departments})))
 
-    for overlay in OVERLAYS:
-        overlay(store, as_of, scored)
+    overlay(store, scored)
     if sees_restricted(role):
         _add_health(store, as_of, scored)
     shown = [p for p in scored if _passes(p, filters)
@@ -416,23 +417,6 @@ def _influence_factors(mine: dict[str, list[dict[str, Any]]]) -> dict[str, tuple
         "funding": (len(funded), _capped(len(funded), cfg["funding"]["cap"]), funded),
         "population": (population or 0, reach, said or ["not stated"]),
     }
-
-
-OVERLAYS: list[Any] = []
-"""Functions (store, as_of, partners) run on the scored partners before filtering: where an officer's
-assessment is recorded, an overlay calls `assess(partner, ...)` so the judgement wins over the scores."""
-
-
-def assess(partner: Partner, *, power: float | None = None, interest: float | None = None, **recorded: Any) -> None:
-    """Overlay an officer's recorded assessment: its power and interest win, the quadrant follows, the
-    computed scores stay in the factors and `influence`/`dependency`, and `recorded` (who, when, why) is kept."""
-    if power is not None:
-        partner.power, partner.power_from = round(power, 3), "assessment"
-    if interest is not None:
-        partner.interest = round(interest, 3)
-    partner.quadrant = _quadrant(partner.power, partner.interest)
-    partner.quadrant_name = quadrant_names()[partner.quadrant]
-    partner.assessment = {"power": power, "interest": interest, **recorded}
 
 
 def _power_factors(mine: dict[str, list[dict[str, Any]]], centrality: float, degree: int,

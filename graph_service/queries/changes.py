@@ -1,6 +1,7 @@
 """What changed between two dates: relationships that began or ended (valid time), values that
-were replaced (the history every write keeps), and the dates a policy gives itself (published,
-review due, period ended), each with its provenance.
+were replaced (the history every write keeps), facts officers recorded (source "recorded": the change
+is named "recorded"), and the dates a policy gives itself (published, review due, period ended), each
+with its provenance.
 
 Filters narrow the changes to those touching a partner, the partners of a persona,
 a workstream and its immediate neighbours, or a policy. History is returned as the
@@ -44,6 +45,7 @@ def _in(day: str | None, date_from: str, date_to: str) -> bool:
 
 # a policy's own dates, as the events `changes` lists
 POLICY_EVENTS = (("published", "published_on"), ("review due", "review_date"))
+RECORDED = "recorded"  # the source of what officers record (answers/recorded)
 
 
 def _entry(kind: str, key: str, label_or_type: str, props: dict[str, Any], attrs: dict[str, Any],
@@ -52,7 +54,8 @@ def _entry(kind: str, key: str, label_or_type: str, props: dict[str, Any], attrs
     return {"kind": kind, "key": key, "what": label_or_type, "start": start, "end": end,
             "valid_from": props.get("valid_from"), "valid_to": props.get("valid_to"),
             "prop_pairs": [[k, v] for k, v in props.items()], "history": json.dumps(attrs["history"]),
-            "source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"]}
+            "source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"],
+            "loaded_at": prov["loaded_at"]}
 
 
 @named_query("changed_facts", finish=lambda rows, params: changes_from_rows(rows, params), examples=EXAMPLES)
@@ -64,13 +67,14 @@ def changed_facts(graph: nx.MultiDiGraph, date_from: str, date_to: str, partner:
     focus = _focus(graph, partner, persona, workstream, policy)
     rows = []
     for key, attrs in graph.nodes(data=True):
-        if (attrs["history"] or attrs["label"] == "Policy") and (focus is None or key in focus):
+        recorded = attrs["prov"]["source"] == RECORDED
+        if (attrs["history"] or recorded or attrs["label"] == "Policy") and (focus is None or key in focus):
             rows.append(_entry("node", key, attrs["label"], attrs["props"], attrs))
     for start, end, rid, attrs in graph.edges(keys=True, data=True):
         if focus is not None and start not in focus and end not in focus:
             continue
         props = attrs["props"]
-        if (attrs["history"] or _in(props.get("valid_from"), date_from, date_to)
+        if (attrs["history"] or attrs["prov"]["source"] == RECORDED or _in(props.get("valid_from"), date_from, date_to)
                 or _in(props.get("valid_to"), date_from, date_to)):
             rows.append(_entry("relationship", rid, attrs["type"], props, attrs, start, end))
     return rows
@@ -95,10 +99,14 @@ def changes_from_rows(rows: list[dict[str, Any]], params: dict[str, Any]) -> lis
         history = json.loads(row["history"])
         versions = [h["props"] for h in history] + [dict(row["prop_pairs"])]
         sources = [h["prov"] for h in history[1:]] + [current]
+        if row["source"] == RECORDED and not history and _in(row["loaded_at"], date_from, date_to):
+            changes.append({**base, "change": RECORDED, "on": row["loaded_at"][:10], "values": _diff({}, versions[0]),
+                            "provenance": current})
         for index, replaced in enumerate(history):
             if _in(replaced["replaced_at"], date_from, date_to):
                 new_prov = sources[index]
-                changes.append({**base, "change": "changed", "on": replaced["replaced_at"][:10],
+                changes.append({**base, "change": RECORDED if new_prov["source"] == RECORDED else "changed",
+                                "on": replaced["replaced_at"][:10],
                                 "values": _diff(versions[index], versions[index + 1]),
                                 "provenance": {"source": new_prov["source"], "locator": new_prov["locator"],
                                                "illustrative": new_prov["illustrative"]}})

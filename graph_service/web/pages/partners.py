@@ -6,6 +6,7 @@ from fastapi.responses import Response
 
 from graph_service.access.auth import Role
 from graph_service.answers import partners
+from graph_service.answers.recorded.assessments import placements
 from graph_service.web.deps import AsOf, Store, Viewer
 from graph_service.dates import iso
 from graph_service.web.pages.layout import path_to
@@ -55,4 +56,5 @@ def register(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -
 def partner(key: str, request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
     record = partners.get_partner(store, key, role, iso(as_of))
     return templated(request, role, "partners/partner.html", record.name, current="/partners",
-                     trail=(("/", "Home"), ("/partners", "Partners")), partner=record, health=role >= Role.procurement)
+                     trail=(("/", "Home"), ("/partners", "Partners")), partner=record, health=role >= Role.procurement,
+                     assessment=placements(store, record.key).get(record.key))
