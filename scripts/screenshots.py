@@ -70,6 +70,8 @@ SHOTS = (
     ("policy.png", "A policy page: where it lives, who owns it, its review",
      lambda p: (p.goto("/?q=new+normal+strategy"),
                 p.get_by_role("link", name="New Normal Strategy 2019 to 2024").first.click())),
+    ("charter.png", "A charter page: parties, signed, review due", lambda p: (nav(p, "Charters"), first_item(p, "Charters"))),
+    ("gaps.png", "Accountability gaps", lambda p: nav(p, "Accountability gaps")),
     ("health.png", "Relationship health, worst first", lambda p: nav(p, "Relationship health")),
     ("map-stakeholders.png", "The stakeholder map", lambda p: (nav(p, "Stakeholder map"), map_ready(p))),
 )
