@@ -43,7 +43,8 @@ def test_a_day_is_read_the_british_way(text):
     assert parse_day(text, "from") == dt.date(2026, 12, 1)
 
 
-@pytest.mark.parametrize("text", ["12/31/2026", "31/02/2026", "2026/12/01", "1 Ju 2026", "December 1 2026", "1-12-2026"])
+@pytest.mark.parametrize("text", ["12/31/2026", "31/02/2026", "2026/12/01", "1 Ju 2026", "December 1 2026", "1-12-2026",
+                                  "December 2026", "2026-12", "2026"])
 def test_a_month_first_or_impossible_day_is_refused(text):
     with pytest.raises(BadRequest, match="DD/MM/YYYY"):
         parse_day(text, "from")
@@ -53,6 +54,21 @@ def test_a_day_is_shown_the_british_way():
     assert long_date("2026-12-01") == "1 December 2026" and long_date(dt.date(2027, 3, 31)) == "31 March 2027"
     assert long_date("2026-12-01T10:00:00+00:00") == "1 December 2026" and long_date(None) == ""
     assert short_date("2026-12-01") == "01/12/2026"
+    assert short_date("2020-05") == "May 2020" and short_date("2020") == "2020" and short_date("soon") == "soon"
+
+
+@pytest.mark.parametrize("text,stored", [
+    ("12 February 2019", "2019-02-12"), ("12th Feb 2019", "2019-02-12"), ("12 Feb. 2019", "2019-02-12"),
+    ("12 FEBRUARY, 2019", "2019-02-12"), ("2019-02-12", "2019-02-12"), ("2019-2-12", "2019-02-12"),
+    ("12/02/2019", "2019-02-12"), ("12.02.2019", "2019-02-12"), (" 12  February 2019. ", "2019-02-12"),
+    ("May 2020", "2020-05"), ("Sept 2020", "2020-09"), ("2020-05", "2020-05"), ("2020", "2020")])
+def test_a_document_date_is_read_in_each_form_it_is_written(text, stored):
+    assert DocDate.from_text(text).iso() == stored
+
+
+@pytest.mark.parametrize("text", ["12/13/2019", "30 February 2019", "Ju 2020", "February 12 2019", "2019/02", "spring"])
+def test_a_document_date_that_is_none_is_none(text):
+    assert DocDate.from_text(text) is None
 
 
 @pytest.fixture
