@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from graph_service.access import audit
+from graph_service.answers.audit import AuditLog
 from graph_service.web.deps import Procurement
 
 router = APIRouter()
 
 
-@router.get("/api/v1/audit", tags=["audit"])
+@router.get("/api/v1/audit", tags=["audit"], response_model=AuditLog, response_model_exclude_unset=True)
 def audit_log(request: Request, role: Procurement,
               action: audit.Action | None = None,
               since: Annotated[dt.date | None, Query(description="only entries on or after this day (UTC)")] = None,
