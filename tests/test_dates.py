@@ -20,6 +20,7 @@ from graph_service.reference import load_reference
     ["health", "--as-of", "yesterday"],
     ["changes", "--from", "2024-02-30"],
     ["policy", "strategy", "--as-of", "2024/01/01"],
+    ["keys", "create", "--role", "viewer", "--name", "x", "--expires", "banana"],
 ])
 def test_a_bad_date_on_the_command_line_is_one_line_and_exit_2(args, tmp_path):
     done = subprocess.run([sys.executable, "-m", "graph_service.cli", *args, "--data-dir", str(tmp_path)],
@@ -78,7 +79,8 @@ def reference_server(store, server):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/policies?as_of=banana", "/api/v1/health-report?as_of=2024-13-01",
-                                  "/api/v1/changes?from=banana", "/api/v1/stakeholders?as_of=x"])
+                                  "/api/v1/changes?from=banana", "/api/v1/stakeholders?as_of=x",
+                                  "/api/v1/audit?since=banana"])
 def test_a_bad_date_on_the_api_is_a_400_in_the_one_error_shape(reference_server, path):
     with reference_server.client(Role.admin) as client:
         answer = client.get(path)
