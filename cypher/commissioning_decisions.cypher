@@ -9,7 +9,7 @@ RETURN d.key AS decision, d.title AS title, d.decided_on AS decided_on, d.resili
        COLLECT {
          MATCH (d)-[r:DECIDES]->(t)
          WHERE ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of)
-         RETURN {type: type(r), key: t.key, label: [l IN labels(t) WHERE l <> 'Node'][0], name: coalesce(t.name, t.text, t.title),
+         RETURN {type: type(r), key: t.key, label: [l IN labels(t) WHERE l <> 'Node'][0], name: coalesce(t.name, t.title, t.text, t.kpi, t.kind, t.transaction_id),
                  source: r._source, locator: r._locator, illustrative: r._illustrative}
        } AS decides,
        COLLECT {

@@ -27,6 +27,6 @@ WHERE ($buyer IS NULL OR NOT (a:Contract OR a:Grant)
   WHEN kind IN ['PARTY_TO', 'ENGAGED_IN'] THEN a_partner AND b_label IN ['Charter', 'Workstream']
   ELSE a_partner AND b_partner
 END
-RETURN a.key AS start, a_label AS start_label, coalesce(a.name, a.title) AS start_name, kind AS type,
-       b.key AS end, b_label AS end_label, coalesce(b.name, b.title) AS end_name,
+RETURN a.key AS start, a_label AS start_label, coalesce(a.name, a.title, a.text, a.kpi, a.kind, a.transaction_id) AS start_name, kind AS type,
+       b.key AS end, b_label AS end_label, coalesce(b.name, b.title, b.text, b.kpi, b.kind, b.transaction_id) AS end_name,
        r.id AS rel, b.critical AS critical, r._source AS source, r._locator AS locator

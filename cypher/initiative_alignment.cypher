@@ -11,6 +11,6 @@ WHERE all(r IN relationships(path) WHERE ($as_of IS NULL OR coalesce(r.valid_fro
   AND all(n IN nodes(path) WHERE single(m IN nodes(path) WHERE m = n))
 RETURN i.key AS initiative, i.name AS name, p.key AS priority, p.name AS priority_name,
        coalesce([n IN nodes(path) | {key: n.key, label: [l IN labels(n) WHERE l <> 'Node'][0],
-                                     name: coalesce(n.name, n.text, n.title)}], []) AS nodes,
+                                     name: coalesce(n.name, n.title, n.text, n.kpi, n.kind, n.transaction_id)}], []) AS nodes,
        coalesce([r IN relationships(path) | {type: type(r), source: r._source, locator: r._locator,
                                              illustrative: r._illustrative}], []) AS links

@@ -15,7 +15,7 @@ RETURN i.key AS initiative, i.name AS name, i.pid_status AS pid_status, i.fundin
        COLLECT {
          MATCH (i)-[r:SUPPORTS|CONTRIBUTES_TO]->(t)
          WHERE ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of)
-         RETURN {type: type(r), key: t.key, label: [l IN labels(t) WHERE l <> 'Node'][0], name: coalesce(t.name, t.text, t.title),
+         RETURN {type: type(r), key: t.key, label: [l IN labels(t) WHERE l <> 'Node'][0], name: coalesce(t.name, t.title, t.text, t.kpi, t.kind, t.transaction_id),
                  source: r._source, locator: r._locator, illustrative: r._illustrative}
        } AS claims,
        COLLECT {

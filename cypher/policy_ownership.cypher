@@ -7,6 +7,6 @@ OPTIONAL MATCH (o)-[:IN_DEPARTMENT]->(d:Department)
 OPTIONAL MATCH (person:Person)-[h:HOLDS]->(o)
 WHERE ($as_of IS NULL OR coalesce(h.valid_from, '') <= $as_of) AND ($as_of IS NULL OR h.valid_to IS NULL OR h.valid_to > $as_of)
 RETURN p.key AS policy, p.title AS title, p.review_date AS review_date, type(r) AS role, o.key AS owner,
-       [l IN labels(o) WHERE l <> 'Node'][0] AS owner_label, coalesce(o.title, o.name) AS owner_name,
+       [l IN labels(o) WHERE l <> 'Node'][0] AS owner_label, coalesce(o.name, o.title, o.text, o.kpi, o.kind, o.transaction_id) AS owner_name,
        o.kind AS owner_kind, d.key AS department, d.name AS department_name,
        collect(DISTINCT person.name) AS held_by

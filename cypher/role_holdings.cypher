@@ -16,7 +16,7 @@ RETURN p.key AS post, p.title AS title, p.kind AS kind, p.abbreviation AS abbrev
          MATCH (p)-[r:RESPONSIBLE_FOR|SPONSORING_OFFICER_FOR|SPONSORING_MEMBER_FOR|PORTFOLIO_HOLDER_FOR|SPONSORS|LEADS|DIRECTS|BUSINESS_REP_FOR|MANAGES|HOLDS_RELATIONSHIP]->(t)
          WHERE ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of)
            AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of)
-         RETURN {type: type(r), key: t.key, label: [l IN labels(t) WHERE l <> 'Node'][0], name: coalesce(t.name, t.title),
+         RETURN {type: type(r), key: t.key, label: [l IN labels(t) WHERE l <> 'Node'][0], name: coalesce(t.name, t.title, t.text, t.kpi, t.kind, t.transaction_id),
                  valid_from: r.valid_from, valid_to: r.valid_to, verified_on: t.verified_on, loaded_on: substring(t._loaded_at, 0, 10),
                  source: r._source, locator: r._locator, illustrative: r._illustrative}
        } AS holdings

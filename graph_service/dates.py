@@ -23,8 +23,7 @@ from graph_service.errors import BadRequest
 Day = dt.date
 Precision = Literal["day", "month", "year"]
 _REDUCED = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-_TEXT_FORMATS = (("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%Y-%m-%d", "day"), ("%d/%m/%Y", "day"),
-                 ("%d.%m.%Y", "day"), ("%B %Y", "month"), ("%b %Y", "month"), ("%Y-%m", "month"), ("%Y", "year"))
+_RANK = {"year": 0, "month": 1, "day": 2}
 # "2017/18 to 2021/22": a financial year, which ends on 31 March of its second year
 _PERIOD_END = re.compile(r"(?:to|-|–)\s*(?P<year>\d{4})(?:/(?P<fy>\d{2}))?\s*$")
 
@@ -32,8 +31,9 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december")
 FORMS = "YYYY-MM-DD, DD/MM/YYYY or 1 December 2026"
 DATE_HINT = "For example, 1 December 2026 or 01/12/2026"
-_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-_WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+_NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")  # day first, always
+_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_WORDS = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?,?\s+(\d{4})")  # [12th] Feb[.][,] 2019
 
 
 def _month(word: str) -> int | None:
@@ -42,18 +42,28 @@ def _month(word: str) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _parse(text: str) -> Day:
-    if match := _SLASHED.fullmatch(text):  # day first, always
-        day, month, year = map(int, match.groups())
-        return dt.date(year, month, day)
-    if match := _WORDS.fullmatch(text.lower()):
-        month = _month(match.group(2))
+def read_date(text: str, precision: Precision) -> "DocDate":
+    """The one reader of a written date, British way round: `12 February 2019`, `12th Feb. 2019`, `12/02/2019`,
+    `12.02.2019` or ISO, a month (`May 2020`, `2020-05`) or a year; case and spacing do not matter. ValueError
+    when it is no date, names a day that does not exist, or is less precise than `precision` needs."""
+    cleaned = " ".join(text.lower().split()).rstrip(".")
+    if found := _NUMERIC.fullmatch(cleaned):
+        day, month, year = map(int, found.groups())
+        when = DocDate(year, month, day)
+    elif found := _ISO.fullmatch(cleaned):
+        when = DocDate(int(found[1]), int(found[2]), int(found[3]) if found[3] else None)
+    elif found := _WORDS.fullmatch(cleaned):
+        month = _month(found[2])
         if month is None:
             raise ValueError(text)
-        return dt.date(int(match.group(3)), month, int(match.group(1)))
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        when = DocDate(int(found[3]), month, int(found[1]) if found[1] else None)
+    elif re.fullmatch(r"\d{4}", cleaned):
+        when = DocDate(int(cleaned))
+    else:
         raise ValueError(text)
-    return dt.date.fromisoformat(text)
+    if _RANK[when.precision] < _RANK[precision]:
+        raise ValueError(f"{text!r} is less precise than a {precision}")
+    return when
 
 
 def parse_day(value: str | dt.date | None, name: str = "date") -> Day | None:
@@ -64,7 +74,7 @@ def parse_day(value: str | dt.date | None, name: str = "date") -> Day | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return _parse(" ".join(value.split()))
+        return read_date(value, "day").first
     except ValueError:
         raise BadRequest(f"{name} must be a date as {FORMS}, not {value!r}", field=name) from None
 
@@ -137,16 +147,10 @@ class DocDate:
     @classmethod
     def from_text(cls, text: str) -> "DocDate | None":
         """A date as a document writes it: "12 February 2019", "12th Feb 2019", "May 2020", ISO or dd/mm/yyyy."""
-        cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().rstrip("."), flags=re.IGNORECASE)
-        cleaned = re.sub(r"\s+", " ", cleaned)
-        for fmt, precision in _TEXT_FORMATS:
-            try:
-                parsed = dt.datetime.strptime(cleaned, fmt).date()
-            except ValueError:
-                continue
-            return cls(parsed.year, parsed.month if precision != "year" else None,
-                       parsed.day if precision == "day" else None)
-        return None
+        try:
+            return read_date(text, "year")
+        except ValueError:
+            return None
 
 
 def shown(value: str | dt.date | None) -> str | None:
@@ -180,9 +184,15 @@ def long_date(value: str | Day | None) -> str:
     if not value:
         return ""
     return shown(value if isinstance(value, dt.date) else str(value)[:10]) or ""
+
+
 def short_date(value: str | Day | None) -> str:
-    """`01/12/2026`, for tables and form fields; '' for none."""
+    """`01/12/2026` for a day, for tables and form fields; a month or year as `long_date` shows it ("May 2020");
+    '' for none, and text that is no date as it is."""
     if not value:
         return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return day.strftime("%d/%m/%Y")
+    try:
+        when = DocDate.of(value if isinstance(value, dt.date) else str(value)[:10])
+    except ValueError:
+        return str(value)
+    return when.first.strftime("%d/%m/%Y") if when.precision == "day" else when.shown()

@@ -28,6 +28,8 @@ _TYPES: dict[str, Any] = {
     "str": str, "int": int, "float": float, "bool": bool, "date": dt.date, "docdate": _DOC_DATE, "strs": list[str],
 }
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._/\-]{0,199}$")
+# the caption properties in the order Cypher twins coalesce them, so one coalesce names every label alike
+CAPTION_ORDER = ("name", "title", "text", "kpi", "kind", "transaction_id")
 MAX_TEXT = 131_072  # characters in one text property: the CSV readers' own field limit, for every format
 
 
@@ -40,6 +42,7 @@ class Label:
     required: frozenset[str]
     restricted: frozenset[str]  # properties viewers may not see
     model: type[BaseModel] = field(repr=False, compare=False)
+    caption: str | None = None  # the property that names a node of this label
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ class Schema:
     def fully_restricted(self, label: str) -> bool:
         spec = self.labels.get(label)
         return bool(spec and spec.restricted and spec.restricted == set(spec.properties))
+
+    def caption(self, label: str, props: dict[str, Any], fallback: Any = None) -> Any:
+        """What names a node: its label's caption property, else `fallback`."""
+        spec = self.labels.get(label)
+        found = props.get(spec.caption) if spec and spec.caption else None
+        return fallback if found is None else found
 
     def rel(self, name: str) -> RelType:
         try:
@@ -95,8 +104,11 @@ def _parse(raw: dict[str, Any]) -> Schema:
         restricted = set(types) if restricted == "all" else set(restricted)
         if restricted - set(types):
             raise SchemaError(name, "restricted", f"names unknown properties {sorted(restricted - set(types))}")
+        caption = spec.get("caption")
+        if caption is not None and caption != next((p for p in CAPTION_ORDER if p in types), None):
+            raise SchemaError(name, "caption", f"must be the first of {CAPTION_ORDER} the label has, as Cypher coalesces")
         labels[name] = Label(name, spec["prefix"], spec.get("description", ""), types, frozenset(required),
-                             frozenset(restricted), model)
+                             frozenset(restricted), model, caption)
     relationships: dict[str, RelType] = {}
     for name, spec in raw["relationships"].items():
         for end in ("from", "to"):

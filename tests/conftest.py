@@ -163,6 +163,13 @@ def server(store: EmbeddedStore, tmp_path: Path) -> Iterator[LiveServer]:
         yield running
 
 
+@pytest.fixture
+def reference_server(reference_store, tmp_path: Path) -> Iterator[LiveServer]:
+    """The app over the shared reference store, for tests that only read it (a write fails the test)."""
+    with live_server(reference_store, tmp_path / "keys") as running:
+        yield running
+
+
 # -- Neo4j: the project's own server, started once per run -----------------------------
 MARKER = "GraphServiceTestDatabase"
 

@@ -20,6 +20,7 @@ from graph_service.reference import load_reference
     ["health", "--as-of", "yesterday"],
     ["changes", "--from", "2024-02-30"],
     ["policy", "strategy", "--as-of", "2024/01/01"],
+    ["keys", "create", "--role", "viewer", "--name", "x", "--expires", "banana"],
 ])
 def test_a_bad_date_on_the_command_line_is_one_line_and_exit_2(args, tmp_path):
     done = subprocess.run([sys.executable, "-m", "graph_service.cli", *args, "--data-dir", str(tmp_path)],
@@ -43,7 +44,8 @@ def test_a_day_is_read_the_british_way(text):
     assert parse_day(text, "from") == dt.date(2026, 12, 1)
 
 
-@pytest.mark.parametrize("text", ["12/31/2026", "31/02/2026", "2026/12/01", "1 Ju 2026", "December 1 2026", "1-12-2026"])
+@pytest.mark.parametrize("text", ["12/31/2026", "31/02/2026", "2026/12/01", "1 Ju 2026", "December 1 2026", "1-12-2026",
+                                  "December 2026", "2026-12", "2026"])
 def test_a_month_first_or_impossible_day_is_refused(text):
     with pytest.raises(BadRequest, match="DD/MM/YYYY"):
         parse_day(text, "from")
@@ -53,6 +55,21 @@ def test_a_day_is_shown_the_british_way():
     assert long_date("2026-12-01") == "1 December 2026" and long_date(dt.date(2027, 3, 31)) == "31 March 2027"
     assert long_date("2026-12-01T10:00:00+00:00") == "1 December 2026" and long_date(None) == ""
     assert short_date("2026-12-01") == "01/12/2026"
+    assert short_date("2020-05") == "May 2020" and short_date("2020") == "2020" and short_date("soon") == "soon"
+
+
+@pytest.mark.parametrize("text,stored", [
+    ("12 February 2019", "2019-02-12"), ("12th Feb 2019", "2019-02-12"), ("12 Feb. 2019", "2019-02-12"),
+    ("12 FEBRUARY, 2019", "2019-02-12"), ("2019-02-12", "2019-02-12"), ("2019-2-12", "2019-02-12"),
+    ("12/02/2019", "2019-02-12"), ("12.02.2019", "2019-02-12"), (" 12  February 2019. ", "2019-02-12"),
+    ("May 2020", "2020-05"), ("Sept 2020", "2020-09"), ("2020-05", "2020-05"), ("2020", "2020")])
+def test_a_document_date_is_read_in_each_form_it_is_written(text, stored):
+    assert DocDate.from_text(text).iso() == stored
+
+
+@pytest.mark.parametrize("text", ["12/13/2019", "30 February 2019", "Ju 2020", "February 12 2019", "2019/02", "spring"])
+def test_a_document_date_that_is_none_is_none(text):
+    assert DocDate.from_text(text) is None
 
 
 @pytest.fixture
@@ -62,7 +79,8 @@ def reference_server(store, server):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/policies?as_of=banana", "/api/v1/health-report?as_of=2024-13-01",
-                                  "/api/v1/changes?from=banana", "/api/v1/stakeholders?as_of=x"])
+                                  "/api/v1/changes?from=banana", "/api/v1/stakeholders?as_of=x",
+                                  "/api/v1/audit?since=banana"])
 def test_a_bad_date_on_the_api_is_a_400_in_the_one_error_shape(reference_server, path):
     with reference_server.client(Role.admin) as client:
         answer = client.get(path)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from graph_service.access.auth import Role
 from graph_service.errors import BadRequest, NotFound
@@ -278,9 +279,9 @@ def test_the_page_draws_each_change_in_its_style(browser, seeded, server):
         page = watched.page
         expected = server.client(Role.viewer).get("/maps/stakeholders", params={**COMPARE, "format": "json"}).json()
         assert watched.drawn() == len(expected["nodes"])
-        assert page.locator(".subtitle").inner_text().startswith(SUMMARY)
-        assert page.locator("#legend li").all_inner_texts() == [entry["text"] for entry in expected["legend"]]
-        assert page.locator("#legend .swatch-dashed-ring").count() == 1
+        expect(page.locator(".subtitle")).to_have_text(re.compile("^" + re.escape(SUMMARY)))
+        expect(page.locator("#legend li")).to_have_text([entry["text"] for entry in expected["legend"]])
+        expect(page.locator("#legend .swatch-dashed-ring")).to_have_count(1)
         drawn = page.evaluate(DRAWN)
         node_styles = {(s.fill, s.border, s.dashed): status for status, s in STYLES.items()}
         line_styles = {(s.line, s.dashed): status for status, s in STYLES.items()}
@@ -292,16 +293,17 @@ def test_the_page_draws_each_change_in_its_style(browser, seeded, server):
         assert counted == expected["diff"]["counts"]
 
         watched.click_node("org:newco")  # its name is markup: it must stay text
-        assert page.locator("#details h2").inner_text() == NEWCO
-        assert "power band: 0.00-0.25 -> 0.25-0.50" in page.locator("#details dl").inner_text()
+        expect(page.locator("#details h2")).to_have_text(NEWCO)
+        expect(page.locator("#details dl")).to_contain_text("power band: 0.00-0.25 -> 0.25-0.50")
         assert page.evaluate("document.querySelectorAll('img').length") == 0
         page.screenshot(path=str(ARTIFACTS / "map-diff-stakeholders.png"))
         with page.expect_navigation():  # the ego view it links to compares the same dates
             page.click("#details a")
         watched.wait_for("window.mapState && window.mapState.ready")
-        assert page.locator("h1").inner_text() == f"Ego view: {NEWCO}: what changed"
+        expect(page.locator("h1")).to_have_text(f"Ego view: {NEWCO}: what changed")
         # the contract, its service and its manager, with their three relationships; Newco and Mover changed
-        assert page.locator(".subtitle").inner_text().startswith(f"6 added, 0 ended, 2 changed between {FROM} and {TO}")
+        expect(page.locator(".subtitle")).to_have_text(
+            re.compile("^" + re.escape(f"6 added, 0 ended, 2 changed between {FROM} and {TO}")))
         watched.check_clean(local(server))
     finally:
         watched.close()

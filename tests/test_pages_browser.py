@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from graph_service.access.auth import Role
-from graph_service.reference import load_reference
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -17,8 +16,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(browser, store, server):
-    load_reference(store)
+def server(reference_server):
+    """These tests only read: the session's reference store serves them."""
+    return reference_server
+
+
+@pytest.fixture
+def page(browser, server):
     context = browser.new_context(base_url=server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)

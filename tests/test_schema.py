@@ -1,9 +1,13 @@
 """The schema module: the single source of truth, and its rejections."""
+from pathlib import Path
+
 import pytest
+import yaml
 
 from graph_service.errors import SchemaError
 from graph_service.records import NodeRecord, Provenance, RelRecord
-from graph_service.schema import schema
+from graph_service import schema as schema_module
+from graph_service.schema import CAPTION_ORDER, schema
 
 PROV = Provenance(source="t", locator="row 1")
 
@@ -59,3 +63,18 @@ def test_period_that_ends_before_it_starts_is_rejected():
 def test_dates_are_stored_as_iso_strings():
     record = NodeRecord(label="Policy", key="policy:x", props={"title": "X", "review_date": "2020-05-01"}, provenance=PROV)
     assert record.props["review_date"] == "2020-05-01"
+
+
+def test_every_named_label_has_the_caption_the_cypher_coalesce_picks():
+    for name, label in schema().labels.items():
+        named = [p for p in CAPTION_ORDER if p in label.properties]
+        assert label.caption == (named[0] if named else None), name
+    assert schema().caption("Post", {"title": "Chief Executive", "kind": "officer"}) == "Chief Executive"
+    assert schema().caption("Payment", {}, "payment:1") == "payment:1"
+
+
+def test_a_caption_the_cypher_would_not_pick_is_refused():
+    raw = yaml.safe_load((Path(schema_module.__file__).parent / "schema.yaml").read_text())
+    raw["labels"]["Charter"]["caption"] = "kind"
+    with pytest.raises(SchemaError, match="caption"):
+        schema_module._parse(raw)

@@ -8,16 +8,9 @@ import re
 import pytest
 
 from graph_service.access.auth import Role
-from graph_service.reference import load_reference
 
 PAGES = ["/", "/sign-in", "/health", "/policies/policy:no-such", "/maps/stakeholders", "/maps/grid",
          "/maps/policy-ownership", "/maps/ego/GB-LAE-DAC", "/no-such-page", "/docs"]
-
-
-@pytest.fixture
-def reference_server(store, server):
-    load_reference(store)
-    return server
 
 
 def test_every_html_response_has_a_csp_header_that_forbids_framing(reference_server):

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from graph_service.answers import Answer, Facts, Named
 from graph_service.store.base import GraphStore
 from graph_service.answers.health.config import HealthConfig, load_config
 from graph_service.answers.health.facts import add_months, gather, parse_date
@@ -264,3 +265,118 @@ def commissioning(store: GraphStore, as_of: str | dt.date | None = None, buyer: 
                     "personas": sorted(({**p, "grant": round(p["grant"], 2), "contract": round(p["contract"], 2)}
                                         for p in year["personas"].values()), key=lambda p: p["name"])})
     return {"as_of": today.isoformat(), "buyer": scope.describe(), "years": out}
+
+
+# -- the shapes of procurement's answers ------------------------------------------------------------------
+class Window(Answer):
+    months: int
+    until: str
+    contracts: int
+    value: float
+    framework_ceilings: float
+    without_successor: int
+
+
+class ExpiringContract(Answer):
+    contract: str
+    title: str | None
+    value: float | None
+    value_is_ceiling: bool
+    buyers: list[Named]
+    suppliers: list[Named]
+    services: list[Facts]
+    successors: list[Facts]
+    managers: list[str]
+    start_date: str | None
+    end_date: str | None
+    has_exit_plan: bool | None
+    window_months: int
+    days_left: int
+    successor_status: str
+    source: str | None = None
+    locator: str | None = None
+
+
+class Expiring(Answer):
+    as_of: str
+    buyer: Named | None
+    windows: list[Window]
+    contracts: list[ExpiringContract]
+
+
+class ServiceSpend(Answer):
+    service: str
+    name: str | None
+    critical: bool | None
+    suppliers: list[Facts]
+    spend: float
+    hhi: float
+    band: str
+
+
+class Concentration(Answer):
+    as_of: str
+    since: str
+    buyer: Named | None
+    services: list[ServiceSpend]
+    unmapped: list[Facts]
+
+
+class CutVertex(Answer):
+    partner: str
+    name: str | None
+    priority: str
+    priority_name: str | None
+    cut_off: list[Facts]
+    links: list[Facts]
+
+
+class SinglePoints(Answer):
+    as_of: str
+    buyer: Named | None
+    services: list[Facts]
+    priorities: list[Facts]
+    cut_vertices: list[CutVertex]
+
+
+class KraljicPosition(Answer):
+    partner: str
+    name: str | None
+    position: str
+    value_per_year: float
+    high_value: bool
+    supply_risk: bool
+    risk_reasons: list[str]
+    resilience: float | None
+    review_every_months: int
+    last_review: str | None
+    next_review_due: str | None
+    review_overdue: bool
+    recorded_categories: list[str]
+
+
+class Kraljic(Answer):
+    as_of: str
+    buyer: Named | None
+    thresholds: dict[str, Any]
+    counts: dict[str, int]
+    partners: list[KraljicPosition]
+
+
+class Tally(Answer):
+    count: int
+    value: float
+
+
+class CommissioningYear(Answer):
+    year: str
+    grants: Tally
+    contracts: Tally
+    grant_share: float | None
+    personas: list[Facts]
+
+
+class Commissioning(Answer):
+    as_of: str
+    buyer: Named | None
+    years: list[CommissioningYear]

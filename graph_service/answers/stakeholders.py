@@ -28,6 +28,7 @@ from graph_service.errors import BadRequest, Forbidden, NotFound
 from graph_service.access.redaction import visible_label, visible_relationship
 from graph_service.queries import ask
 from graph_service.answers.recorded.assessments import OfficerPlacement, overlay
+from graph_service.schema import schema
 
 SETTINGS_FILE = SETTINGS_DIR / "stakeholders.yaml"
 HOLDER_KINDS = ("HOLDS_RELATIONSHIP", "MANAGES", "ATTENDED")  # how a post is in touch with a partner, strongest first
@@ -591,7 +592,7 @@ def ego(store: GraphStore, key: str, role: Role, *, hops: int = 2, as_of: str | 
         raise NotFound(f"no node with key {key!r}", key=key)
     as_of = as_of or dt.date.today().isoformat()
     limit = max_nodes or cfg["ego_max_nodes"]
-    name = next((centre.props[f] for f in ("name", "title", "text", "kpi", "kind") if centre.props.get(f) is not None), key)
+    name = schema().caption(centre.label, centre.props, key)
     found = {key: EgoNode(key, centre.label, name, 0)}
     edges: set[tuple[str, str, str]] = set()
     left_out: set[str] = set()

@@ -8,7 +8,7 @@ from graph_service.access.auth import DamagedFile, KeyStore, Role
 from graph_service.cli import command, print_json
 from graph_service.cli.table import print_table
 from graph_service.config import Settings
-from graph_service.dates import parse_day
+from graph_service.dates import cli_day
 
 COLUMNS = ("id", "name", "role", "created", "expires", "last_used", "revoked")
 
@@ -20,7 +20,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("key", nargs="?", metavar="KEY-OR-ID", help="revoke: the key itself or its id from 'keys list'")
     parser.add_argument("--role", choices=[r.name for r in Role], help="create: the key's role")
     parser.add_argument("--name", help="create: who or what the key is for")
-    parser.add_argument("--expires", metavar="YYYY-MM-DD", help="create: the day the key stops working (UTC)")
+    parser.add_argument("--expires", metavar="YYYY-MM-DD", type=cli_day, help="create: the day the key stops working (UTC)")
     parser.add_argument("--json", action="store_true", help="list: print JSON")
 
 
@@ -41,7 +41,7 @@ def keys_command(args: argparse.Namespace, settings: Settings) -> int:
     keys = KeyStore(settings.data_dir)
     try:
         if args.action == "create":
-            print(keys.create(Role.parse(args.role), args.name, parse_day(args.expires, "--expires")))
+            print(keys.create(Role.parse(args.role), args.name, args.expires))
         elif args.action == "revoke":
             revoked = keys.revoke(args.key)
             print(f"revoked {revoked['id']} ({revoked['name']}, {revoked['role']}) at {revoked['revoked']}")

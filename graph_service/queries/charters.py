@@ -10,8 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes
-from graph_service.queries.initiatives import provenance, sorted_lists
+from graph_service.queries.graph import in_force, nodes, provenance, sorted_lists
 from graph_service.queries.registry import named_query
 
 EXAMPLE_CHARTER = "charter:dacorum-business-charter"

@@ -11,9 +11,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes
+from graph_service.queries.graph import caption, in_force, nodes, provenance, sorted_lists
 from graph_service.queries.health import AS_OF, HOME
-from graph_service.queries.initiatives import provenance, sorted_lists
 from graph_service.queries.registry import named_query
 
 CONTRACT_FIELDS = ("title", "reference", "ocid", "value", "currency", "value_is_ceiling", "value_share", "supplier_count",
@@ -26,8 +25,7 @@ EXAMPLE_GRANT = "grant:dbc-2016-001"
 
 def _end(graph: nx.MultiDiGraph, other: str, attrs: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """The node at the other end (key, name or title) and the relationship's provenance."""
-    node = graph.nodes[other]["props"]
-    return {"key": other, "name": node.get("name", node.get("title")), **extra, **provenance(attrs)}
+    return {"key": other, "name": caption(graph, other), **extra, **provenance(attrs)}
 
 
 def _linked(graph: nx.MultiDiGraph, key: str, as_of: str | None) -> dict[str, list[dict[str, Any]]]:

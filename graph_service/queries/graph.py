@@ -6,11 +6,13 @@ props, as attributes (see store/embedded.py).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+import json
+from typing import Any, Callable, Iterator
 
 import networkx as nx
 
 from graph_service.store.base import BY_LABEL
+from graph_service.schema import schema
 
 Props = dict[str, Any]
 
@@ -40,6 +42,13 @@ def label(graph: nx.MultiDiGraph, key: str) -> str:
     return graph.nodes[key]["label"]
 
 
+def caption(graph: nx.MultiDiGraph, key: str, fallback: Any = None) -> Any:
+    """What names the node: its label's `caption` in schema.yaml. Cypher: coalesce(n.name, n.title, n.text,
+    n.kpi, n.kind, n.transaction_id), which schema.py checks picks the same property."""
+    attrs = graph.nodes[key]
+    return schema().caption(attrs["label"], attrs["props"], fallback)
+
+
 def in_force(edge_props: Props, as_of: str | None) -> bool:
     """A relationship holds on as_of if it started by then and had not yet ended (no date: always)."""
     if as_of is None:
@@ -48,18 +57,42 @@ def in_force(edge_props: Props, as_of: str | None) -> bool:
     return (start is None or start <= as_of) and (end is None or end > as_of)
 
 
+def out_edges(graph: nx.MultiDiGraph, key: str, *types: str, as_of: str | None = None,
+              label: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(n)-[r:TYPE]->(m:label) in force on as_of: yields (m, r's id, r's attributes with provenance)."""
+    for _, other, rid, attrs in graph.out_edges(key, keys=True, data=True):
+        if attrs["type"] in types and in_force(attrs["props"], as_of) and label in (None, graph.nodes[other]["label"]):
+            yield other, rid, attrs
+
+
+def in_edges(graph: nx.MultiDiGraph, key: str, *types: str, as_of: str | None = None,
+             label: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(m:label)-[r:TYPE]->(n) in force on as_of: yields (m, r's id, r's attributes with provenance)."""
+    for other, _, rid, attrs in graph.in_edges(key, keys=True, data=True):
+        if attrs["type"] in types and in_force(attrs["props"], as_of) and label in (None, graph.nodes[other]["label"]):
+            yield other, rid, attrs
+
+
 def out(graph: nx.MultiDiGraph, key: str, *types: str, as_of: str | None = None) -> Iterator[tuple[str, Props]]:
     """(n)-[r:TYPE]->(m): yields (m, r's props)."""
-    for _, other, attrs in graph.out_edges(key, data=True):
-        if attrs["type"] in types and in_force(attrs["props"], as_of):
-            yield other, attrs["props"]
+    return ((other, attrs["props"]) for other, _, attrs in out_edges(graph, key, *types, as_of=as_of))
 
 
 def into(graph: nx.MultiDiGraph, key: str, *types: str, as_of: str | None = None) -> Iterator[tuple[str, Props]]:
     """(m)-[r:TYPE]->(n): yields (m, r's props)."""
-    for other, _, attrs in graph.in_edges(key, data=True):
-        if attrs["type"] in types and in_force(attrs["props"], as_of):
-            yield other, attrs["props"]
+    return ((other, attrs["props"]) for other, _, attrs in in_edges(graph, key, *types, as_of=as_of))
+
+
+def provenance(attrs: dict[str, Any]) -> Props:
+    """A node's or relationship's provenance as the Cypher twins return it (`n._source AS source`, ...); load
+    times are left out because they differ between two loads of the same facts."""
+    prov = attrs["prov"]
+    return {"source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"]}
+
+
+def located(attrs: dict[str, Any]) -> Props:
+    """Where a fact was read: its provenance's source and locator."""
+    return {"source": attrs["prov"]["source"], "locator": attrs["prov"]["locator"]}
 
 
 def edges(graph: nx.MultiDiGraph, key: str, *types: str) -> Iterator[tuple[str, str, str, Props]]:
@@ -79,6 +112,42 @@ def sort_key(*fields: str):
         return tuple((row.get(f) is not None, row.get(f)) for f in fields)
 
     return key
+
+
+def canonical(value: Any) -> str:
+    """A value as text that is the same whatever order its maps were built in."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def sorted_lists(*fields: str, by: tuple[str, ...]) -> Callable[[list[Props]], list[Props]]:
+    """A finish step: the named list fields sorted, rows ordered by `by`, whole rows breaking ties.
+
+    Only the named lists are sorted, so ordered lists (a path's steps, a decision's
+    options) keep their order.
+    """
+
+    def finish(rows: list[Props]) -> list[Props]:
+        tidy = [{k: (sorted(v, key=canonical) if k in fields else v) for k, v in row.items()} for row in rows]
+        return sorted(tidy, key=lambda row: (tuple(str(row.get(f) or "") for f in by), canonical(row)))
+
+    return finish
+
+
+def canonical_rows(*order: str, money: tuple[str, ...] = ()) -> Callable[[list[Props]], list[Props]]:
+    """A finish step: every list inside rows sorted, `money` fields rounded to pence, rows in a total order."""
+
+    def tidy(row: Props) -> Props:
+        out = {k: (sorted(v, key=canonical) if isinstance(v, list) else v) for k, v in row.items()}
+        for name in money:
+            if out.get(name) is not None:
+                out[name] = round(float(out[name]), 2)
+        return out
+
+    def finish(rows: list[Props]) -> list[Props]:
+        by_order = sort_key(*order)
+        return sorted((tidy(r) for r in rows), key=lambda r: (by_order(r), canonical(r)))
+
+    return finish
 
 
 def sorted_rows(*fields: str):

@@ -13,12 +13,11 @@ Rows carry `buyers` (empty: no buyer stated). A partner is credited its share of
 """
 from __future__ import annotations
 
-import json
-from typing import Any, Callable
+from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes, sort_key
+from graph_service.queries.graph import canonical_rows, caption, in_edges, in_force, located, nodes, out_edges
 from graph_service.queries.registry import named_query
 
 AS_OF = "2026-11-01"  # the illustrative layer's anchor date, so examples hit current contracts
@@ -27,26 +26,6 @@ HOME = "GB-LAE-DAC"  # the reference dataset's council, for examples
 SCOPED_EXAMPLES = EXAMPLES + [{"as_of": AS_OF, "buyer": HOME}, {"buyer": "GB-LAE-NONE"}]
 OWNER_TYPES = ("MANAGES", "SPONSORS", "LEADS")
 OWNED_LABELS = ("Contract", "Grant", "Charter", "Workstream")
-
-
-def canonical(*order: str, money: tuple[str, ...] = ()) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
-    """A finish step: lists inside rows sorted, `money` fields rounded to pence, rows in a total order."""
-
-    def dumps(value: Any) -> str:
-        return json.dumps(value, sort_keys=True, default=str)
-
-    def tidy(row: dict[str, Any]) -> dict[str, Any]:
-        out = {k: (sorted(v, key=dumps) if isinstance(v, list) else v) for k, v in row.items()}
-        for name in money:
-            if out.get(name) is not None:
-                out[name] = round(float(out[name]), 2)
-        return out
-
-    def finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        by_order = sort_key(*order)
-        return sorted((tidy(r) for r in rows), key=lambda r: (by_order(r), dumps(r)))
-
-    return finish
 
 
 def current(props: dict[str, Any], as_of: str | None) -> bool:
@@ -60,16 +39,6 @@ def current(props: dict[str, Any], as_of: str | None) -> bool:
 def partner(graph: nx.MultiDiGraph, key: str) -> bool:
     attrs = graph.nodes[key]
     return attrs["label"] == "Organisation" and not attrs["props"].get("is_council")
-
-
-def provenance(attrs: dict[str, Any]) -> dict[str, str]:
-    return {"source": attrs["prov"]["source"], "locator": attrs["prov"]["locator"]}
-
-
-def name_of(graph: nx.MultiDiGraph, key: str) -> str | None:
-    """coalesce(n.name, n.title)"""
-    props = graph.nodes[key]["props"]
-    return props["name"] if props.get("name") is not None else props.get("title")
 
 
 def buyers(graph: nx.MultiDiGraph, key: str) -> list[dict[str, str]]:
@@ -101,21 +70,7 @@ def credited(graph: nx.MultiDiGraph, key: str) -> dict[str, Any]:
             "value_is_ceiling": bool(c.get("value_is_ceiling"))}
 
 
-def out_edges(graph: nx.MultiDiGraph, key: str, *types: str):
-    """(end, relationship id, attrs) for key's outgoing relationships of these types."""
-    for _, end, rid, attrs in graph.out_edges(key, keys=True, data=True):
-        if attrs["type"] in types:
-            yield end, rid, attrs
-
-
-def in_edges(graph: nx.MultiDiGraph, key: str, *types: str):
-    """(start, relationship id, attrs) for key's incoming relationships of these types."""
-    for start, _, rid, attrs in graph.in_edges(key, keys=True, data=True):
-        if attrs["type"] in types:
-            yield start, rid, attrs
-
-
-@named_query("health_partners", finish=canonical("partner"), examples=EXAMPLES)
+@named_query("health_partners", finish=canonical_rows("partner"), examples=EXAMPLES)
 def health_partners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every partner (each organisation but the council) with its personas and the posts that hold
     the relationship with it on as_of (HOLDS_RELATIONSHIP): who gets a health score, and its owners."""
@@ -125,17 +80,17 @@ def health_partners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[di
             continue
         personas = [{"key": p, "name": graph.nodes[p]["props"]["name"]}
                     for p, _, _ in out_edges(graph, key, "HAS_PERSONA") if graph.nodes[p]["label"] == "Persona"]
-        owners = [{"post": post, "title": graph.nodes[post]["props"]["title"], "rel": rid, **provenance(attrs)}
+        owners = [{"post": post, "title": graph.nodes[post]["props"]["title"], "rel": rid, **located(attrs)}
                   for post, rid, attrs in in_edges(graph, key, "HOLDS_RELATIONSHIP") if in_force(attrs["props"], as_of)]
         rows.append({"partner": key, "name": org["name"], "org_type": org.get("org_type"), "personas": personas,
-                     "owners": owners, **provenance(graph.nodes[key])})
+                     "owners": owners, **located(graph.nodes[key])})
     return rows
 
 
 def _link(graph: nx.MultiDiGraph, start: str, end: str, rid: str, attrs: dict[str, Any]) -> dict[str, Any]:
-    return {"start": start, "start_label": graph.nodes[start]["label"], "start_name": name_of(graph, start),
-            "type": attrs["type"], "end": end, "end_label": graph.nodes[end]["label"], "end_name": name_of(graph, end),
-            "rel": rid, "critical": graph.nodes[end]["props"].get("critical"), **provenance(attrs)}
+    return {"start": start, "start_label": graph.nodes[start]["label"], "start_name": caption(graph, start),
+            "type": attrs["type"], "end": end, "end_label": graph.nodes[end]["label"], "end_name": caption(graph, end),
+            "rel": rid, "critical": graph.nodes[end]["props"].get("critical"), **located(attrs)}
 
 
 def _link_holds(graph: nx.MultiDiGraph, start: str, end: str, attrs: dict[str, Any], as_of: str | None,
@@ -168,7 +123,7 @@ LINK_TYPES = ("SUPPLIES", "RECEIVES", "FUNDS", "DELIVERS", "SUPPORTS", "CONTRIBU
               "ENGAGED_IN", "WORKS_WITH")
 
 
-@named_query("health_links", finish=canonical("start", "type", "end", "rel"), examples=SCOPED_EXAMPLES)
+@named_query("health_links", finish=canonical_rows("start", "type", "end", "rel"), examples=SCOPED_EXAMPLES)
 def health_links(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: str | None = None) -> list[dict[str, Any]]:
     """The delivery network on as_of: partners to their current contracts and grants (as supplier,
     recipient or co-funder), on to services, priorities and key indicators, and partners' charters,
@@ -190,7 +145,7 @@ def _current_supplies(graph: nx.MultiDiGraph, as_of: str | None, buyer: str | No
                 yield supplier, key, contract
 
 
-@named_query("health_contracts", finish=canonical("partner", "contract", money=("value",)), examples=SCOPED_EXAMPLES)
+@named_query("health_contracts", finish=canonical_rows("partner", "contract", money=("value",)), examples=SCOPED_EXAMPLES)
 def health_contracts(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: str | None = None) -> list[dict[str, Any]]:
     """Each partner's current contracts: the value credited to it (its share), the contract's value,
     term, buyers, management and exit plans, and the contracts that succeed each (SUCCEEDS points
@@ -204,11 +159,11 @@ def health_contracts(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: st
                      "start_date": c.get("start_date"), "end_date": c.get("end_date"),
                      "has_management_plan": c.get("has_management_plan"), "has_exit_plan": c.get("has_exit_plan"),
                      "kraljic_category": c.get("kraljic_category"), "successors": successors,
-                     **provenance(graph.nodes[key])})
+                     **located(graph.nodes[key])})
     return rows
 
 
-@named_query("health_kpi_ratings", finish=canonical("partner", "contract", "period_end", "kpi", money=("value",)),
+@named_query("health_kpi_ratings", finish=canonical_rows("partner", "contract", "period_end", "kpi", money=("value",)),
              examples=SCOPED_EXAMPLES)
 def health_kpi_ratings(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: str | None = None) -> list[dict[str, Any]]:
     """Procurement Act KPI ratings on partners' current contracts of the buyer's, for periods ended by
@@ -220,7 +175,7 @@ def health_kpi_ratings(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: 
             if as_of is None or r["period_end"] <= as_of:
                 rows.append({"partner": supplier, "contract": key, "title": c["title"], "value": credited(graph, key)["value"],
                              "rating_key": rating, "kpi": r["kpi"], "rating": r["rating"], "period_end": r["period_end"],
-                             **provenance(graph.nodes[rating])})
+                             **located(graph.nodes[rating])})
     return rows
 
 
@@ -304,7 +259,7 @@ SPEND_EXAMPLES = [{}, {"as_of": AS_OF, "since": "2025-11-01"}, {"as_of": AS_OF, 
                   {"buyer": "GB-LAE-NONE"}]
 
 
-@named_query("health_contract_spend", finish=canonical("partner", "contract", money=("spend",)),
+@named_query("health_contract_spend", finish=canonical_rows("partner", "contract", money=("spend",)),
              examples=SPEND_EXAMPLES)
 def health_contract_spend(graph: nx.MultiDiGraph, as_of: str | None = None, since: str | None = None,
                           buyer: str | None = None) -> list[dict[str, Any]]:
@@ -324,7 +279,7 @@ def health_contract_spend(graph: nx.MultiDiGraph, as_of: str | None = None, sinc
     return [{**g, "linked_by": sorted(g["linked_by"])} for g in _sources_sorted(groups)]
 
 
-@named_query("health_engagements", finish=canonical("partner", "held_on", "engagement"), examples=EXAMPLES)
+@named_query("health_engagements", finish=canonical_rows("partner", "held_on", "engagement"), examples=EXAMPLES)
 def health_engagements(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Meetings, reviews and other contact with each partner held on or before as_of, and the posts that attended."""
     rows = []
@@ -335,11 +290,11 @@ def health_engagements(graph: nx.MultiDiGraph, as_of: str | None = None) -> list
         for org, _, _ in out_edges(graph, key, "WITH_PARTNER"):
             if partner(graph, org):
                 rows.append({"partner": org, "engagement": key, "kind": e["kind"], "held_on": e["held_on"],
-                             "attended_by": attended, **provenance(graph.nodes[key])})
+                             "attended_by": attended, **located(graph.nodes[key])})
     return rows
 
 
-@named_query("health_owners", finish=canonical("owned", "role", "post", "rel"), examples=EXAMPLES)
+@named_query("health_owners", finish=canonical_rows("owned", "role", "post", "rel"), examples=EXAMPLES)
 def health_owners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Which post owns what on as_of: contracts, grants and charters (MANAGES) and work-streams
     (SPONSORS, LEADS). Partner relationships' owners come with health_partners."""
@@ -349,11 +304,11 @@ def health_owners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict
             label = graph.nodes[owned]["label"]
             if label in OWNED_LABELS and in_force(attrs["props"], as_of):
                 rows.append({"owned": owned, "owned_label": label, "role": attrs["type"], "post": post,
-                             "title": graph.nodes[post]["props"]["title"], "rel": rid, **provenance(attrs)})
+                             "title": graph.nodes[post]["props"]["title"], "rel": rid, **located(attrs)})
     return rows
 
 
-@named_query("health_post_holders", finish=canonical("post", "person"), examples=EXAMPLES)
+@named_query("health_post_holders", finish=canonical_rows("post", "person"), examples=EXAMPLES)
 def health_post_holders(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Who holds each post on as_of; a post without a row is vacant."""
     rows = []
@@ -361,11 +316,11 @@ def health_post_holders(graph: nx.MultiDiGraph, as_of: str | None = None) -> lis
         for person, rid, attrs in in_edges(graph, post, "HOLDS"):
             if in_force(attrs["props"], as_of):
                 rows.append({"post": post, "title": p["title"], "person": person,
-                             "name": graph.nodes[person]["props"]["name"], "rel": rid, **provenance(attrs)})
+                             "name": graph.nodes[person]["props"]["name"], "rel": rid, **located(attrs)})
     return rows
 
 
-@named_query("health_charters", finish=canonical("partner", "charter", "rel"), examples=EXAMPLES)
+@named_query("health_charters", finish=canonical_rows("partner", "charter", "rel"), examples=EXAMPLES)
 def health_charters(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Business charters and principles of partnership each partner is party to on as_of."""
     rows = []
@@ -375,6 +330,6 @@ def health_charters(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[di
                 rows.append({"partner": org, "charter": key, "name": c["name"], "kind": c.get("kind"),
                              "status": c.get("status"), "signed_on": c.get("signed_on"),
                              "review_date": c.get("review_date"), "joined": attrs["props"].get("valid_from"),
-                             "rel": rid, **provenance(attrs)})
+                             "rel": rid, **located(attrs)})
     return rows
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import networkx as nx
 
 from graph_service.queries.graph import nodes
-from graph_service.queries.initiatives import Row, edges_in, edges_out, link, provenance, sorted_lists
+from graph_service.queries.graph import in_edges, out_edges, provenance, sorted_lists
+from graph_service.queries.initiatives import Row, link
 from graph_service.queries.registry import named_query
 
 
@@ -17,9 +18,9 @@ def indicator_coverage(graph: nx.MultiDiGraph, as_of: str | None = None) -> list
     for key, priority in nodes(graph, "Priority"):
         rows.append({"kind": "priority", "key": key, "name": priority["name"], "unit": None, "target": None,
                      "provenance": provenance(graph.nodes[key]),
-                     "links": [link(graph, k, a) for k, a in edges_in(graph, key, ("MEASURES",), as_of, "KeyIndicator")]})
+                     "links": [link(graph, k, a) for k, _, a in in_edges(graph, key, "MEASURES", as_of=as_of, label="KeyIndicator")]})
     for key, indicator in nodes(graph, "KeyIndicator"):
         rows.append({"kind": "indicator", "key": key, "name": indicator["name"], "unit": indicator.get("unit"),
                      "target": indicator.get("target"), "provenance": provenance(graph.nodes[key]),
-                     "links": [link(graph, p, a) for p, a in edges_out(graph, key, ("MEASURES",), as_of, "Priority")]})
+                     "links": [link(graph, p, a) for p, _, a in out_edges(graph, key, "MEASURES", as_of=as_of, label="Priority")]})
     return rows

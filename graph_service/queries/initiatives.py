@@ -7,12 +7,11 @@ left out because they differ between two loads of the same facts.
 """
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes, props
+from graph_service.queries.graph import caption, in_edges, nodes, out_edges, props, provenance, sorted_lists
 from graph_service.queries.registry import named_query
 
 Row = dict[str, Any]
@@ -20,61 +19,17 @@ MAX_HOPS = 4  # longest alignment path; cypher/initiative_alignment.cypher says 
 ALIGNMENT_TYPES = ("SUPPORTS", "CONTRIBUTES_TO", "MEASURES")
 
 
-def provenance(attrs: dict[str, Any]) -> Row:
-    prov = attrs["prov"]
-    return {"source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"]}
-
-
-def display_name(node_props: dict[str, Any]) -> str | None:
-    """What a node is called: name, an objective's text, or a title."""
-    return next((node_props[p] for p in ("name", "text", "title") if node_props.get(p) is not None), None)
-
-
 def link(graph: nx.MultiDiGraph, other: str, attrs: dict[str, Any], **extra: Any) -> Row:
     """The node at the other end of a relationship, and the relationship's type and provenance."""
     return {"type": attrs["type"], "key": other, "label": graph.nodes[other]["label"],
-            "name": display_name(props(graph, other)), **provenance(attrs), **extra}
-
-
-def edges_out(graph: nx.MultiDiGraph, key: str, types: tuple[str, ...], as_of: str | None,
-              to_label: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(n)-[r:TYPES]->(m) in force on as_of: yields (m, r's attributes with provenance)."""
-    for _, other, attrs in graph.out_edges(key, data=True):
-        if attrs["type"] in types and in_force(attrs["props"], as_of) and to_label in (None, graph.nodes[other]["label"]):
-            yield other, attrs
-
-
-def edges_in(graph: nx.MultiDiGraph, key: str, types: tuple[str, ...], as_of: str | None,
-             from_label: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(m)-[r:TYPES]->(n) in force on as_of: yields (m, r's attributes with provenance)."""
-    for other, _, attrs in graph.in_edges(key, data=True):
-        if attrs["type"] in types and in_force(attrs["props"], as_of) and from_label in (None, graph.nodes[other]["label"]):
-            yield other, attrs
+            "name": caption(graph, other), **provenance(attrs), **extra}
 
 
 def approved_by(graph: nx.MultiDiGraph, key: str, as_of: str | None) -> list[Row]:
     """Governance bodies that APPROVE the node, on or before as_of when the approval is dated."""
     return [link(graph, body, attrs, approved_on=attrs["props"].get("approved_on"))
-            for body, attrs in edges_in(graph, key, ("APPROVES",), as_of, "GovernanceBody")
+            for body, _, attrs in in_edges(graph, key, "APPROVES", as_of=as_of, label="GovernanceBody")
             if as_of is None or attrs["props"].get("approved_on") is None or attrs["props"]["approved_on"] <= as_of]
-
-
-def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def sorted_lists(*fields: str, by: tuple[str, ...]) -> Callable[[list[Row]], list[Row]]:
-    """A finish step: the named list fields sorted, rows ordered by `by`, whole rows breaking ties.
-
-    Only the named lists are sorted, so ordered lists (a path's steps, a decision's
-    options) keep their order.
-    """
-
-    def finish(rows: list[Row]) -> list[Row]:
-        tidy = [{k: (sorted(v, key=canonical) if k in fields else v) for k, v in row.items()} for row in rows]
-        return sorted(tidy, key=lambda row: (tuple(str(row.get(f) or "") for f in by), canonical(row)))
-
-    return finish
 
 
 @named_query("initiative_list",
@@ -90,10 +45,10 @@ def initiative_list(graph: nx.MultiDiGraph, initiative: str | None = None, as_of
         rows.append({
             "initiative": key, "name": found["name"], "pid_status": found.get("pid_status"),
             "funding": found.get("funding"), "stage": found.get("stage"), "provenance": provenance(graph.nodes[key]),
-            "raised_by": [link(graph, w, a) for w, a in edges_in(graph, key, ("RAISED",), as_of, "Workstream")],
-            "claims": [link(graph, t, a) for t, a in edges_out(graph, key, ("SUPPORTS", "CONTRIBUTES_TO"), as_of)],
-            "programmes": [link(graph, p, a) for p, a in edges_out(graph, key, ("PART_OF",), as_of, "Programme")],
-            "people": [link(graph, p, a) for p, a in edges_in(graph, key, ("SPONSORS", "LEADS"), as_of, "Post")],
+            "raised_by": [link(graph, w, a) for w, _, a in in_edges(graph, key, "RAISED", as_of=as_of, label="Workstream")],
+            "claims": [link(graph, t, a) for t, _, a in out_edges(graph, key, "SUPPORTS", "CONTRIBUTES_TO", as_of=as_of)],
+            "programmes": [link(graph, p, a) for p, _, a in out_edges(graph, key, "PART_OF", as_of=as_of, label="Programme")],
+            "people": [link(graph, p, a) for p, _, a in in_edges(graph, key, "SPONSORS", "LEADS", as_of=as_of, label="Post")],
             "approvals": approved_by(graph, key, as_of),
         })
     return rows
@@ -104,7 +59,7 @@ def _alignment_paths(graph: nx.MultiDiGraph, start: str, as_of: str | None) -> I
     stack: list[tuple[list[str], list[dict]]] = [([start], [])]
     while stack:
         path, rels = stack.pop()
-        for other, attrs in edges_out(graph, path[-1], ALIGNMENT_TYPES, as_of):
+        for other, _, attrs in out_edges(graph, path[-1], *ALIGNMENT_TYPES, as_of=as_of):
             if other in path:
                 continue
             if graph.nodes[other]["label"] == "Priority":
@@ -126,7 +81,7 @@ def initiative_alignment(graph: nx.MultiDiGraph, initiative: str | None = None, 
         for path, rels in paths:
             rows.append({
                 "initiative": key, "name": found["name"], "priority": path[-1], "priority_name": props(graph, path[-1])["name"],
-                "nodes": [{"key": n, "label": graph.nodes[n]["label"], "name": display_name(props(graph, n))} for n in path],
+                "nodes": [{"key": n, "label": graph.nodes[n]["label"], "name": caption(graph, n)} for n in path],
                 "links": [{"type": attrs["type"], **provenance(attrs)} for attrs in rels],
             })
         if not paths:
@@ -148,7 +103,7 @@ def commissioning_decisions(graph: nx.MultiDiGraph, as_of: str | None = None) ->
             "decision": key, "title": found["title"], "decided_on": found.get("decided_on"),
             **{p: found.get(p) for p in ("resilience", "quality", "cost", "chosen_option")},
             "options": found.get("options") or [], "provenance": provenance(graph.nodes[key]),
-            "decides": [link(graph, t, a) for t, a in edges_out(graph, key, ("DECIDES",), as_of)],
+            "decides": [link(graph, t, a) for t, _, a in out_edges(graph, key, "DECIDES", as_of=as_of)],
             "approvals": approved_by(graph, key, as_of),
         })
     return rows

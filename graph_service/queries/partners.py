@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, into, nodes, out, props, sort_key, sorted_rows
+from graph_service.queries.graph import in_force, into, nodes, out, props, provenance, sort_key, sorted_rows
 from graph_service.queries.registry import named_query
 
 Row = dict[str, Any]
@@ -202,12 +202,6 @@ def partner_profile(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) 
 PRIORITY_LINKS = ("SUPPLIES", "FUNDS", "RECEIVES", "PARTY_TO")  # not BUYS: the council buys everything
 
 
-def _source(attrs: Row) -> Row:
-    """A node's or relationship's provenance, as the Cypher twins return it (`_source`, `_locator`, ...)."""
-    prov = attrs["prov"]
-    return {"source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"]}
-
-
 def _holders(graph: nx.MultiDiGraph, key: str, as_of: str | None) -> list[Row]:
     """The posts holding the relationship with key on as_of, each with who held the post then."""
     rows = []
@@ -215,15 +209,15 @@ def _holders(graph: nx.MultiDiGraph, key: str, as_of: str | None) -> list[Row]:
         if attrs["type"] != "HOLDS_RELATIONSHIP" or not in_force(attrs["props"], as_of):
             continue
         people = [{"person": person, "name": props(graph, person)["name"], "valid_from": h["props"].get("valid_from"),
-                   "valid_to": h["props"].get("valid_to"), **_source(h)}
+                   "valid_to": h["props"].get("valid_to"), **provenance(h)}
                   for person, _, h in graph.in_edges(post, data=True) if h["type"] == "HOLDS" and in_force(h["props"], as_of)]
         rows.append({"post": post, "title": props(graph, post)["title"], "valid_from": attrs["props"].get("valid_from"),
-                     "valid_to": attrs["props"].get("valid_to"), "people": people, **_source(attrs)})
+                     "valid_to": attrs["props"].get("valid_to"), "people": people, **provenance(attrs)})
     return rows
 
 
 def _linked(graph: nx.MultiDiGraph, key: str, kind: str, label: str, as_of: str | None, name: str = "name") -> list[Row]:
-    return [{"key": other, "name": props(graph, other)[name], **_source(attrs)}
+    return [{"key": other, "name": props(graph, other)[name], **provenance(attrs)}
             for _, other, attrs in graph.out_edges(key, data=True)
             if attrs["type"] == kind and graph.nodes[other]["label"] == label and in_force(attrs["props"], as_of)]
 
@@ -266,7 +260,7 @@ def partner_register(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[R
                      "workstreams": _linked(graph, key, "ENGAGED_IN", "Workstream", as_of),
                      "priorities": _priorities(graph, key, as_of), "holders": _holders(graph, key, as_of),
                      "contracts": count["Contract"], "grants": count["Grant"], "charters": count["Charter"],
-                     **_source(graph.nodes[key])})
+                     **provenance(graph.nodes[key])})
     return rows
 
 
@@ -305,7 +299,7 @@ def partner_record(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -
         if not in_force(rel, as_of):
             continue
         target = props(graph, other)
-        span = {"valid_from": rel.get("valid_from"), "valid_to": rel.get("valid_to"), **_source(attrs)}
+        span = {"valid_from": rel.get("valid_from"), "valid_to": rel.get("valid_to"), **provenance(attrs)}
         if kind in CONTRACT_ROLES and label == "Contract":
             contracts.append({"key": other, "title": target["title"], "role": kind, "value": target.get("value"),
                               "currency": target.get("currency"), "status": target.get("status"),
@@ -313,7 +307,7 @@ def partner_record(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -
         elif kind in GRANT_ROLES and label == "Grant":
             grants.append({"key": other, "title": target["title"], "role": kind, "amount": target.get("amount"),
                            "currency": target.get("currency"), "award_date": target.get("award_date"),
-                           "programme": target.get("programme"), **_source(attrs)})
+                           "programme": target.get("programme"), **provenance(attrs)})
         elif kind == "PARTY_TO" and label == "Charter":
             charters.append({"key": other, "name": target["name"], "status": target.get("status"),
                              "review_date": target.get("review_date"), **span})
@@ -324,9 +318,9 @@ def partner_record(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -
             engagements.append({"key": engagement, "kind": e["kind"], "held_on": e["held_on"], "summary": e.get("summary"),
                                 "attendees": [{"post": p, "title": props(graph, p)["title"]}
                                               for p, _ in into(graph, engagement, "ATTENDED")],
-                                **_source(graph.nodes[engagement])})
+                                **provenance(graph.nodes[engagement])})
     workstreams = [{"key": w, "name": props(graph, w)["name"], "valid_from": attrs["props"].get("valid_from"),
-                    "valid_to": attrs["props"].get("valid_to"), **_source(attrs)}
+                    "valid_to": attrs["props"].get("valid_to"), **provenance(attrs)}
                    for _, w, attrs in graph.out_edges(key, data=True)
                    if attrs["type"] == "ENGAGED_IN" and graph.nodes[w]["label"] == "Workstream"
                    and in_force(attrs["props"], as_of)]
@@ -336,4 +330,4 @@ def partner_record(graph: nx.MultiDiGraph, key: str, as_of: str | None = None) -
              "alias_sources": o.get("alias_sources") or [],
              "personas": _linked(graph, key, "HAS_PERSONA", "Persona", as_of), "holders": _holders(graph, key, as_of),
              "contracts": contracts, "grants": grants, "charters": charters, "workstreams": workstreams,
-             "engagements": engagements, **_source(graph.nodes[key])}]
+             "engagements": engagements, **provenance(graph.nodes[key])}]

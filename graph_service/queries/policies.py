@@ -7,13 +7,11 @@ Ranking, review status and vacancy are decided in Python on these rows
 """
 from __future__ import annotations
 
-import json
-from operator import itemgetter
 from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes
+from graph_service.queries.graph import caption, in_force, nodes, provenance, sorted_lists
 from graph_service.queries.registry import named_query
 
 OWNERSHIP = ("RESPONSIBLE_FOR", "SPONSORING_OFFICER_FOR", "SPONSORING_MEMBER_FOR", "PORTFOLIO_HOLDER_FOR")
@@ -22,23 +20,6 @@ HOLDINGS = (*OWNERSHIP, "SPONSORS", "LEADS", "DIRECTS", "BUSINESS_REP_FOR", "MAN
 POLICY_FIELDS = ("title", "aliases", "keywords", "document_location", "section", "version", "produced_on", "published_on",
                  "last_version_on", "review_date", "period", "values", "citations", "verified_on")
 EXAMPLE_POLICY = "policy:new-normal-strategy-2019-2024"
-
-
-def _canonical(order: str, *lists: str):
-    """A finish step: rows ordered by `order`, and the named lists of maps inside them in a fixed order (by content,
-    not key order, which the backends need not keep). Property lists keep their stored order on both."""
-    def finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        for row in rows:
-            for name in lists:
-                row[name] = sorted(row[name], key=lambda item: json.dumps(item, sort_keys=True))
-        return sorted(rows, key=itemgetter(order))
-
-    return finish
-
-
-def _provenance(attrs: dict[str, Any]) -> dict[str, Any]:
-    prov = attrs["prov"]
-    return {"source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"]}
 
 
 def _published_by(policy: dict[str, Any], as_of: str | None) -> bool:
@@ -55,7 +36,7 @@ def _started_by(edge: dict[str, Any], as_of: str | None) -> bool:
 def _holders(graph: nx.MultiDiGraph, post: str, as_of: str | None) -> list[dict[str, Any]]:
     return [
         {"post": post, "person": person, "name": graph.nodes[person]["props"].get("name"),
-         "valid_from": attrs["props"].get("valid_from"), "valid_to": attrs["props"].get("valid_to"), **_provenance(attrs)}
+         "valid_from": attrs["props"].get("valid_from"), "valid_to": attrs["props"].get("valid_to"), **provenance(attrs)}
         for person, _, attrs in graph.in_edges(post, data=True)
         if attrs["type"] == "HOLDS" and _started_by(attrs["props"], as_of)
     ]
@@ -64,13 +45,13 @@ def _holders(graph: nx.MultiDiGraph, post: str, as_of: str | None) -> list[dict[
 def _linked(graph: nx.MultiDiGraph, edges, label: str, name: str, as_of: str | None) -> list[dict[str, Any]]:
     """(other, edge attrs) pairs to {key, name, provenance} for the other ends with this label."""
     return [
-        {"key": other, "name": graph.nodes[other]["props"].get(name), **_provenance(attrs)}
+        {"key": other, "name": graph.nodes[other]["props"].get(name), **provenance(attrs)}
         for other, attrs in edges
         if graph.nodes[other]["label"] == label and in_force(attrs["props"], as_of)
     ]
 
 
-@named_query("policy_index", finish=_canonical("key"), examples=[{}, {"as_of": "2019-01-01"}])
+@named_query("policy_index", finish=sorted_lists(by=("key",)), examples=[{}, {"as_of": "2019-01-01"}])
 def policy_index(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every policy's names (title, aliases, keywords): what a search ranks, kept lean for large registers."""
     return [
@@ -79,7 +60,7 @@ def policy_index(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[
     ]
 
 
-@named_query("policy_register", finish=_canonical("key", "owners", "holders", "approvers", "associated", "priorities"),
+@named_query("policy_register", finish=sorted_lists("owners", "holders", "approvers", "associated", "priorities", by=("key",)),
              examples=[{}, {"keys": [EXAMPLE_POLICY]}, {"as_of": "2020-01-01"}])
 def policy_register(graph: nx.MultiDiGraph, keys: list[str] | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
     """Each policy (all, or those in keys) with where it lives, its owner posts and their holders, approving
@@ -98,7 +79,7 @@ def policy_register(graph: nx.MultiDiGraph, keys: list[str] | None = None, as_of
             if attrs["type"] in OWNERSHIP and in_force(attrs["props"], as_of):
                 post_props = graph.nodes[post]["props"]
                 owners.append({"role": attrs["type"], "post": post, "title": post_props.get("title"),
-                               "kind": post_props.get("kind"), **_provenance(attrs)})
+                               "kind": post_props.get("kind"), **provenance(attrs)})
                 holders += [h for h in _holders(graph, post, as_of) if h not in holders]
         incoming = [(other, attrs) for other, _, attrs in graph.in_edges(key, data=True)]
         outgoing = [(other, attrs) for _, other, attrs in graph.out_edges(key, data=True)]
@@ -115,7 +96,7 @@ def policy_register(graph: nx.MultiDiGraph, keys: list[str] | None = None, as_of
     return rows
 
 
-@named_query("role_holdings", finish=_canonical("post", "departments", "holders", "holdings"),
+@named_query("role_holdings", finish=sorted_lists("departments", "holders", "holdings", by=("post",)),
              examples=[{"post": "post:chief-executive"}, {"post": "post:gm-procurement-contracted-services"},
                        {"as_of": "2022-01-01"}])
 def role_holdings(graph: nx.MultiDiGraph, post: str | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
@@ -135,12 +116,12 @@ def role_holdings(graph: nx.MultiDiGraph, post: str | None = None, as_of: str | 
             node = graph.nodes[target]
             holdings.append({
                 "type": attrs["type"], "key": target, "label": node["label"],
-                "name": node["props"].get("name", node["props"].get("title")),
+                "name": caption(graph, target),
                 "valid_from": attrs["props"].get("valid_from"), "valid_to": attrs["props"].get("valid_to"),
                 "verified_on": node["props"].get("verified_on"), "loaded_on": node["prov"]["loaded_at"][:10],
-                **_provenance(attrs),
+                **provenance(attrs),
             })
         rows.append({"post": key, "title": p.get("title"), "kind": p.get("kind"), "abbreviation": p.get("abbreviation"),
-                     **_provenance(graph.nodes[key]), "departments": departments,
+                     **provenance(graph.nodes[key]), "departments": departments,
                      "holders": _holders(graph, key, as_of), "holdings": holdings})
     return rows

@@ -10,14 +10,14 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import nodes
+from graph_service.queries.graph import canonical_rows, in_edges, in_force, located, nodes, out_edges
 from graph_service.queries.health import (AS_OF, HOME, SPEND_EXAMPLES, _sources_sorted, _spend_group, buyers,
-                                          canonical, current, for_buyer, in_edges, in_force, out_edges,
-                                          paid_for, paid_within, partner, payees, payers, provenance)
+                                          current, for_buyer, paid_for, paid_within, partner, payees,
+                                          payers)
 from graph_service.queries.registry import named_query
 
 
-@named_query("procurement_service_spend", finish=canonical("buyer", "service", "area", "partner", money=("spend",)),
+@named_query("procurement_service_spend", finish=canonical_rows("buyer", "service", "area", "partner", money=("spend",)),
              examples=SPEND_EXAMPLES + [{"areas": {"waste services": "service:waste-collection", "lettings": "service:nope"},
                                          "buyer": HOME}])
 def procurement_service_spend(graph: nx.MultiDiGraph, as_of: str | None = None, since: str | None = None,
@@ -45,7 +45,7 @@ def procurement_service_spend(graph: nx.MultiDiGraph, as_of: str | None = None, 
     return [{k: v for k, v in g.items() if k not in ("first_paid", "last_paid")} for g in _sources_sorted(groups)]
 
 
-@named_query("procurement_expiring_contracts", finish=canonical("end_date", "contract"),
+@named_query("procurement_expiring_contracts", finish=canonical_rows("end_date", "contract"),
              examples=[{}, {"as_of": AS_OF, "until": "2028-05-01"}, {"as_of": "2024-04-01", "until": "2025-10-01"},
                        {"as_of": AS_OF, "until": "2028-05-01", "buyer": HOME}, {"buyer": "GB-LAE-NONE"}])
 def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = None, until: str | None = None,
@@ -70,7 +70,7 @@ def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = N
                      "start_date": c.get("start_date"),
                      "end_date": end, "has_exit_plan": c.get("has_exit_plan"), "suppliers": suppliers,
                      "services": services, "successors": successors, "managers": managers,
-                     **provenance(graph.nodes[key])})
+                     **located(graph.nodes[key])})
     return rows
 
 
@@ -83,7 +83,7 @@ def _started(attrs: dict[str, Any], as_of: str | None) -> bool:
     return as_of is None or (attrs["props"].get("valid_from") or "") <= as_of
 
 
-@named_query("procurement_commissioning", finish=canonical("year", "kind", "persona", money=("value",)),
+@named_query("procurement_commissioning", finish=canonical_rows("year", "kind", "persona", money=("value",)),
              examples=[{}, {"as_of": AS_OF}, {"as_of": "2020-01-01"}, {"buyer": HOME}, {"buyer": "GB-LAE-NONE"}])
 def procurement_commissioning(graph: nx.MultiDiGraph, as_of: str | None = None,
                               buyer: str | None = None) -> list[dict[str, Any]]:

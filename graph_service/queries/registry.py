@@ -26,7 +26,6 @@ class NamedQuery:
     embedded: Callable[..., list[dict[str, Any]]]
     defaults: dict[str, Any]
     finish: Callable[[list[dict[str, Any]]], Any] = _as_list
-    doc: str = ""
     examples: list[dict[str, Any]] = field(default_factory=lambda: [{}])  # parameters the parity suite tries
 
     @cached_property
@@ -88,7 +87,7 @@ def named_query(name: str, *, finish: Callable[[list[dict[str, Any]]], Any] | No
     def register(function: Callable[..., list[dict[str, Any]]]):
         params = list(inspect.signature(function).parameters.values())[1:]  # first is the graph
         registry.add(NamedQuery(name, function, {p.name: p.default for p in params}, finish or _as_list,
-                                inspect.getdoc(function) or "", examples or [{}]))
+                                examples or [{}]))
         return function
 
     return register

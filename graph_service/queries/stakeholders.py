@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from graph_service.queries.graph import Props, in_force, into, label, nodes, out, props, sorted_rows
+from graph_service.queries.graph import Props, caption, in_force, into, label, nodes, out, props, sorted_rows
 from graph_service.queries.registry import named_query
 
 FACT_COLUMNS = ("partner", "fact", "item", "item_label", "name", "via", "amount", "flag", "dated")
@@ -18,7 +18,6 @@ LINK_COLUMNS = ("source", "source_label", "source_name", "target", "target_label
 EGO_COLUMNS = ("key", "type", "start", "end", "other", "other_label", "other_name", "other_on")
 OWNERSHIP_ROLES = ("RESPONSIBLE_FOR", "SPONSORING_OFFICER_FOR", "SPONSORING_MEMBER_FOR", "PORTFOLIO_HOLDER_FOR",
                    "APPROVES", "OVERSEES")
-_NAME_PROPS = ("name", "title", "text", "kpi", "kind", "transaction_id")
 _DATE_PROPS = ("held_on", "period_end", "paid_on")
 
 
@@ -47,10 +46,6 @@ def _round_amounts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _finish_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted_rows(*FACT_COLUMNS)(_round_amounts(rows))
-
-
-def _name(p: Props, key: str) -> str:
-    return next((p[f] for f in _NAME_PROPS if p.get(f) is not None), key)
 
 
 @named_query("stakeholder_facts", finish=_finish_facts, examples=[{}, {"as_of": "2024-06-30"}])
@@ -182,7 +177,7 @@ def ego_neighbours(graph: nx.MultiDiGraph, keys: list[str], as_of: str | None = 
                 continue
             other = end if start == key else start
             p = props(graph, other)
-            rows.append((key, attrs["type"], start, end, other, label(graph, other), _name(p, other),
+            rows.append((key, attrs["type"], start, end, other, label(graph, other), caption(graph, other, other),
                          next((p[f] for f in _DATE_PROPS if p.get(f) is not None), None)))
     return _distinct(rows, EGO_COLUMNS)
 
@@ -205,6 +200,6 @@ def policy_ownership(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[d
             held_by = _holders(graph, owner, as_of)
             for department, name in dict.fromkeys(departments) or [(None, None)]:
                 rows.append({**base, "role": role, "owner": owner, "owner_label": label(graph, owner),
-                             "owner_name": o["title"] if o.get("title") is not None else o.get("name"), "owner_kind": o.get("kind"),
+                             "owner_name": caption(graph, owner), "owner_kind": o.get("kind"),
                              "department": department, "department_name": name, "held_by": held_by})
     return rows

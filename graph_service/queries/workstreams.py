@@ -6,16 +6,11 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes, out, props, sort_key, sorted_rows, today
+from graph_service.queries.graph import in_force, nodes, out, props, provenance, sort_key, sorted_rows, today
 from graph_service.queries.registry import named_query
 
 Row = dict[str, Any]
 ROLES = ("SPONSORS", "LEADS", "BUSINESS_REP_FOR")
-
-
-def _source(attrs: Row) -> Row:
-    prov = attrs["prov"]
-    return {"source": prov["source"], "locator": prov["locator"], "illustrative": prov["illustrative"]}
 
 
 def _finish_roles(rows: list[Row]) -> list[Row]:
@@ -39,8 +34,8 @@ def workstream_roles(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[R
                          "departments": [props(graph, d)["name"] for d, _ in out(graph, post, "IN_DEPARTMENT")],
                          "holders": [props(graph, p)["name"] for p, _ in held],
                          "people": [{"person": p, "name": props(graph, p)["name"], "valid_from": h["props"].get("valid_from"),
-                                     "valid_to": h["props"].get("valid_to"), **_source(h)} for p, h in held],
-                         **_source(attrs)})
+                                     "valid_to": h["props"].get("valid_to"), **provenance(h)} for p, h in held],
+                         **provenance(attrs)})
     return rows
 
 
@@ -53,7 +48,7 @@ def _ends(graph: nx.MultiDiGraph, key: str, kind: str, label: str, *, incoming: 
     """The other ends of key's `kind` relationships with that label, with fields and the relationship's source."""
     pairs = ([(s, a) for s, _, a in graph.in_edges(key, data=True)] if incoming
              else [(e, a) for _, e, a in graph.out_edges(key, data=True)])
-    return [{"key": other, **{f: props(graph, other).get(f) for f in fields}, **_source(attrs)}
+    return [{"key": other, **{f: props(graph, other).get(f) for f in fields}, **provenance(attrs)}
             for other, attrs in pairs
             if attrs["type"] == kind and graph.nodes[other]["label"] == label and in_force(attrs["props"], as_of)]
 
@@ -72,7 +67,7 @@ def workstream_facts(graph: nx.MultiDiGraph, key: str | None = None, as_of: str 
     for ws, w in nodes(graph, "Workstream"):
         if key is not None and ws != key:
             continue
-        rows.append({"key": ws, "name": w["name"], "description": w.get("description"), **_source(graph.nodes[ws]),
+        rows.append({"key": ws, "name": w["name"], "description": w.get("description"), **provenance(graph.nodes[ws]),
                      "themes": _ends(graph, ws, "PART_OF", "Theme"),
                      "programmes": _ends(graph, ws, "PART_OF", "Programme"),
                      "objectives": _ends(graph, ws, "HAS_OBJECTIVE", "Objective", fields=("text",)),
@@ -97,7 +92,7 @@ def programme_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Ro
         directors = [{**d, "holders": [props(graph, person)["name"] for person, h in _holds(graph, d["key"])
                                        if in_force(h["props"], day)]}
                      for d in _ends(graph, key, "DIRECTS", "Post", incoming=True, fields=("title",))]
-        rows.append({"key": key, "name": p["name"], "description": p.get("description"), **_source(graph.nodes[key]),
+        rows.append({"key": key, "name": p["name"], "description": p.get("description"), **provenance(graph.nodes[key]),
                      "themes": _ends(graph, key, "PART_OF", "Theme", incoming=True),
                      "workstreams": _ends(graph, key, "PART_OF", "Workstream", incoming=True),
                      "directors": [{**d, "holders": sorted(d["holders"])} for d in directors],

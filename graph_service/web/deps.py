@@ -120,6 +120,7 @@ CompareFrom = Annotated[dt.date | None, Depends(_day(
 CompareTo = Annotated[dt.date | None, Depends(_day("compare_to", "with compare_from: the later date of the comparison"))]
 DateFrom = Annotated[dt.date, Depends(_day("from", "the first day", required=True))]
 DateTo = Annotated[dt.date | None, Depends(_day("to", "the last day (default: today)"))]
+Since = Annotated[dt.date | None, Depends(_day("since", "only entries on or after this day (UTC)"))]
 
 
 # The stakeholder analysis's filters: the maps' pages and the JSON route take the same ones.

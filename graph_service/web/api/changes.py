@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from graph_service.answers.graph import Changes
 from graph_service.web.deps import DateFrom, DateTo, Store, Viewer
 from graph_service.errors import BadRequest
 from graph_service.access.redaction import redact_change
@@ -14,7 +15,7 @@ from graph_service.queries import ask
 router = APIRouter(prefix="/api/v1", tags=["history"])
 
 
-@router.get("/changes")
+@router.get("/changes", response_model=Changes, response_model_exclude_unset=True)
 def changes(store: Store, role: Viewer,
             date_from: DateFrom, date_to: DateTo = None,
             partner: str | None = None, persona: str | None = None,

@@ -13,7 +13,7 @@ from fastapi.responses import PlainTextResponse, Response
 from graph_service.dates import iso
 from graph_service.web.deps import AsOf, Procurement, Store
 from graph_service.answers import procurement
-from graph_service.answers.health import snapshots
+from graph_service.answers.health import shapes, snapshots
 from graph_service.answers.health.report import health_report, partner_health, partner_impact, to_csv
 
 router = APIRouter()
@@ -25,7 +25,8 @@ def _snapshot_dir(request: Request) -> Path:
     return snapshots.snapshot_dir(request.app.state.settings.data_dir)
 
 
-@router.get("/api/v1/health-report", tags=TAGS, response_model=None)
+@router.get("/api/v1/health-report", tags=TAGS, response_model=None, responses={200: {
+    "model": shapes.HealthReport, "content": {"text/csv": {}}, "description": "the report, or CSV with ?format=csv"}})
 def report(request: Request, store: Store, role: Procurement, as_of: AsOf = None, persona: str | None = None,
            workstream: str | None = None, service: str | None = None, rating: str | None = None,
            format: Literal["json", "csv"] = "json", buyer: Buyer = None) -> dict[str, Any] | Response:
@@ -40,7 +41,7 @@ def report(request: Request, store: Store, role: Procurement, as_of: AsOf = None
     return answer
 
 
-@router.post("/api/v1/health-report/snapshots", tags=TAGS, status_code=201)
+@router.post("/api/v1/health-report/snapshots", tags=TAGS, status_code=201, response_model=shapes.SavedSnapshot, response_model_exclude_unset=True)
 def save_snapshot(request: Request, store: Store, role: Procurement, as_of: AsOf = None,
                   buyer: Buyer = None) -> dict[str, Any]:
     """Score every partner (for `buyer`, default the home council) and keep the run as the dated snapshot
@@ -50,18 +51,18 @@ def save_snapshot(request: Request, store: Store, role: Procurement, as_of: AsOf
             "previous_snapshot": answer["previous_snapshot"], "counts": answer["counts"]}
 
 
-@router.get("/api/v1/health-report/snapshots", tags=TAGS)
+@router.get("/api/v1/health-report/snapshots", tags=TAGS, response_model=shapes.SnapshotDates, response_model_exclude_unset=True)
 def list_snapshots(request: Request, role: Procurement) -> dict[str, Any]:
     return {"dates": snapshots.dates(_snapshot_dir(request))}
 
 
-@router.get("/api/v1/partners/{key:path}/health/history", tags=TAGS)
+@router.get("/api/v1/partners/{key:path}/health/history", tags=TAGS, response_model=shapes.PartnerHistory, response_model_exclude_unset=True)
 def partner_history(key: str, request: Request, role: Procurement) -> dict[str, Any]:
     """The partner's score and rating in each saved snapshot, oldest first."""
     return {"partner": key, "history": snapshots.history(_snapshot_dir(request), key)}
 
 
-@router.get("/api/v1/partners/{key:path}/health", tags=TAGS)
+@router.get("/api/v1/partners/{key:path}/health", tags=TAGS, response_model=shapes.PartnerHealth, response_model_exclude_unset=True)
 def partner(key: str, request: Request, store: Store, role: Procurement, as_of: AsOf = None,
             buyer: Buyer = None) -> dict[str, Any]:
     """One partner's score: each dimension's sub-score, weight, points and evidence (source, locator, key),
@@ -69,37 +70,39 @@ def partner(key: str, request: Request, store: Store, role: Procurement, as_of: 
     return partner_health(store, key, iso(as_of), snapshot_dir=_snapshot_dir(request), buyer=buyer)
 
 
-@router.get("/api/v1/partners/{key:path}/impact", tags=TAGS)
+@router.get("/api/v1/partners/{key:path}/impact", tags=TAGS, response_model=shapes.Impact, response_model_exclude_unset=True)
 def impact(key: str, store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """If this partner fails, what is hit: contracts and grants, services (with their alternatives), key
     indicators, priorities and work-streams, with the posts owning each link and who holds them."""
     return partner_impact(store, key, iso(as_of), buyer=buyer)
 
 
-@router.get("/api/v1/procurement/expiring-contracts", tags=["procurement"])
+@router.get("/api/v1/procurement/expiring-contracts", tags=["procurement"], response_model=procurement.Expiring, response_model_exclude_unset=True)
 def expiring_contracts(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Current contracts ending within 6, 12 and 18 months, with successor status."""
     return procurement.expiring(store, iso(as_of), buyer=buyer)
 
 
-@router.get("/api/v1/procurement/spend-concentration", tags=["procurement"])
+@router.get("/api/v1/procurement/spend-concentration", tags=["procurement"],
+            response_model=procurement.Concentration, response_model_exclude_unset=True)
 def spend_concentration(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Each service's suppliers' shares of spend and its Herfindahl-Hirschman index."""
     return procurement.concentration(store, iso(as_of), buyer=buyer)
 
 
-@router.get("/api/v1/procurement/single-points-of-failure", tags=["procurement"])
+@router.get("/api/v1/procurement/single-points-of-failure", tags=["procurement"],
+            response_model=procurement.SinglePoints, response_model_exclude_unset=True)
 def single_points_of_failure(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     return procurement.single_points_of_failure(store, iso(as_of), buyer=buyer)
 
 
-@router.get("/api/v1/procurement/kraljic", tags=["procurement"])
+@router.get("/api/v1/procurement/kraljic", tags=["procurement"], response_model=procurement.Kraljic, response_model_exclude_unset=True)
 def kraljic(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Each partner's Kraljic position (value against supply risk) and how often to review it."""
     return procurement.kraljic(store, iso(as_of), buyer=buyer)
 
 
-@router.get("/api/v1/procurement/commissioning", tags=["procurement"])
+@router.get("/api/v1/procurement/commissioning", tags=["procurement"], response_model=procurement.Commissioning, response_model_exclude_unset=True)
 def commissioning(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
     """Grant and contract value let each year, in total and by persona."""
     return procurement.commissioning(store, iso(as_of), buyer=buyer)

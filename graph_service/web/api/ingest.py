@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.types import Message
 
 from graph_service.access import audit
+from graph_service.answers.ingest import IngestAnswer
 from graph_service.store.embedded import open_private, private_dir
 from graph_service.web.deps import Admin, Caller, Store
 from graph_service.errors import BadRequest, PayloadTooLarge, UnreadableInput
@@ -80,7 +81,7 @@ def _upload_folder(data_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=uploads))
 
 
-@router.post("/api/v1/ingest", tags=["ingest"])
+@router.post("/api/v1/ingest", tags=["ingest"], response_model=IngestAnswer, response_model_exclude_unset=True)
 async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller) -> dict[str, Any]:
     """Ingest one uploaded file, or a zip of files (multipart field `file`; optional field or query `format`,
     default auto, and `publisher`, the org-id of the body that published a spend or contracts file that
