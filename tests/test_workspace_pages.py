@@ -212,3 +212,15 @@ def test_each_procurement_view_reads_its_answer(server):
     assert hhi == sorted(hhi, reverse=True)
     index = client.get("/procurement").text
     assert all(f'<a href="{path}">' in index for path in PROCUREMENT_VIEWS)
+
+
+def test_home_leads_to_every_register_map_and_view_by_group(server):
+    viewer = server.browser_client(Role.viewer).get("/").text
+    for href in ("/policies", "/initiatives", "/indicators", "/themes", "/programmes", "/maps/grid"):
+        assert f'<li><a href="{href}">' in viewer, href
+    assert '<h2 class="govuk-heading-m">Registers</h2>' in viewer and "Procurement</h2>" not in viewer
+    assert "/procurement/" not in viewer
+    buyer = server.browser_client(Role.procurement).get("/").text
+    assert '<h2 class="govuk-heading-m">Procurement</h2>' in buyer
+    for path in PROCUREMENT_VIEWS:
+        assert f'<li><a href="{path}">' in buyer, path
