@@ -19,7 +19,7 @@ ORDER = list(policies.GAP_REASONS)
 
 
 def _row(gap: policies.Gap) -> dict[str, Any]:
-    return {**gap.model_dump(), "illustrative": False}
+    return gap.model_dump()  # its `illustrative`: the gap rests on generated data
 
 
 GAPS = Register("Accountability gaps", "/gaps", columns=(
@@ -31,7 +31,7 @@ GAPS = Register("Accountability gaps", "/gaps", columns=(
     Column("detail", "Detail"),
     Column("since", "Since"),
     Column("post", "Post", text=lambda r: r["post"]["title"] if r["post"] else None,
-           href=lambda r: path_to("/roles", r["post"]["key"]) if r["post"] else None),
+           href=lambda r: path_to("/posts", r["post"]["key"]) if r["post"] else None),
 ), filters=(Filter("reason", "Gap", match=lambda r, v: r["reason_text"] == v, options=tuple(policies.GAP_REASONS.values())),
             Filter("kind", "Kind", match=lambda r, v: r["kind"] == v, values=lambda r: [r["kind"]])),
     default_sort="reason")
