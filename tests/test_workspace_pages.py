@@ -244,3 +244,10 @@ def test_gaps_and_registers_mark_illustrative_rows_with_the_tag_and_in_csv(serve
     assert tag not in overdue.split("<tbody>")[1]  # a fact from the council's own documents is not marked
     for path in ("/initiatives", "/indicators", "/partners"):
         assert tag in client.get(path).text.split("<tbody>")[1], path
+
+
+@pytest.mark.parametrize("path", ["/partners", "/charters", "/gaps", "/contracts", "/policies", "/health",
+                                  "/procurement/kraljic", "/initiatives"])
+def test_every_page_signs_in_first_even_for_its_csv(server, path):
+    response = server.client().get(path, params={"format": "csv"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith(f"/sign-in?next=%2F{path[1:4]}")

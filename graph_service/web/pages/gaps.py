@@ -7,10 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from graph_service.answers import policies
-from graph_service.web.deps import Store
+from graph_service.web.deps import Page, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Filter, Register, respond
-from graph_service.web.pages.routes import _signed_in, _to_sign_in
 
 router = APIRouter(include_in_schema=False)
 PAGES = {"policy": "/policies", "charter": "/charters", "contract": "/contracts", "grant": "/grants",
@@ -38,10 +37,7 @@ GAPS = Register("Accountability gaps", "/gaps", columns=(
 
 
 @router.get("/gaps", response_model=None)
-def gaps(request: Request, store: Store) -> Response:
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
+def gaps(request: Request, store: Store, role: Page) -> Response:
     report = policies.accountability_gaps(store, verify_after_days=request.app.state.settings.verify_after_days)
     return respond(request, role, GAPS.view(request.query_params, [_row(g) for g in report.gaps]), "Accountability gaps",
                    intro=f"As of {report.as_of}: what has no owner, a vacant owner, an overdue review, or has not been "
