@@ -212,3 +212,42 @@ def test_each_procurement_view_reads_its_answer(server):
     assert hhi == sorted(hhi, reverse=True)
     index = client.get("/procurement").text
     assert all(f'<a href="{path}">' in index for path in PROCUREMENT_VIEWS)
+
+
+def test_home_leads_to_every_register_map_and_view_by_group(server):
+    viewer = server.browser_client(Role.viewer).get("/").text
+    for href in ("/policies", "/initiatives", "/indicators", "/themes", "/programmes", "/maps/grid"):
+        assert f'<li><a href="{href}">' in viewer, href
+    assert '<h2 class="govuk-heading-m">Registers</h2>' in viewer and "Procurement</h2>" not in viewer
+    assert "/procurement/" not in viewer
+    buyer = server.browser_client(Role.procurement).get("/").text
+    assert '<h2 class="govuk-heading-m">Procurement</h2>' in buyer
+    for path in PROCUREMENT_VIEWS:
+        assert f'<li><a href="{path}">' in buyer, path
+
+
+def test_gaps_and_registers_mark_illustrative_rows_with_the_tag_and_in_csv(server):
+    from graph_service.answers import policies
+
+    report = policies.accountability_gaps(server.app.state.store,
+                                          verify_after_days=server.app.state.settings.verify_after_days)
+    client = server.browser_client(Role.viewer)
+    rows = list(csv.DictReader(io.StringIO(client.get("/gaps", params={"format": "csv"}).text)))
+    assert [r["illustrative"] == "yes" for r in rows] == [g.illustrative for g in sorted(
+        report.gaps, key=lambda g: (list(policies.GAP_REASONS).index(g.reason), g.since or "9999"))]
+    assert {"yes", "no"} == {r["illustrative"] for r in rows}
+    vacant = client.get("/gaps", params={"reason": policies.GAP_REASONS["owner_post_vacant"]}).text
+    tag = '<strong class="govuk-tag app-tag--illustrative example">Illustrative example</strong>'
+    assert tag in vacant and "Illustrative data</strong>" in vacant  # the tag, and the page's banner
+    assert '<a href="/posts/post:' in vacant
+    overdue = client.get("/gaps", params={"reason": policies.GAP_REASONS["review_overdue"]}).text
+    assert tag not in overdue.split("<tbody>")[1]  # a fact from the council's own documents is not marked
+    for path in ("/initiatives", "/indicators", "/partners"):
+        assert tag in client.get(path).text.split("<tbody>")[1], path
+
+
+@pytest.mark.parametrize("path", ["/partners", "/charters", "/gaps", "/contracts", "/policies", "/health",
+                                  "/procurement/kraljic", "/initiatives"])
+def test_every_page_signs_in_first_even_for_its_csv(server, path):
+    response = server.client().get(path, params={"format": "csv"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith(f"/sign-in?next=%2F{path[1:4]}")

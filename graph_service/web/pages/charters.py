@@ -7,10 +7,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from graph_service.answers import charters
-from graph_service.web.deps import Store
+from graph_service.web.deps import Page, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Filter, Register, respond
-from graph_service.web.pages.routes import _signed_in, _to_sign_in, templated
+from graph_service.web.pages.routes import templated
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,10 +34,7 @@ CHARTERS = Register("Charters", "/charters", columns=(
 
 
 @router.get("/charters", response_model=None)
-def charter_register(request: Request, store: Store) -> Response:
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
+def charter_register(request: Request, store: Store, role: Page) -> Response:
     view = CHARTERS.view(request.query_params, [_row(c) for c in charters.charters(store)])
     return respond(request, role, view, "Charters",
                    intro="Business charters and principles of partnership, lapsed first: a charter lapses when its "
@@ -45,10 +42,7 @@ def charter_register(request: Request, store: Store) -> Response:
 
 
 @router.get("/charters/{key:path}", response_model=None)
-def charter_page(key: str, request: Request, store: Store) -> Response:
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
+def charter_page(key: str, request: Request, store: Store, role: Page) -> Response:
     charter = charters.get_charter(store, key)
     return templated(request, role, "charters/charter.html", charter.name, current="/charters",
                      trail=(("/", "Home"), ("/charters", "Charters")), charter=charter)

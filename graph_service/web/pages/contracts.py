@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from graph_service.access.auth import Role
 from graph_service.answers import contracts
-from graph_service.web.deps import Store
+from graph_service.web.deps import ProcurementPage, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Filter, Register, respond
-from graph_service.web.pages.routes import _signed_in, _to_sign_in, templated
+from graph_service.web.pages.routes import templated
 
 router = APIRouter(include_in_schema=False)
 SOON = "ending soon without a successor"
@@ -56,27 +56,13 @@ GRANTS = Register("Grants", "/grants", columns=(
     default_sort="-award_date")
 
 
-def _allowed(request: Request) -> Role | Response:
-    """The caller's role when procurement or admin; else the sign-in redirect or a 403 page."""
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
-    if role < Role.procurement:
-        return templated(request, role, "errors/error.html", "Not allowed", status=403,
-                         message="Contracts and grants, with their values, need the procurement role.")
-    return role
-
-
 def _page(request: Request, role: Role, template: str, title: str, current: str, **context: Any) -> Response:
     return templated(request, role, template, title, current=current,
                      trail=(("/", "Home"), (current, current.strip("/").capitalize())), **context)
 
 
 @router.get("/contracts", response_model=None)
-def contract_register(request: Request, store: Store, buyer: str | None = None) -> Response:
-    role = _allowed(request)
-    if isinstance(role, Response):
-        return role
+def contract_register(request: Request, store: Store, role: ProcurementPage, buyer: str | None = None) -> Response:
     register = contracts.contracts(store, buyer=buyer)
     view = CONTRACTS.view(request.query_params, [_contract_row(c) for c in register.contracts], keep=("buyer",))
     return respond(request, role, view, "Contracts",
@@ -85,20 +71,14 @@ def contract_register(request: Request, store: Store, buyer: str | None = None) 
 
 
 @router.get("/contracts/{key:path}", response_model=None)
-def contract_page(key: str, request: Request, store: Store) -> Response:
-    role = _allowed(request)
-    if isinstance(role, Response):
-        return role
+def contract_page(key: str, request: Request, store: Store, role: ProcurementPage) -> Response:
     contract = contracts.get_contract(store, key)
     return _page(request, role, "contracts/contract.html", contract.title, "/contracts", contract=contract,
                  money=_money, soon=SOON)
 
 
 @router.get("/grants", response_model=None)
-def grant_register(request: Request, store: Store, buyer: str | None = None) -> Response:
-    role = _allowed(request)
-    if isinstance(role, Response):
-        return role
+def grant_register(request: Request, store: Store, role: ProcurementPage, buyer: str | None = None) -> Response:
     register = contracts.grants(store, buyer=buyer)
     rows = [{**g.model_dump(), "illustrative": g.provenance.illustrative} for g in register.grants]
     return respond(request, role, GRANTS.view(request.query_params, rows, keep=("buyer",)), "Grants",
@@ -106,9 +86,6 @@ def grant_register(request: Request, store: Store, buyer: str | None = None) -> 
 
 
 @router.get("/grants/{key:path}", response_model=None)
-def grant_page(key: str, request: Request, store: Store) -> Response:
-    role = _allowed(request)
-    if isinstance(role, Response):
-        return role
+def grant_page(key: str, request: Request, store: Store, role: ProcurementPage) -> Response:
     grant = contracts.get_grant(store, key)
     return _page(request, role, "contracts/grant.html", grant.title, "/grants", grant=grant, money=_money)

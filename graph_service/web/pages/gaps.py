@@ -7,10 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from graph_service.answers import policies
-from graph_service.web.deps import Store
+from graph_service.web.deps import Page, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Filter, Register, respond
-from graph_service.web.pages.routes import _signed_in, _to_sign_in
 
 router = APIRouter(include_in_schema=False)
 PAGES = {"policy": "/policies", "charter": "/charters", "contract": "/contracts", "grant": "/grants",
@@ -19,7 +18,7 @@ ORDER = list(policies.GAP_REASONS)
 
 
 def _row(gap: policies.Gap) -> dict[str, Any]:
-    return {**gap.model_dump(), "illustrative": False}
+    return gap.model_dump()  # its `illustrative`: the gap rests on generated data
 
 
 GAPS = Register("Accountability gaps", "/gaps", columns=(
@@ -31,17 +30,14 @@ GAPS = Register("Accountability gaps", "/gaps", columns=(
     Column("detail", "Detail"),
     Column("since", "Since"),
     Column("post", "Post", text=lambda r: r["post"]["title"] if r["post"] else None,
-           href=lambda r: path_to("/roles", r["post"]["key"]) if r["post"] else None),
+           href=lambda r: path_to("/posts", r["post"]["key"]) if r["post"] else None),
 ), filters=(Filter("reason", "Gap", match=lambda r, v: r["reason_text"] == v, options=tuple(policies.GAP_REASONS.values())),
             Filter("kind", "Kind", match=lambda r, v: r["kind"] == v, values=lambda r: [r["kind"]])),
     default_sort="reason")
 
 
 @router.get("/gaps", response_model=None)
-def gaps(request: Request, store: Store) -> Response:
-    role = _signed_in(request)
-    if role is None:
-        return _to_sign_in(request)
+def gaps(request: Request, store: Store, role: Page) -> Response:
     report = policies.accountability_gaps(store, verify_after_days=request.app.state.settings.verify_after_days)
     return respond(request, role, GAPS.view(request.query_params, [_row(g) for g in report.gaps]), "Accountability gaps",
                    intro=f"As of {report.as_of}: what has no owner, a vacant owner, an overdue review, or has not been "

@@ -9,7 +9,7 @@ from graph_service.access.auth import Role
 from graph_service.answers import home as answers
 from graph_service.web.deps import Page, Store
 from graph_service.web.pages import routes, search
-from graph_service.web.pages.layout import NAVIGATION
+from graph_service.web.pages.layout import PLACES
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,6 +21,7 @@ def home(request: Request, store: Store, role: Page, q: str | None = None) -> Re
     procurement = role >= Role.procurement
     items = answers.attention(store, verify_after_days=request.app.state.settings.verify_after_days,
                               procurement_role=procurement)
-    places = [(href, text) for href, text, needs in NAVIGATION if href != "/" and (procurement or not needs)]
+    places = [(group, [(href, text) for href, text, needs in links if procurement or not needs]) for group, links in PLACES]
+    places = [(group, links) for group, links in places if links]
     return routes.templated(request, role, "home/home.html", "What needs attention today", current="/", trail=(),
                             items=items, places=places, kinds=search.kinds(role))

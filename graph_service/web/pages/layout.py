@@ -69,12 +69,26 @@ def source(provenance: FactSource | dict[str, Any] | None) -> str:
     return f'{example}<span class="source">Source: {e(provenance["source"])}{where}</span>'
 
 
-# The header's links to every page there is: (path, text, procurement only).
-NAVIGATION = (("/", "Home", False), ("/partners", "Partners", False), ("/workstreams", "Work streams", False),
-              ("/posts", "Posts", False), ("/gaps", "Accountability gaps", False), ("/maps/stakeholders", "Stakeholder map", False),
-              ("/maps/grid", "Power-interest grid", False), ("/maps/policy-ownership", "Policy ownership", False),
-              ("/charters", "Charters", False), ("/contracts", "Contracts", True), ("/grants", "Grants", True),
-              ("/health", "Relationship health", True))
+# The header's links (path, text, procurement only): the registers used most, the map and procurement's pages.
+NAVIGATION = (("/", "Home", False), ("/policies", "Policies", False), ("/partners", "Partners", False),
+              ("/workstreams", "Work streams", False), ("/posts", "Posts", False), ("/charters", "Charters", False),
+              ("/gaps", "Accountability gaps", False), ("/maps/stakeholders", "Maps", False),
+              ("/procurement", "Procurement", True), ("/health", "Relationship health", True))
+# Every page there is, grouped, for the home page: (group, ((path, text, procurement only), ...)).
+PLACES = (
+    ("Registers", (("/policies", "Policies", False), ("/partners", "Partners", False),
+                   ("/workstreams", "Work streams", False), ("/posts", "Posts", False), ("/charters", "Charters", False),
+                   ("/initiatives", "Initiatives", False), ("/indicators", "Key indicators", False),
+                   ("/themes", "Themes", False), ("/programmes", "Programmes", False),
+                   ("/gaps", "Accountability gaps", False), ("/contracts", "Contracts", True), ("/grants", "Grants", True))),
+    ("Maps", (("/maps/stakeholders", "Stakeholder map", False), ("/maps/grid", "Power-interest grid", False),
+              ("/maps/policy-ownership", "Policy ownership", False))),
+    ("Procurement", (("/health", "Relationship health", True), ("/procurement/expiring", "Contracts ending soon", True),
+                     ("/procurement/concentration", "Spend concentration", True),
+                     ("/procurement/single-points-of-failure", "Single points of failure", True),
+                     ("/procurement/kraljic", "Kraljic positions", True),
+                     ("/procurement/commissioning", "Grants against contracts", True))),
+)
 # Role names, not ranks, reach the templates: who sees procurement's pages, and who sees the forms that record facts.
 PROCUREMENT_ROLES = tuple(r.name for r in Role if r >= Role.procurement)
 RECORDING_ROLES = tuple(r.name for r in Role if r >= Role.editor)

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from graph_service.access.auth import Role
 from graph_service.answers import partners
 from graph_service.answers.recorded.assessments import placements
-from graph_service.web.deps import AsOf, Store, Viewer
+from graph_service.web.deps import AsOf, Page, Store
 from graph_service.dates import iso
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Cell, Column, Filter, Register, respond
@@ -45,7 +45,7 @@ PARTNERS = Register("Partners", "/partners", default_sort="name",
 
 
 @router.get("/partners", response_model=None)
-def register(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
+def register(request: Request, store: Store, role: Page, as_of: AsOf = None) -> Response:
     view = PARTNERS.view(request.query_params, partners.partner_register(store, iso(as_of)), keep=("as_of",))
     return respond(request, role, view, "Partners", intro="Every organisation the council works with: its personas, "
                    "the council post that holds the relationship (and who holds that post), the work streams it is "
@@ -53,7 +53,7 @@ def register(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -
 
 
 @router.get("/partners/{key:path}", response_model=None)
-def partner(key: str, request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
+def partner(key: str, request: Request, store: Store, role: Page, as_of: AsOf = None) -> Response:
     record = partners.get_partner(store, key, role, iso(as_of))
     return templated(request, role, "partners/partner.html", record.name, current="/partners",
                      trail=(("/", "Home"), ("/partners", "Partners")), partner=record, health=role >= Role.procurement,

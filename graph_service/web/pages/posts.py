@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from graph_service.answers import posts
 from graph_service.answers.policies import holder_summary
 from graph_service.dates import iso
-from graph_service.web.deps import AsOf, Store, Viewer
+from graph_service.web.deps import AsOf, Page, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Column, Register, respond
 from graph_service.web.pages.routes import templated
@@ -35,14 +35,14 @@ POSTS = Register("Posts", "/posts", default_sort="title", illustrative=lambda r:
 
 
 @router.get("/posts", response_model=None)
-def register(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
+def register(request: Request, store: Store, role: Page, as_of: AsOf = None) -> Response:
     view = POSTS.view(request.query_params, posts.post_register(store, iso(as_of)), keep=("as_of",))
     return respond(request, role, view, "Posts", intro="Council posts and member positions: who holds each, and "
                    "how much it holds (the handover list when the holder changes). Ownership belongs to the post.")
 
 
 @router.get("/posts/{key:path}", response_model=None)
-def post(key: str, request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
+def post(key: str, request: Request, store: Store, role: Page, as_of: AsOf = None) -> Response:
     answer = posts.get_holdings(store, key, iso(as_of))
     categories: dict[str, list] = {}
     for held in answer.holdings:

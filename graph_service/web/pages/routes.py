@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graph_service.web.deps import SESSION_COOKIE, Store, caller_role
+from graph_service.web.deps import SESSION_COOKIE
 from graph_service.access.auth import Role
 from graph_service.access.sessions import MAX_AGE
 from graph_service.errors import NotFound, Unauthorised
@@ -37,19 +36,6 @@ def templated(request: Request, role: Role, template: str, title: str, *, status
     the security headers; `context` goes to the template (`current`, `trail` and the page's own values)."""
     return HTMLResponse(render(template, title, signed_in=role.name, csrf_token=csrf_token(request), **context),
                         status_code=status, headers=SECURITY_HEADERS)
-
-
-def _signed_in(request: Request) -> Role | None:
-    """The caller's role, or None when they have no key or one that no longer works."""
-    try:
-        return caller_role(request)
-    except Unauthorised:
-        return None
-
-
-def _to_sign_in(request: Request) -> RedirectResponse:
-    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/sign-in?next={quote(wanted, safe='')}", status_code=303)
 
 
 def _safe_next(next_path: str | None) -> str:

@@ -6,7 +6,7 @@ from fastapi.responses import Response
 
 from graph_service.answers import workstreams
 from graph_service.dates import iso
-from graph_service.web.deps import AsOf, Store, Viewer
+from graph_service.web.deps import AsOf, Page, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Cell, Column, Register, respond
 from graph_service.web.pages.routes import templated
@@ -37,14 +37,14 @@ WORKSTREAMS = Register("Work streams", "/workstreams", default_sort="name",
 
 
 @router.get("/workstreams", response_model=None)
-def register(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
+def register(request: Request, store: Store, role: Page, as_of: AsOf = None) -> Response:
     view = WORKSTREAMS.view(request.query_params, workstreams.workstreams(store, as_of=iso(as_of)), keep=("as_of",))
     return respond(request, role, view, "Work streams", intro="The New Normal programme's work streams, each with "
                    "its Sponsor, Lead and Business Reps (posts, and who holds them now).")
 
 
 @router.get("/workstreams/{key:path}", response_model=None)
-def workstream(key: str, request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
+def workstream(key: str, request: Request, store: Store, role: Page, as_of: AsOf = None) -> Response:
     answer = workstreams.get_workstream(store, key, iso(as_of))
     return templated(request, role, "workstreams/workstream.html", f"{answer.name} work stream",
                      current="/workstreams", trail=(("/", "Home"), ("/workstreams", "Work streams")), workstream=answer)
