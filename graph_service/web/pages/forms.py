@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from graph_service.access import audit
 from graph_service.answers import posts
 from graph_service.answers.charters import get_charter
 from graph_service.answers.recorded import assessments, charters, engagements, holders, node_of, policies
@@ -24,7 +25,9 @@ from graph_service.answers.recorded.holders import HolderEndIn, HolderIn
 from graph_service.answers.recorded.policies import OwnerIn, PolicyFactsIn
 from graph_service.dates import parse_day
 from graph_service.errors import BadRequest, GraphServiceError, PreconditionFailed, PreconditionRequired, SchemaError
-from graph_service.web.deps import Caller, Editor, Store
+from graph_service.ingest.resolver import CONFIRMED, REJECTED
+from graph_service.queries import ask
+from graph_service.web.deps import Admin, Caller, Editor, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.routes import templated
 
@@ -338,3 +341,22 @@ async def policy_save(key: str, request: Request, store: Store, role: Editor, wh
     if not errors:
         return RedirectResponse(path_to("/policies", key), status_code=303)
     return _policy_page(request, role, store, key, {**form, "fact_version": ""} if "fact_version" in errors else form, errors)
+
+
+# -- golden-record matches (the admin's decision, as on the API: web/api/matches.py) -----------------------
+def pending_matches(store, partner: str) -> list[dict[str, Any]]:
+    """The possible matches naming this partner that wait for a decision."""
+    return [m for m in ask(store, "possible_matches") if partner in (m["start"], m["end"])]
+
+
+@router.post("/record/matches/{match_id}/{decision}", response_model=None)
+async def match_decision(match_id: str, decision: str, request: Request, store: Store, role: Admin,
+                         who: Caller) -> Response:
+    form = await _submitted(request)
+    status = {"confirm": CONFIRMED, "reject": REJECTED}.get(decision)
+    if status is None:
+        raise BadRequest(f"a decision is confirm or reject, not {decision!r}", field="decision")
+    decided = await run_in_threadpool(audit.decide_match, store, request.app.state.settings.data_dir, who, "page",
+                                      match_id, status, f"{request.url.path} (partner page)")
+    back = form.get("partner") if form.get("partner") in (decided["start"], decided["end"]) else decided["start"]
+    return RedirectResponse(f"{path_to('/partners', back)}#record", status_code=303)
