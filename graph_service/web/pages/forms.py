@@ -173,6 +173,36 @@ async def holder_save(key: str, request: Request, store: Store, role: Editor, wh
     return _holder_page(request, store, role, key, {**form, "fact_version": ""} if "fact_version" in errors else form, errors)
 
 
+def _holder_end_page(request, store, role, key: str, values: dict, errors: Errors) -> Response:
+    partner = _partner(store, key)
+    current = holders.holders(store, key)
+    return _form(request, role, f"End the holding of the relationship with {partner.props['name']}",
+                 action=f"{path_to('/record/partners', key)}/holder/end", back=path_to("/partners", key),
+                 fields=[("date", "ended_on", "Last day it is held", None)], values=values, errors=errors,
+                 version=values.get("fact_version") or current.version, submit="End holding",
+                 intro=f"Held today by {', '.join(h.title for h in current.current) or 'no post'}; after this it is unheld.",
+                 trail=(("/partners", "Partners"), (path_to("/partners", key), partner.props["name"])))
+
+
+@router.get("/record/partners/{key}/holder/end", response_model=None)
+def holder_end_form(key: str, request: Request, store: Store, role: Editor) -> Response:
+    return _holder_end_page(request, store, role, key, {}, {})
+
+
+@router.post("/record/partners/{key}/holder/end", response_model=None)
+async def holder_end_save(key: str, request: Request, store: Store, role: Editor, who: Caller) -> Response:
+    form = await _submitted(request)
+    days, errors = _dates(form, "ended_on")
+    if days["ended_on"] is None:
+        errors.setdefault("ended_on", "Enter the date")
+    errors = await run_in_threadpool(_attempt, lambda: _validated(HolderEndIn, ended_on=days["ended_on"]),
+                                     lambda given: holders.end_holder(store, request.app.state.settings.data_dir, who,
+                                                                      "page", key, given, form.get("fact_version")), errors)
+    if not errors:
+        return RedirectResponse(f"{path_to('/partners', key)}#holders", status_code=303)
+    return _holder_end_page(request, store, role, key, {**form, "fact_version": ""} if "fact_version" in errors else form, errors)
+
+
 ASSESSMENT_FIELDS = [("number", "power", "Power", None), ("number", "interest", "Interest", None),
                      ("textarea", "reason", "Why", "What you know that the graph does not")]
 
