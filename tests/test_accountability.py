@@ -40,7 +40,7 @@ def test_each_rule_names_what_it_found_and_why(seeded):
     assert found["review_overdue"] == [("policy", HOUSING)]
     assert "not_verified" not in found
     assert report.counts == {"no_officer_owner": 1, "no_member_owner": 2, "owner_post_vacant": 5,
-                                "review_overdue": 1, "period_ended": 0, "not_verified": 0}
+                                "review_overdue": 1, "period_ended": 0, "not_verified": 0, "charter_lapsed": 0}
     vacant = next(g for g in report.gaps if g.key == "contract:waste")
     assert vacant.post.model_dump() == {"key": "post:ad-finance", "title": "Assistant Director Finance"}
     assert vacant.since == "2025-03-31"

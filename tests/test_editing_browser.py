@@ -66,6 +66,14 @@ def test_an_editor_changes_the_relationship_holder(page, server):
     holders = page.get_by_role("table").first
     expect(holders.get_by_role("link", name="Partnerships Manager")).to_be_visible()
     expect(holders.get_by_role("link", name="Partnerships Officer")).to_have_count(0)
+    page.get_by_role("link", name="end the holding").click()
+    expect(page.get_by_text("Held today by Partnerships Manager")).to_be_visible()
+    page.get_by_label("Last day it is held").fill("1 January 2024")  # before the Manager started
+    page.get_by_role("button", name="End holding").click()
+    expect(page.locator("#ended_on-error")).to_be_visible()
+    page.get_by_label("Last day it is held").fill(dt.date.today().strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="End holding").click()
+    expect(page.get_by_text("No post holds this relationship.")).to_be_visible()
 
 
 def test_an_editor_places_a_partner_on_the_grid_and_withdraws_it(page, server):

@@ -94,9 +94,9 @@ def end_holder(store: GraphStore, data_dir: Path, actor: Actor, via: str, partne
     with WRITING:
         current = holders(store, partner)
         check_version(expected, current.version)
-        held = [rel for rel, _ in _holdings(store, partner) if in_force(rel.props, given.ended_on.isoformat())]
+        held = [rel for rel, _ in _holdings(store, partner) if rel.props.get("valid_to") is None]  # the open holding
         if not held:
-            raise BadRequest(f"no post holds {partner!r} on {given.ended_on.isoformat()}", field="ended_on")
+            raise BadRequest(f"no post holds {partner!r} now", field="ended_on")
         write = Write(actor)
         for rel in held:
             _end(write, rel, given.ended_on, "ended_on")

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from graph_service.access import audit
 from graph_service.answers import posts
 from graph_service.answers.charters import get_charter
 from graph_service.answers.recorded import assessments, charters, engagements, holders, node_of, policies
@@ -24,7 +25,9 @@ from graph_service.answers.recorded.holders import HolderEndIn, HolderIn
 from graph_service.answers.recorded.policies import OwnerIn, PolicyFactsIn
 from graph_service.dates import parse_day
 from graph_service.errors import BadRequest, GraphServiceError, PreconditionFailed, PreconditionRequired, SchemaError
-from graph_service.web.deps import Caller, Editor, Store
+from graph_service.ingest.resolver import CONFIRMED, REJECTED
+from graph_service.queries import ask
+from graph_service.web.deps import Admin, Caller, Editor, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.routes import templated
 
@@ -168,6 +171,36 @@ async def holder_save(key: str, request: Request, store: Store, role: Editor, wh
     if not errors:
         return RedirectResponse(f"{path_to('/partners', key)}#holders", status_code=303)
     return _holder_page(request, store, role, key, {**form, "fact_version": ""} if "fact_version" in errors else form, errors)
+
+
+def _holder_end_page(request, store, role, key: str, values: dict, errors: Errors) -> Response:
+    partner = _partner(store, key)
+    current = holders.holders(store, key)
+    return _form(request, role, f"End the holding of the relationship with {partner.props['name']}",
+                 action=f"{path_to('/record/partners', key)}/holder/end", back=path_to("/partners", key),
+                 fields=[("date", "ended_on", "Last day it is held", None)], values=values, errors=errors,
+                 version=values.get("fact_version") or current.version, submit="End holding",
+                 intro=f"Held today by {', '.join(h.title for h in current.current) or 'no post'}; after this it is unheld.",
+                 trail=(("/partners", "Partners"), (path_to("/partners", key), partner.props["name"])))
+
+
+@router.get("/record/partners/{key}/holder/end", response_model=None)
+def holder_end_form(key: str, request: Request, store: Store, role: Editor) -> Response:
+    return _holder_end_page(request, store, role, key, {}, {})
+
+
+@router.post("/record/partners/{key}/holder/end", response_model=None)
+async def holder_end_save(key: str, request: Request, store: Store, role: Editor, who: Caller) -> Response:
+    form = await _submitted(request)
+    days, errors = _dates(form, "ended_on")
+    if days["ended_on"] is None:
+        errors.setdefault("ended_on", "Enter the date")
+    errors = await run_in_threadpool(_attempt, lambda: _validated(HolderEndIn, ended_on=days["ended_on"]),
+                                     lambda given: holders.end_holder(store, request.app.state.settings.data_dir, who,
+                                                                      "page", key, given, form.get("fact_version")), errors)
+    if not errors:
+        return RedirectResponse(f"{path_to('/partners', key)}#holders", status_code=303)
+    return _holder_end_page(request, store, role, key, {**form, "fact_version": ""} if "fact_version" in errors else form, errors)
 
 
 ASSESSMENT_FIELDS = [("number", "power", "Power", None), ("number", "interest", "Interest", None),
@@ -338,3 +371,22 @@ async def policy_save(key: str, request: Request, store: Store, role: Editor, wh
     if not errors:
         return RedirectResponse(path_to("/policies", key), status_code=303)
     return _policy_page(request, role, store, key, {**form, "fact_version": ""} if "fact_version" in errors else form, errors)
+
+
+# -- golden-record matches (the admin's decision, as on the API: web/api/matches.py) -----------------------
+def pending_matches(store, partner: str) -> list[dict[str, Any]]:
+    """The possible matches naming this partner that wait for a decision."""
+    return [m for m in ask(store, "possible_matches") if partner in (m["start"], m["end"])]
+
+
+@router.post("/record/matches/{match_id}/{decision}", response_model=None)
+async def match_decision(match_id: str, decision: str, request: Request, store: Store, role: Admin,
+                         who: Caller) -> Response:
+    form = await _submitted(request)
+    status = {"confirm": CONFIRMED, "reject": REJECTED}.get(decision)
+    if status is None:
+        raise BadRequest(f"a decision is confirm or reject, not {decision!r}", field="decision")
+    decided = await run_in_threadpool(audit.decide_match, store, request.app.state.settings.data_dir, who, "page",
+                                      match_id, status, f"{request.url.path} (partner page)")
+    back = form.get("partner") if form.get("partner") in (decided["start"], decided["end"]) else decided["start"]
+    return RedirectResponse(f"{path_to('/partners', back)}#record", status_code=303)

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from graph_service.access.auth import Role
 from graph_service.answers import partners
 from graph_service.answers.recorded.assessments import placements
+from graph_service.web.pages.forms import pending_matches
 from graph_service.web.deps import AsOf, Page, Store
 from graph_service.dates import iso
 from graph_service.web.pages.layout import path_to
@@ -57,4 +58,5 @@ def partner(key: str, request: Request, store: Store, role: Page, as_of: AsOf = 
     record = partners.get_partner(store, key, role, iso(as_of))
     return templated(request, role, "partners/partner.html", record.name, current="/partners",
                      trail=(("/", "Home"), ("/partners", "Partners")), partner=record, health=role >= Role.procurement,
-                     assessment=placements(store, record.key).get(record.key))
+                     assessment=placements(store, record.key).get(record.key),
+                     matches=pending_matches(store, record.key) if role >= Role.admin else [])
