@@ -174,7 +174,8 @@ def test_initiative_list_holds_what_each_needs_and_claims(any_store):
 def test_approvals_after_as_of_do_not_count_and_undated_ones_do(any_store):
     seed(any_store)
     assert governance.initiative_route(any_store, "initiative:direct").complete
-    assert governance.initiative_route(any_store, "initiative:direct", "2019-05-15").next == ["brg"]
+    halfway = governance.initiative_route(any_store, "initiative:direct", "2019-05-15")  # CMT approved, BRG not yet
+    assert halfway.next == ["cmt-and-brg"] and [b.key for b in halfway.steps[2].awaiting] == [BRG]
     assert governance.initiative_route(any_store, "initiative:direct", "2019-02-28").next == ["programme-board"]
     assert governance.initiative_route(any_store, "initiative:via-indicator", "2000-01-01").next == ["full-pid"]
 
@@ -247,11 +248,11 @@ def test_api_approval_route_cites_the_strategy(store, server):
     route = server.client(Role.viewer).get("/api/v1/initiatives/initiative:via-objective/approval-route").json()
     assert route["route"]["name"] == "additional-capital"
     assert [(s["step"], s["done"], s["citation"]["line"]) for s in route["steps"]] == [
-        ("programme-board", True, 171), ("full-pid", True, 171), ("cmt", True, 180), ("brg", True, 180), ("cabinet", False, 180)]
+        ("programme-board", True, 171), ("full-pid", True, 171), ("cmt-and-brg", True, 180), ("cabinet", False, 180)]
     assert route["steps"][2]["evidence"][0]["approved_on"] == "2019-04-01"
     earlier = server.client(Role.viewer).get("/api/v1/initiatives/initiative:via-objective/approval-route",
                                               params={"as_of": "2019-04-01"}).json()
-    assert earlier["next"] == ["brg"]
+    assert earlier["next"] == ["cmt-and-brg"] and [b["key"] for b in earlier["steps"][2]["awaiting"]] == [BRG]
 
 
 def test_api_refuses_unknown_initiatives_and_bad_dates(store, server):
@@ -315,8 +316,8 @@ def test_cli_unaligned_and_unknown_initiative(cli):
 def test_cli_approval_route_marks_done_and_next_steps(cli):
     code, out, _ = cli("approval-route", "initiative:via-objective", "--as-of", "2019-04-01")
     assert code == 0
-    assert "[done] goes to CMT for approval  (new-normal-strategy-2019-2024.txt, New Normal – Governance, line 180)" in out
-    assert "[NEXT] goes to BRG for approval" in out
+    assert ("[NEXT] goes to CMT and BRG for approval  (new-normal-strategy-2019-2024.txt, New Normal – Governance, line 180; "
+            "awaiting BRG)") in out
 
 
 def test_cli_commissioning_indicators_and_initiatives(cli):

@@ -100,7 +100,8 @@ def approval_route_command(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  funding: {route.funding or 'not recorded'}; route: {when}")
     for step in route.steps:
         mark = "done" if step.done else "NEXT" if step.step in route.next else "    "
-        print(f"  [{mark:4}] {step.what}  ({_citation(step.citation)})")
+        waiting = f"; awaiting {' and '.join(b.name for b in step.awaiting)}" if step.evidence and step.awaiting else ""
+        print(f"  [{mark:4}] {step.what}  ({_citation(step.citation)}{waiting})")
     for approval in route.other_approvals:
         print(f"  also approved by {approval.name} ({approval.key}), which is not on this route")
     for issue in route.issues:
