@@ -3,6 +3,8 @@ answers are known: the named queries on both backends, the API over real HTTP wi
 and the CLI."""
 from __future__ import annotations
 
+import re
+
 import json
 
 import pytest
@@ -205,8 +207,23 @@ def test_indicator_coverage_finds_uncovered_priorities_and_stray_indicators(any_
         "priority:housing": 1, "priority:economy": 1, "priority:lonely": 0}
     assert report.priorities_without_indicators == ["priority:lonely"]
     assert [i.model_dump() for i in report.indicators_without_priority] == [
-        {"indicator": "indicator:orphan", "name": "Measures no priority"}]
-    assert (report.indicators, report.size) == (3, "too few")
+        {"indicator": "indicator:orphan", "name": "Measures no priority", "illustrative": False}]
+    assert (report.indicators, report.illustrative_indicators, report.size) == (3, 0, "too few")
+
+
+def test_generated_facts_are_marked_in_the_governance_cli(reference_store):
+    from tests.test_stakeholders import _cli
+
+    coverage = _cli(reference_store.dir, "indicator-coverage").stdout
+    assert re.search(r"18 key indicators \(within: the Framework asks for 15-20; 18 of them illustrative: generated example data\)",
+                     coverage)
+    assert "(9 illustrative: generated example data)" in coverage
+    listed = _cli(reference_store.dir, "initiatives").stdout.splitlines()
+    named = [line for line in listed if line.startswith("initiative:")]
+    assert named and all(line.endswith("(illustrative: generated example data)") for line in named)
+    decisions = [line for line in _cli(reference_store.dir, "commissioning-decisions").stdout.splitlines()
+                 if line[2:].startswith("decision:")]
+    assert decisions and all(line.endswith("(illustrative: generated example data)") for line in decisions)
 
 
 # -- the API, over real HTTP ------------------------------------------------------------------------

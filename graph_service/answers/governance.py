@@ -201,6 +201,7 @@ class PriorityCoverage(BaseModel):
 class IndicatorRef(BaseModel):
     indicator: str
     name: str | None
+    illustrative: bool = False
 
 
 class Range(BaseModel):
@@ -213,6 +214,7 @@ class IndicatorCoverage(BaseModel):
 
     rule: Rule
     indicators: int
+    illustrative_indicators: int = Field(description="how many of the indicators are generated example data")
     range: Range
     size: Literal["too few", "within", "too many"]
     priorities: list[PriorityCoverage]
@@ -415,10 +417,13 @@ def coverage(rows: list[Row]) -> IndicatorCoverage:
     size = "too few" if count < spec["min"] else "too many" if count > spec["max"] else "within"
     return IndicatorCoverage(
         rule=rule("key_indicators"),
-        indicators=count, range=Range(min=spec["min"], max=spec["max"]), size=size,
+        indicators=count, illustrative_indicators=sum(bool(r["provenance"]["illustrative"]) for r in indicators),
+        range=Range(min=spec["min"], max=spec["max"]), size=size,
         priorities=priorities,
         priorities_without_indicators=[p.priority for p in priorities if not p.count],
-        indicators_without_priority=[IndicatorRef(indicator=r["key"], name=r["name"]) for r in indicators if not r["links"]],
+        indicators_without_priority=[IndicatorRef(indicator=r["key"], name=r["name"],
+                                                  illustrative=bool(r["provenance"]["illustrative"]))
+                                     for r in indicators if not r["links"]],
     )
 
 

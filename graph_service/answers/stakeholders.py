@@ -89,6 +89,7 @@ class Partner:
     influence: float = 0.0
     dependency: float = 0.0
     assessment: dict[str, Any] | None = None  # an officer's recorded assessment, where one overrides the scores
+    illustrative: bool = False  # the organisation is generated example data
 
 
 @dataclass
@@ -347,7 +348,7 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
         quadrant = _quadrant(power, interest)
         mine_holders = holders.get(key, [])
         scored.append(Partner(
-            key=key, name=row["name"], org_type=row["via"],
+            key=key, name=row["name"], org_type=row["via"], illustrative=bool(row["flag"]),
             personas=[{"key": f["item"], "name": f["name"]} for f in mine["persona"]],
             power=power, interest=interest, quadrant=quadrant, quadrant_name=quadrant_names()[quadrant],
             power_from=power_from, influence=by_group["influence"], dependency=by_group["dependency"],
