@@ -112,7 +112,8 @@ def format_impact(answer: dict[str, Any]) -> list[str]:
         return f"  owned by {'; '.join(named)}" if named else ""
 
     partner = answer["partner"]
-    lines = [f"If {partner['name']} ({partner['key']}) fails, as of {answer['as_of']}:{owners(partner)}"]
+    generated = f" ({GENERATED})" if partner["illustrative"] else ""
+    lines = [f"If {partner['name']} ({partner['key']}){generated} fails, as of {answer['as_of']}:{owners(partner)}"]
     for field, title in (("contracts", "Contracts"), ("grants", "Grants"), ("services", "Services"),
                          ("key_indicators", "Key indicators"), ("priorities", "Priorities"), ("workstreams", "Work-streams")):
         lines.append(f"  {title}: {len(answer[field]) or 'none'}")
