@@ -1,5 +1,6 @@
 // Every partner (an organisation that is not the council itself) and the facts behind its power
-// and interest scores, one row per fact: the partner itself (org_type as via), each critical
+// and interest scores, one row per fact: the partner itself (org_type as via; flag: generated
+// example data), each critical
 // service it names, population or area served (where stated), contract or grant it co-funds for
 // the council, board (a partner it and the council both work with), persona, contract (value: procurement only), grant, service it delivers,
 // priority that depends on it, engagement, charter, involvement (work-streams, programmes,
@@ -7,7 +8,7 @@
 MATCH (o:Organisation)
 WHERE coalesce(o.is_council, false) = false
 RETURN o.key AS partner, 'partner' AS fact, o.key AS item, 'Organisation' AS item_label, o.name AS name,
-       o.org_type AS via, null AS amount, null AS flag, null AS dated
+       o.org_type AS via, null AS amount, coalesce(o._illustrative, false) AS flag, null AS dated
 UNION
 MATCH (o:Organisation)
 WHERE coalesce(o.is_council, false) = false

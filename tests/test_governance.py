@@ -51,7 +51,7 @@ def test_every_approval_step_names_its_approver_on_the_line_it_cites():
     steps = approval["common"] + [s for route in approval["routes"].values() for s in route["steps"]]
     for step in steps:
         citation = governance.citation(step, approval["source"])
-        assert_cited(citation, step["approver"] if "body" in step else "full PID")
+        assert_cited(citation, step["approver"] if "bodies" in step else "full PID")
 
 
 def test_each_route_is_the_sentence_for_its_funding():
@@ -76,9 +76,9 @@ def routes(store):
 def test_existing_funds_route_is_programme_board_full_pid_cmt_brg(routes):
     direct = routes["initiative:direct"]
     assert direct.route.model_dump() == {"name": "existing-funds", "when": "funded from existing budgets or approved reserve"}
-    assert [(s.step, s.body and s.body.key, s.citation.line) for s in direct.steps] == [
-        ("programme-board", "body:programme-board", 171), ("full-pid", None, 171), ("cmt", "body:cmt", 179),
-        ("brg", "body:brg", 179)]
+    # "referred to CMT and BRG for approval" (line 179): one joint step that both bodies approve
+    assert [(s.step, [b.key for b in s.bodies], s.citation.line) for s in direct.steps] == [
+        ("programme-board", ["body:programme-board"], 171), ("full-pid", [], 171), ("cmt-and-brg", ["body:cmt", "body:brg"], 179)]
     assert direct.complete and direct.next == [] and direct.issues == []
     assert direct.steps[1].evidence[0].pid_status == "full PID"
 
@@ -102,20 +102,20 @@ def test_approvals_out_of_order_are_reported(routes):
     skipped = routes["initiative:raised-only"]
     assert skipped.route.name == "additional-capital"  # "capital" is one of its spellings
     assert skipped.issues == [
-        "'goes to CMT for approval' is recorded although 'the mini PID is presented to the Programme Board for approval' is not",
-        "'goes to CMT for approval' is recorded although 'only when approved is a full PID prepared, to seek approval and "
+        "'goes to CMT and BRG for approval' is recorded although 'the mini PID is presented to the Programme Board for approval' is not",
+        "'goes to CMT and BRG for approval' is recorded although 'only when approved is a full PID prepared, to seek approval and "
         "funding through the normal channels' is not"]
     assert skipped.next == ["programme-board"]
     misdated = routes["initiative:misdated"]
     assert misdated.complete
-    assert misdated.issues == ["'referred to CMT for approval' is dated 2019-05-01, before "
+    assert misdated.issues == ["'referred to CMT and BRG for approval' is dated 2019-05-01, before "
                                   "'the mini PID is presented to the Programme Board for approval' (2019-06-01)"]
     assert [a.key for a in misdated.other_approvals] == [CABINET]
 
 
 def test_delivery_before_the_route_is_complete_is_reported(routes):
     early = routes["initiative:early-delivery"]
-    assert early.next == ["cmt", "brg"]
+    assert early.next == ["cmt-and-brg"]
     assert early.issues == ["its stage is 'delivery' but its approval route is not complete"]
 
 
@@ -162,10 +162,10 @@ def reference(reference_store):
 def test_the_approvers_the_rules_name_are_the_reference_governance_bodies(reference):
     approval = governance.rules()["approval"]
     steps = approval["common"] + [s for route in approval["routes"].values() for s in route["steps"]]
-    for step in (s for s in steps if "body" in s):
-        body = reference.get(step["body"])
-        assert body is not None and body.label == "GovernanceBody", step["body"]
-        assert step["approver"] in (body.props["name"], body.props.get("abbreviation"))
+    for key, name in ((k, n) for s in steps for k, n in s.get("bodies", {}).items()):
+        body = reference.get(key)
+        assert body is not None and body.label == "GovernanceBody", key
+        assert name in (body.props["name"], body.props.get("abbreviation"))
 
 
 def test_reference_initiatives_are_all_read_and_one_is_unaligned(reference):

@@ -36,6 +36,7 @@ def test_the_portfolio_as_text_json_and_csv(capsys, data_dir):
     assert [(r["partner"], r["rating"]) for r in rows] == [(A, "red"), (B, "green")]
     assert rows[1]["score"] == "86.76" and rows[1]["quality_sub_score"] == "100.0"
     assert [r["provisional"] for r in rows] == ["False", "False"]
+    assert [r["illustrative"] for r in rows] == ["False", "False"]  # the fixture's partners are not generated
     police = next(r for r in csv.DictReader(io.StringIO(run(capsys, data_dir, "health", "--csv"))) if r["partner"] == "org:police")
     assert police["provisional"] == "True"  # scored on 30% of the model's weight
     assert any("green (provisional)" in line and "30%" in line for line in text)

@@ -83,3 +83,17 @@ def test_neo4j_gives_the_same_report_and_views(reference, portfolio, neo4j_refer
     for view in (procurement.expiring, procurement.concentration, procurement.single_points_of_failure,
                  procurement.kraljic, procurement.commissioning):
         assert view(neo4j_reference_store, ANCHOR) == view(reference, ANCHOR), view.__name__
+
+
+def test_the_csv_marks_generated_partners_and_provisional_scores(reference):
+    import csv
+    import io
+
+    from graph_service.answers.health.report import to_csv
+
+    rows = {r["partner"]: r for r in csv.DictReader(io.StringIO(to_csv(health_report(reference, ANCHOR))))}
+    assert rows["org:hertfordshire-lep"]["illustrative"] == "False"  # named in the documents
+    assert {r["illustrative"] for r in rows.values()} == {"True", "False"}
+    for r in rows.values():
+        if r["score"]:
+            assert r["provisional"] == str(float(r["coverage"]) < 0.5)

@@ -3,6 +3,8 @@ answers are known: the named queries on both backends, the API over real HTTP wi
 and the CLI."""
 from __future__ import annotations
 
+import re
+
 import json
 
 import pytest
@@ -174,7 +176,8 @@ def test_initiative_list_holds_what_each_needs_and_claims(any_store):
 def test_approvals_after_as_of_do_not_count_and_undated_ones_do(any_store):
     seed(any_store)
     assert governance.initiative_route(any_store, "initiative:direct").complete
-    assert governance.initiative_route(any_store, "initiative:direct", "2019-05-15").next == ["brg"]
+    halfway = governance.initiative_route(any_store, "initiative:direct", "2019-05-15")  # CMT approved, BRG not yet
+    assert halfway.next == ["cmt-and-brg"] and [b.key for b in halfway.steps[2].awaiting] == [BRG]
     assert governance.initiative_route(any_store, "initiative:direct", "2019-02-28").next == ["programme-board"]
     assert governance.initiative_route(any_store, "initiative:via-indicator", "2000-01-01").next == ["full-pid"]
 
@@ -204,8 +207,23 @@ def test_indicator_coverage_finds_uncovered_priorities_and_stray_indicators(any_
         "priority:housing": 1, "priority:economy": 1, "priority:lonely": 0}
     assert report.priorities_without_indicators == ["priority:lonely"]
     assert [i.model_dump() for i in report.indicators_without_priority] == [
-        {"indicator": "indicator:orphan", "name": "Measures no priority"}]
-    assert (report.indicators, report.size) == (3, "too few")
+        {"indicator": "indicator:orphan", "name": "Measures no priority", "illustrative": False}]
+    assert (report.indicators, report.illustrative_indicators, report.size) == (3, 0, "too few")
+
+
+def test_generated_facts_are_marked_in_the_governance_cli(reference_store):
+    from tests.test_stakeholders import _cli
+
+    coverage = _cli(reference_store.dir, "indicator-coverage").stdout
+    assert re.search(r"18 key indicators \(within: the Framework asks for 15-20; 18 of them illustrative: generated example data\)",
+                     coverage)
+    assert "(9 illustrative: generated example data)" in coverage
+    listed = _cli(reference_store.dir, "initiatives").stdout.splitlines()
+    named = [line for line in listed if line.startswith("initiative:")]
+    assert named and all(line.endswith("(illustrative: generated example data)") for line in named)
+    decisions = [line for line in _cli(reference_store.dir, "commissioning-decisions").stdout.splitlines()
+                 if line[2:].startswith("decision:")]
+    assert decisions and all(line.endswith("(illustrative: generated example data)") for line in decisions)
 
 
 # -- the API, over real HTTP ------------------------------------------------------------------------
@@ -247,11 +265,11 @@ def test_api_approval_route_cites_the_strategy(store, server):
     route = server.client(Role.viewer).get("/api/v1/initiatives/initiative:via-objective/approval-route").json()
     assert route["route"]["name"] == "additional-capital"
     assert [(s["step"], s["done"], s["citation"]["line"]) for s in route["steps"]] == [
-        ("programme-board", True, 171), ("full-pid", True, 171), ("cmt", True, 180), ("brg", True, 180), ("cabinet", False, 180)]
+        ("programme-board", True, 171), ("full-pid", True, 171), ("cmt-and-brg", True, 180), ("cabinet", False, 180)]
     assert route["steps"][2]["evidence"][0]["approved_on"] == "2019-04-01"
     earlier = server.client(Role.viewer).get("/api/v1/initiatives/initiative:via-objective/approval-route",
                                               params={"as_of": "2019-04-01"}).json()
-    assert earlier["next"] == ["brg"]
+    assert earlier["next"] == ["cmt-and-brg"] and [b["key"] for b in earlier["steps"][2]["awaiting"]] == [BRG]
 
 
 def test_api_refuses_unknown_initiatives_and_bad_dates(store, server):
@@ -315,8 +333,8 @@ def test_cli_unaligned_and_unknown_initiative(cli):
 def test_cli_approval_route_marks_done_and_next_steps(cli):
     code, out, _ = cli("approval-route", "initiative:via-objective", "--as-of", "2019-04-01")
     assert code == 0
-    assert "[done] goes to CMT for approval  (new-normal-strategy-2019-2024.txt, New Normal – Governance, line 180)" in out
-    assert "[NEXT] goes to BRG for approval" in out
+    assert ("[NEXT] goes to CMT and BRG for approval  (new-normal-strategy-2019-2024.txt, New Normal – Governance, line 180; "
+            "awaiting BRG)") in out
 
 
 def test_cli_commissioning_indicators_and_initiatives(cli):

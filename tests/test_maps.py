@@ -283,3 +283,18 @@ def test_at_two_thousand_partners_every_dot_is_in_its_quadrant(store):
     grid = grid_points(grid_view(analyse(store, Role.procurement, as_of=AS_OF)))
     assert len(grid["nodes"]) == 2001 and len({n["quadrant"] for n in grid["nodes"]}) == 4
     assert [n["key"] for n in grid["nodes"] if not _in_own_quadrant(n, grid["centre"], grid["width"], grid["height"])] == []
+
+
+def test_generated_partners_are_marked_in_the_details_hover_text_and_legend(reference_store):
+    from graph_service.answers.policies import GENERATED
+
+    analysis = analyse(reference_store, Role.viewer, as_of="2026-09-30")
+    made = {p.key for p in analysis.partners if p.illustrative}
+    assert made and "org:hertfordshire-lep" not in made  # the LEP is named in the documents
+    for view in (grid_view(analysis), stakeholder_view(analysis)):
+        for node in view.nodes:
+            if node.id in made:
+                assert ("Data", GENERATED) in node.details and GENERATED in node.tooltip
+            elif node.id in {p.key for p in analysis.partners}:
+                assert GENERATED not in node.tooltip
+        assert any(f"{len(made)} of these partners are {GENERATED}" in entry.text for entry in view.legend)

@@ -114,7 +114,9 @@ class RouteStep(BaseModel):
     stage: int
     what: str
     citation: Citation
-    body: Body | None = Field(description="the approving body; none for a document step (the full PID)")
+    bodies: list[Body] = Field(description="the approving bodies, all of whom approve (CMT and BRG jointly); "
+                                           "none for a document step (the full PID)")
+    awaiting: list[Body] = Field(description="the bodies whose approval is not yet recorded")
     done: bool
     evidence: list[Approval | PidEvidence]
 
@@ -199,6 +201,7 @@ class PriorityCoverage(BaseModel):
 class IndicatorRef(BaseModel):
     indicator: str
     name: str | None
+    illustrative: bool = False
 
 
 class Range(BaseModel):
@@ -211,6 +214,7 @@ class IndicatorCoverage(BaseModel):
 
     rule: Rule
     indicators: int
+    illustrative_indicators: int = Field(description="how many of the indicators are generated example data")
     range: Range
     size: Literal["too few", "within", "too many"]
     priorities: list[PriorityCoverage]
@@ -293,15 +297,17 @@ def _route_steps(funding: str | None) -> tuple[str | None, list[Row]]:
 def _step(spec: Row, row: Row, pid_status: str | None) -> RouteStep:
     source = rules()["approval"]["source"]
     evidence: list[Approval | PidEvidence]
-    if "body" in spec:
-        evidence = [Approval(**a) for a in row["approvals"] if a["key"] == spec["body"]]
-        done = bool(evidence)
+    bodies = [Body(key=key, name=name) for key, name in spec.get("bodies", {}).items()]
+    awaiting: list[Body] = []
+    if bodies:
+        evidence = [Approval(**a) for a in row["approvals"] if a["key"] in spec["bodies"]]
+        awaiting = [b for b in bodies if b.key not in {a.key for a in evidence}]
+        done = not awaiting
     else:
         done = pid_status == spec["pid_status"]
         evidence = [PidEvidence(pid_status=row["pid_status"], provenance=FactSource.of(row["provenance"]))] if done else []
     return RouteStep(step=spec["step"], stage=spec["stage"], what=spec["what"], citation=citation(spec, source),
-                     body=Body(key=spec["body"], name=spec["approver"]) if "body" in spec else None,
-                     done=done, evidence=evidence)
+                     bodies=bodies, awaiting=awaiting, done=done, evidence=evidence)
 
 
 def _order_issues(steps: list[RouteStep]) -> list[str]:
@@ -309,7 +315,7 @@ def _order_issues(steps: list[RouteStep]) -> list[str]:
     issues = []
     for later in steps:
         for earlier in steps:
-            if earlier.stage >= later.stage or not later.done:
+            if earlier.stage >= later.stage or not later.evidence:
                 continue
             if not earlier.done:
                 issues.append(f"'{later.what}' is recorded although '{earlier.what}' is not")
@@ -330,7 +336,7 @@ def approval_route(row: Row) -> ApprovalRoute:
     pid_status = _lookup(row["pid_status"], approval["pid_status"])
     route, specs = _route_steps(funding)
     steps = [_step(spec, row, pid_status) for spec in specs]
-    on_route = {s.body.key for s in steps if s.body}
+    on_route = {b.key for s in steps for b in s.bodies}
     other_approvals = [Approval(**a) for a in row["approvals"] if a["key"] not in on_route]
     issues = []
     past_mini_pid = any(s.done for s in steps if s.stage > 1) or bool(other_approvals)
@@ -411,10 +417,13 @@ def coverage(rows: list[Row]) -> IndicatorCoverage:
     size = "too few" if count < spec["min"] else "too many" if count > spec["max"] else "within"
     return IndicatorCoverage(
         rule=rule("key_indicators"),
-        indicators=count, range=Range(min=spec["min"], max=spec["max"]), size=size,
+        indicators=count, illustrative_indicators=sum(bool(r["provenance"]["illustrative"]) for r in indicators),
+        range=Range(min=spec["min"], max=spec["max"]), size=size,
         priorities=priorities,
         priorities_without_indicators=[p.priority for p in priorities if not p.count],
-        indicators_without_priority=[IndicatorRef(indicator=r["key"], name=r["name"]) for r in indicators if not r["links"]],
+        indicators_without_priority=[IndicatorRef(indicator=r["key"], name=r["name"],
+                                                  illustrative=bool(r["provenance"]["illustrative"]))
+                                     for r in indicators if not r["links"]],
     )
 
 

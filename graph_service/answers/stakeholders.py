@@ -92,6 +92,7 @@ class Partner:
     dependency: float = 0.0
     computed_quadrant: str | None = None  # the graph's placement; `quadrant` is the officer's where one is recorded
     assessment: OfficerPlacement | None = None  # answers/recorded/assessments.py
+    illustrative: bool = False  # the organisation is generated example data
 
 
 @dataclass
@@ -350,7 +351,7 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
         quadrant = _quadrant(power, interest)
         mine_holders = holders.get(key, [])
         scored.append(Partner(
-            key=key, name=row["name"], org_type=row["via"],
+            key=key, name=row["name"], org_type=row["via"], illustrative=bool(row["flag"]),
             personas=[{"key": f["item"], "name": f["name"]} for f in mine["persona"]],
             power=power, interest=interest, quadrant=quadrant, quadrant_name=quadrant_names()[quadrant],
             power_from=power_from, influence=by_group["influence"], dependency=by_group["dependency"],

@@ -20,6 +20,7 @@ from graph_service.config import Settings
 from graph_service.csv_export import SafeDictWriter
 from graph_service.dates import cli_day, iso
 from graph_service.answers import procurement
+from graph_service.answers.policies import GENERATED
 from graph_service.answers.health import snapshots
 from graph_service.answers.health.report import health_report, partner_health, partner_impact, to_csv
 
@@ -45,7 +46,8 @@ def _health_arguments(parser: argparse.ArgumentParser) -> None:
 
 def format_partner(result: dict[str, Any]) -> list[str]:
     """A partner's score as an officer reads it: the verdict, each dimension, and the evidence behind it."""
-    lines = [f"{result['name']}  ({result['partner']})  as of {result['as_of']}", f"  {result['explanation']}"]
+    generated = f"  ({GENERATED})" if result["illustrative"] else ""
+    lines = [f"{result['name']}  ({result['partner']})  as of {result['as_of']}{generated}", f"  {result['explanation']}"]
     change = result["change"]
     if change and not change["new"] and change["score_delta"] is not None:
         moved = ", ".join(f"{m['dimension']} {m['points']:+.2f}" for m in change["moved"]) or "nothing"
@@ -71,7 +73,7 @@ def format_report(report: dict[str, Any]) -> list[str]:
     rows = [(r["rank"], None if r["score"] is None else round(r["score"], 1),
              r["rating"] + (" (provisional)" if r["provisional"] else ""), f"{r['coverage']:.0%}",
              None if (r["change"] or {}).get("score_delta") is None else f"{r['change']['score_delta']:+.1f}",
-             r["name"], r["partner"], "; ".join(f"{d['dimension']} -{d['lost']:.1f}" for d in r["drivers"]))
+             r["name"] + (" (illustrative)" if r["illustrative"] else ""), r["partner"], "; ".join(f"{d['dimension']} -{d['lost']:.1f}" for d in r["drivers"]))
             for r in report["partners"]]
     out = io.StringIO()
     print_table(rows, ["rank", "score", "rating", "coverage", "change", "partner", "key", "what costs most"], out=out)
@@ -110,7 +112,8 @@ def format_impact(answer: dict[str, Any]) -> list[str]:
         return f"  owned by {'; '.join(named)}" if named else ""
 
     partner = answer["partner"]
-    lines = [f"If {partner['name']} ({partner['key']}) fails, as of {answer['as_of']}:{owners(partner)}"]
+    generated = f" ({GENERATED})" if partner["illustrative"] else ""
+    lines = [f"If {partner['name']} ({partner['key']}){generated} fails, as of {answer['as_of']}:{owners(partner)}"]
     for field, title in (("contracts", "Contracts"), ("grants", "Grants"), ("services", "Services"),
                          ("key_indicators", "Key indicators"), ("priorities", "Priorities"), ("workstreams", "Work-streams")):
         lines.append(f"  {title}: {len(answer[field]) or 'none'}")

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from graph_service.dates import cli_day
 from graph_service.answers import governance
+from graph_service.answers.policies import GENERATED
 from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 
@@ -27,6 +28,10 @@ def _ask(settings: Settings, question: Callable[..., Any], args: argparse.Namesp
         return question(store, *params, args.as_of.isoformat() if args.as_of else None)
 
 
+def _generated(provenance) -> str:
+    return f"  ({GENERATED})" if provenance.illustrative else ""
+
+
 def _citation(cited: governance.Citation) -> str:
     return f"{cited.source}, {cited.section}, line {cited.line}"
 
@@ -40,7 +45,7 @@ def initiatives_command(args: argparse.Namespace, settings: Settings) -> int:
     for item in overview:
         served = ", ".join(item.priorities_served) or "NO TOP PRIORITY"
         standing = "approved" if item.complete else f"next: {', '.join(item.next) or 'funding need to be recorded'}"
-        print(f"{item.initiative}  {item.name}")
+        print(f"{item.initiative}  {item.name}{_generated(item.provenance)}")
         print(f"  {item.pid_status or 'no PID'}; funding: {item.funding or 'not recorded'}; stage: {item.stage or '-'}")
         print(f"  serves: {served}; {standing}")
         for issue in item.issues:
@@ -100,7 +105,8 @@ def approval_route_command(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  funding: {route.funding or 'not recorded'}; route: {when}")
     for step in route.steps:
         mark = "done" if step.done else "NEXT" if step.step in route.next else "    "
-        print(f"  [{mark:4}] {step.what}  ({_citation(step.citation)})")
+        waiting = f"; awaiting {' and '.join(b.name for b in step.awaiting)}" if step.evidence and step.awaiting else ""
+        print(f"  [{mark:4}] {step.what}  ({_citation(step.citation)}{waiting})")
     for approval in route.other_approvals:
         print(f"  also approved by {approval.name} ({approval.key}), which is not on this route")
     for issue in route.issues:
@@ -123,7 +129,7 @@ def commissioning_decisions_command(args: argparse.Namespace, settings: Settings
     rule = governance.rule("commissioning")
     print(f"{rule.text} ({_citation(rule.citation)})")
     for decision in decisions:
-        print(f"{'!' if decision.flag else ' '} {decision.decision}  {decision.title}")
+        print(f"{'!' if decision.flag else ' '} {decision.decision}  {decision.title}{_generated(decision.provenance)}")
         for option in decision.options:
             chosen = " (chosen)" if option.option == decision.chosen_option else ""
             print(f"    {option.option or '-'}{chosen}: " + "; ".join(
@@ -140,11 +146,15 @@ def indicator_coverage_command(args: argparse.Namespace, settings: Settings) -> 
         print_json(report)
         return 0
     print(f"{report.rule.text} ({_citation(report.rule.citation)})")
+    generated = f"; {report.illustrative_indicators} of them {GENERATED}" if report.illustrative_indicators else ""
     print(f"  {report.indicators} key indicators ({report.size}: the Framework asks for "
-          f"{report.range.min}-{report.range.max})")
+          f"{report.range.min}-{report.range.max}{generated})")
     for priority in report.priorities:
+        made = sum(i.illustrative for i in priority.indicators)
         print(f"  {priority.count:3}  {priority.priority}  {priority.name}"
-              f"{'   <- no key indicator' if not priority.count else ''}")
+              f"{'   <- no key indicator' if not priority.count else ''}"
+              f"{f'   ({made} {GENERATED})' if made else ''}")
     for indicator in report.indicators_without_priority:
-        print(f"  measures no top priority: {indicator.indicator}  {indicator.name}")
+        print(f"  measures no top priority: {indicator.indicator}  {indicator.name}"
+              f"{f'  ({GENERATED})' if indicator.illustrative else ''}")
     return 0

@@ -73,7 +73,8 @@ def credited(graph: nx.MultiDiGraph, key: str) -> dict[str, Any]:
 @named_query("health_partners", finish=canonical_rows("partner"), examples=EXAMPLES)
 def health_partners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every partner (each organisation but the council) with its personas and the posts that hold
-    the relationship with it on as_of (HOLDS_RELATIONSHIP): who gets a health score, and its owners."""
+    the relationship with it on as_of (HOLDS_RELATIONSHIP): who gets a health score, and its owners;
+    `illustrative` when the organisation is generated example data."""
     rows = []
     for key, org in nodes(graph, "Organisation"):
         if org.get("is_council"):
@@ -83,7 +84,8 @@ def health_partners(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[di
         owners = [{"post": post, "title": graph.nodes[post]["props"]["title"], "rel": rid, **located(attrs)}
                   for post, rid, attrs in in_edges(graph, key, "HOLDS_RELATIONSHIP") if in_force(attrs["props"], as_of)]
         rows.append({"partner": key, "name": org["name"], "org_type": org.get("org_type"), "personas": personas,
-                     "owners": owners, **located(graph.nodes[key])})
+                     "owners": owners, **located(graph.nodes[key]),
+                     "illustrative": bool(graph.nodes[key]["prov"]["illustrative"])})
     return rows
 
 

@@ -53,7 +53,8 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
     """Every partner and the facts behind its power and interest, one row per fact (see the Cypher header)."""
     rows: list[tuple] = []
     for o, partner in _partners(graph):
-        rows.append((o, "partner", o, "Organisation", partner["name"], partner.get("org_type"), None, None, None))
+        rows.append((o, "partner", o, "Organisation", partner["name"], partner.get("org_type"), None,
+                     bool(graph.nodes[o]["prov"]["illustrative"]), None))
         rows.extend((o, "critical_service", None, None, name, None, None, None, None)
                     for name in partner.get("critical_services") or [])
         if partner.get("population") is not None or partner.get("area_served") is not None:

@@ -68,7 +68,8 @@ def impact(facts: Facts, network: Network, partner: str) -> dict[str, Any]:
     levels = chain(facts, network, partner)
     exposed = [s["key"] for s in levels["Service"] if not s["alternatives"]]
     return {
-        "partner": {"key": partner, "name": row["name"], "personas": row["personas"], "owners": facts.owners_of(partner),
+        "partner": {"key": partner, "name": row["name"], "illustrative": row["illustrative"], "personas": row["personas"],
+                    "owners": facts.owners_of(partner),
                     "source": row["source"], "locator": row["locator"]},
         "as_of": facts.as_of.isoformat(),
         **{LEVELS[label]: entries for label, entries in levels.items()},

@@ -383,6 +383,7 @@ def score_partner(ctx: Context, partner: str) -> dict[str, Any]:
     row = ctx.facts.partners[partner]
     result = {
         "partner": partner, "name": row["name"], "personas": row["personas"], "as_of": ctx.as_of.isoformat(),
+        "illustrative": row["illustrative"],
         "score": score, "rating": "red" if overrides and score is not None else score_rating,
         "score_rating": score_rating, "coverage": round(covered / sum(weights.values()), 4),
         "provisional": score is not None and covered / sum(weights.values()) < ctx.config.ratings.provisional_below,

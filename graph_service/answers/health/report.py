@@ -146,7 +146,7 @@ def partner_impact(store: GraphStore, key: str, as_of: str | dt.date | None = No
     return {**impact(facts, analyse(facts), key), "buyer": facts.scope.describe()}
 
 
-CSV_FIELDS = ["rank", "partner", "name", "personas", "score", "rating", "score_rating", "coverage", "provisional",
+CSV_FIELDS = ["rank", "partner", "name", "illustrative", "personas", "score", "rating", "score_rating", "coverage", "provisional",
               *[f"{d}_sub_score" for d in DIMENSIONS], "criteria_resilience", "criteria_quality", "criteria_cost",
               "overrides", "flags", "drivers", "score_delta", "change_since"]
 
@@ -160,7 +160,7 @@ def to_csv(report: dict[str, Any]) -> str:
         dims = {d["name"]: d["sub_score"] for d in row["dimensions"]}
         change = row["change"] or {}
         writer.writerow({
-            "rank": row["rank"], "partner": row["partner"], "name": row["name"],
+            "rank": row["rank"], "partner": row["partner"], "name": row["name"], "illustrative": row["illustrative"],
             "personas": "; ".join(p["name"] for p in row["personas"]), "score": row["score"], "rating": row["rating"],
             "score_rating": row["score_rating"], "coverage": row["coverage"], "provisional": row["provisional"],
             **{f"{d}_sub_score": dims[d] for d in DIMENSIONS},
