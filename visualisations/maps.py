@@ -128,7 +128,8 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
         LegendEntry("line", LINK_COLOURS["WORKS_WITH"], "Partners that work with each other"),
         LegendEntry("line", LINK_COLOURS["council"], "Post holds the relationship, manages a contract or attended"),
         LegendEntry("text", "#333333", "Line width: how many links join the pair")]
-    return MapView("stakeholders", "Stakeholder map", _subtitle(analysis, len(shown)), nodes, edges, legend, notes)
+    return MapView("stakeholders", "Stakeholder map", _subtitle(analysis, len(shown)), nodes, edges, legend, notes,
+                   as_of=analysis.as_of)
 
 
 def _seed_positions(nodes: list[MapNode], community: dict[str, int | None]) -> None:
@@ -245,7 +246,8 @@ def grid_view(analysis: Analysis) -> MapView:
     if moved > GRID_STEP:
         notes.append(f"Partners with (nearly) the same scores are laid out side by side around their point, up to "
                      f"{moved} pixels ({moved / GRID_WIDTH:.2f} of a score) from it, so each can be clicked.")
-    return MapView("grid", "Power-interest grid", _subtitle(analysis, len(nodes)), nodes, [], legend, notes, grid=grid)
+    return MapView("grid", "Power-interest grid", _subtitle(analysis, len(nodes)), nodes, [], legend, notes, grid=grid,
+                   as_of=analysis.as_of)
 
 
 # -- the ego view --------------------------------------------------------------------------------
@@ -276,7 +278,8 @@ def ego_view(found: Ego) -> MapView:
                      f"{len(found.nodes)} nodes. Choose fewer hops or a less connected centre to see them.")
     subtitle = (f"{centre.name} and everything within {found.hops} hop(s), as on {found.as_of}: "
                 f"{len(found.nodes)} nodes, {len(edges)} relationships.")
-    return MapView("ego", f"Ego view: {centre.name}", subtitle, nodes, edges, legend, notes, directed=True)
+    return MapView("ego", f"Ego view: {centre.name}", subtitle, nodes, edges, legend, notes, directed=True,
+                   as_of=found.as_of)
 
 
 # -- policy ownership ----------------------------------------------------------------------------
@@ -326,4 +329,5 @@ def policy_view(ownership: PolicyOwnership) -> MapView:
                      + "; ".join(titles) + ".")
     subtitle = (f"{len(ownership.policies)} policies, {len(ownership.owners)} owning posts and bodies, "
                 f"{len(departments)} departments, as on {ownership.as_of}.")
-    return MapView("policy-ownership", "Policy ownership", subtitle, nodes, edges, legend, notes, directed=True)
+    return MapView("policy-ownership", "Policy ownership", subtitle, nodes, edges, legend, notes, directed=True,
+                   as_of=ownership.as_of)
