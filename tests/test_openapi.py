@@ -8,7 +8,8 @@ from graph_service.access.auth import Role
 
 # the routes whose answers are typed so far; the rest still answer a bare object (see the test below)
 TYPED = ["/api/v1/policies", "/api/v1/policies/{key}", "/api/v1/roles/{key}/holdings", "/api/v1/accountability/gaps",
-         "/api/v1/partners", "/api/v1/partners/{key}", "/api/v1/stakeholders"]
+         "/api/v1/partners", "/api/v1/partners/{key}", "/api/v1/stakeholders", "/api/v1/maps/views",
+         "/api/v1/maps/views/{key}"]
 
 
 @pytest.fixture
