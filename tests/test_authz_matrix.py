@@ -17,6 +17,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 
 from graph_service.access.auth import Role
+from graph_service.answers.maps import save_view
 from graph_service.store.embedded import EmbeddedStore
 from graph_service.reference import load_reference
 from graph_service.records import Batch, Provenance, RelRecord
@@ -96,6 +97,12 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/maps/grid"): Access(Role.viewer, OK, page=True),
     ("GET", "/maps/ego/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/maps/policy-ownership"): Access(Role.viewer, OK, page=True),
+    ("GET", "/maps"): Access(Role.viewer, OK, page=True),
+    ("GET", "/maps/views/{key}"): Access(Role.viewer, SEE_OTHER, page=True),  # to the saved view's map
+    ("POST", "/maps/views"): Access(Role.editor, SEE_OTHER, page=True),  # the map page's save form
+    ("GET", "/api/v1/maps/views"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/maps/views/{key}"): Access(Role.viewer, OK),
+    ("POST", "/api/v1/maps/views"): Access(Role.editor, CREATED),
     ("GET", "/api/v1/commissioning/decisions"): Access(Role.procurement, OK),
     ("GET", "/api/v1/health-report"): Access(Role.procurement, OK),
     ("GET", "/api/v1/health-report/snapshots"): Access(Role.procurement, OK),
@@ -145,6 +152,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/record/matches/{match_id}/{decision}"): Access(Role.admin, NOT_FOUND, page=True),
 }
 CALLERS = ["no key", "wrong key", *Role]
+SAVED_VIEW = {"name": "Matrix view", "address": "/maps/grid"}
 
 
 @dataclass
@@ -163,6 +171,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     store.upsert(Batch(rels=[RelRecord(type="POSSIBLY_SAME_AS", start=a, end=b, provenance=Provenance(source="authz test"),
                                        props={"score": 0.61, "reason": "zz-match-reason-zz", "status": "pending",
                                               "match_id": "m-0123456789"})]))
+    saved = save_view(store, name="Authz test view", address="/maps/grid", who="authz test")
     nodes, rels = store.export()
     paid = {r.end for r in rels if r.type == "PAID_TO"}
     supplier = max((r.start for r in rels if r.type == "SUPPLIES" and r.start in paid),
@@ -176,7 +185,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
             "/charters/": first["Charter"], "/api/v1/charters/": first["Charter"], "/record/charters/": first["Charter"],
             "/record/policies/": first["Policy"], "/contracts/": first["Contract"], "/grants/": first["Grant"],
             "/initiatives/": first["Initiative"], "/indicators/": first["KeyIndicator"],
-            "/programmes/": first["Programme"], "/themes/": first["Theme"]}
+            "/programmes/": first["Programme"], "/themes/": first["Theme"],
+            "/maps/views/": saved.key, "/api/v1/maps/views/": saved.key}
     with live_server(store, folder / "keys") as running:
         yield Reference(running, store, keys)
 
@@ -210,6 +220,10 @@ def _request(client: httpx.Client, method: str, path: str, access: Access, refer
                            headers={"Origin": reference.server.url})
     if path == "/api/v1/ingest":
         return client.post(url, files={"file": ("matrix.csv", SPEND_CSV, "text/csv")})
+    if path == "/api/v1/maps/views":
+        return client.post(url, json=SAVED_VIEW) if method == "POST" else client.get(url)
+    if (method, path) == ("POST", "/maps/views"):
+        return client.post(url, data=SAVED_VIEW)
     return client.request(method, url, params=access.params)
 
 
@@ -289,7 +303,7 @@ def _viewer_requests(reference: Reference) -> Iterator[tuple[str, dict[str, Any]
     supplier = reference.keys[""]
     contracts = sorted(r.end for r in rels if r.type == "SUPPLIES" and r.start == supplier)
     for (method, path), access in ACCESS.items():
-        if method != "GET" or access.minimum is not Role.viewer:
+        if method != "GET" or access.minimum is not Role.viewer or access.ok != OK:
             continue
         yield _url(path, reference.keys), access.params
         if path in ("/api/v1/nodes/{key}", "/maps/ego/{key}"):

@@ -285,16 +285,19 @@ def test_at_two_thousand_partners_every_dot_is_in_its_quadrant(store):
     assert [n["key"] for n in grid["nodes"] if not _in_own_quadrant(n, grid["centre"], grid["width"], grid["height"])] == []
 
 
-def test_generated_partners_are_marked_in_the_details_hover_text_and_legend(reference_store):
-    from graph_service.answers.policies import GENERATED
+def test_generated_nodes_are_marked_in_the_details_hover_text_and_legend(reference_store):
+    from graph_service.answers.maps import illustrative_keys
+    from visualisations.view import ILLUSTRATIVE_TEXT, mark_illustrative
 
     analysis = analyse(reference_store, Role.viewer, as_of="2026-09-30")
     made = {p.key for p in analysis.partners if p.illustrative}
     assert made and "org:hertfordshire-lep" not in made  # the LEP is named in the documents
     for view in (grid_view(analysis), stakeholder_view(analysis)):
+        keys = illustrative_keys(reference_store, [n.id for n in view.nodes])
+        assert made & {n.id for n in view.nodes} <= keys  # a partner's own flag agrees with the store's
+        mark_illustrative(view, keys)
         for node in view.nodes:
-            if node.id in made:
-                assert ("Data", GENERATED) in node.details and GENERATED in node.tooltip
-            elif node.id in {p.key for p in analysis.partners}:
-                assert GENERATED not in node.tooltip
-        assert any(f"{len(made)} of these partners are {GENERATED}" in entry.text for entry in view.legend)
+            generated = node.id in keys
+            assert ("Illustrative example" in node.tooltip) == generated
+            assert (node.details[0][0] == "Illustrative example") == generated
+        assert any(entry.text == ILLUSTRATIVE_TEXT for entry in view.legend)

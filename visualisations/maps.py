@@ -7,7 +7,6 @@ import math
 from collections import defaultdict
 
 from graph_service.dates import shown
-from graph_service.answers.policies import GENERATED
 from graph_service.answers.stakeholders import (Analysis, Ego, Factor, Holder, Partner, PolicyOwnership, Post, quadrant_names,
                                        settings)
 from visualisations.colours import MEMBER_SHAPE, SHAPES, label_name, node_legend, node_style
@@ -61,7 +60,7 @@ def _holder_line(holder: Holder) -> str:
 def partner_details(partner: Partner, analysis: Analysis) -> list[tuple[str, str | list[str]]]:
     """Everything the details panel shows for a partner: the scores and the facts behind them."""
     communities = {c.id: c.name for c in analysis.communities}
-    rows = [("Key", partner.key)] + ([("Data", GENERATED)] if partner.illustrative else []) + [("Personas", ", ".join(p["name"] for p in partner.personas) or "none recorded"),
+    rows = [("Key", partner.key), ("Personas", ", ".join(p["name"] for p in partner.personas) or "none recorded"),
             ("Quadrant", partner.quadrant_name), ("Power", f"{partner.power:.3f} ({analysis.basis})"),
             ("Interest", f"{partner.interest:.3f}")]
     if partner.assessment is not None:
@@ -80,12 +79,6 @@ def partner_details(partner: Partner, analysis: Analysis) -> list[tuple[str, str
              ("Community", communities.get(partner.community, "not linked to anyone")),
              ("Betweenness", f"{partner.betweenness:.4f}")]
     return rows
-
-
-def _generated_legend(partners: list[Partner]) -> list[LegendEntry]:
-    made = sum(p.illustrative for p in partners)
-    return [LegendEntry("text", "#333333", f"{made} of these partners are {GENERATED}: their details and hover text say so.")] \
-        if made else []
 
 
 def _tooltip(*lines: str) -> str:
@@ -116,7 +109,7 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
         nodes.append(MapNode(
             partner.key, partner.name, partner.name, category, colour, round(8 + 28 * partner.power, 1),
             tooltip=_tooltip(partner.name, category, f"Power {partner.power:.2f} - interest {partner.interest:.2f}: "
-                             f"{partner.quadrant_name}", GENERATED if partner.illustrative else "", "Broker between communities" if partner.key in brokers else ""),
+                             f"{partner.quadrant_name}", "Broker between communities" if partner.key in brokers else ""),
             details=partner_details(partner, analysis),
             border=BROKER_BORDER if partner.key in brokers else None, border_width=4 if partner.key in brokers else 1))
     for key in sorted(shown_posts):
@@ -141,8 +134,9 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
         LegendEntry("dot", "#999999", "Size: power 0", 8), LegendEntry("dot", "#999999", "Size: power 1", 36),
         LegendEntry("line", LINK_COLOURS["WORKS_WITH"], "Partners that work with each other"),
         LegendEntry("line", LINK_COLOURS["council"], "Post holds the relationship, manages a contract or attended"),
-        LegendEntry("text", "#333333", "Line width: how many links join the pair")] + _generated_legend(shown)
-    return MapView("stakeholders", "Stakeholder map", _subtitle(analysis, len(shown)), nodes, edges, legend, notes)
+        LegendEntry("text", "#333333", "Line width: how many links join the pair")]
+    return MapView("stakeholders", "Stakeholder map", _subtitle(analysis, len(shown)), nodes, edges, legend, notes,
+                   as_of=analysis.as_of)
 
 
 def _seed_positions(nodes: list[MapNode], community: dict[str, int | None]) -> None:
@@ -331,7 +325,7 @@ def grid_view(analysis: Analysis) -> MapView:
         x, y = positions[partner.key]
         nodes.append(MapNode(
             partner.key, partner.name if partner.key in labelled else "", partner.name, category, colour, GRID_DOT,
-            tooltip=_tooltip(partner.name, category, _placement_text(partner), GENERATED if partner.illustrative else ""),
+            tooltip=_tooltip(partner.name, category, _placement_text(partner)),
             details=partner_details(partner, analysis), x=x, y=y))
     grid = {"width": GRID_WIDTH, "height": GRID_HEIGHT, "power_threshold": cfg["grid"]["power_threshold"],
             "interest_threshold": cfg["grid"]["interest_threshold"], "quadrants": quadrant_names(),
@@ -342,12 +336,13 @@ def grid_view(analysis: Analysis) -> MapView:
         LegendEntry("text", "#333333", "Across: interest 0 to 1. Up: power 0 to 1. All dots are the same size."),
         LegendEntry("text", "#333333", f"Names shown for {len(labelled)} of the partners with the highest power + interest "
                                        "(where a name fits without overlapping); hover, click or search for the others.")
-    ] + _generated_legend(shown)
+    ]
     notes = _filter_notes(analysis) + _cap_notes(len(shown), len(analysis.partners), limit)
     if moved > GRID_STEP:
         notes.append(f"Partners with (nearly) the same scores are laid out side by side within their own quadrant, up to "
                      f"{moved} pixels ({moved / GRID_WIDTH:.2f} of a score) from their point, so each can be clicked.")
-    return MapView("grid", "Power-interest grid", _subtitle(analysis, len(nodes)), nodes, [], legend, notes, grid=grid)
+    return MapView("grid", "Power-interest grid", _subtitle(analysis, len(nodes)), nodes, [], legend, notes, grid=grid,
+                   as_of=analysis.as_of)
 
 
 def grid_points(view: MapView) -> dict:
@@ -387,7 +382,8 @@ def ego_view(found: Ego) -> MapView:
                      f"{len(found.nodes)} nodes. Choose fewer hops or a less connected centre to see them.")
     subtitle = (f"{centre.name} and everything within {found.hops} hop(s), as on {found.as_of}: "
                 f"{len(found.nodes)} nodes, {len(edges)} relationships.")
-    return MapView("ego", f"Ego view: {centre.name}", subtitle, nodes, edges, legend, notes, directed=True)
+    return MapView("ego", f"Ego view: {centre.name}", subtitle, nodes, edges, legend, notes, directed=True,
+                   as_of=found.as_of)
 
 
 # -- policy ownership ----------------------------------------------------------------------------
@@ -437,4 +433,5 @@ def policy_view(ownership: PolicyOwnership) -> MapView:
                      + "; ".join(titles) + ".")
     subtitle = (f"{len(ownership.policies)} policies, {len(ownership.owners)} owning posts and bodies, "
                 f"{len(departments)} departments, as on {ownership.as_of}.")
-    return MapView("policy-ownership", "Policy ownership", subtitle, nodes, edges, legend, notes, directed=True)
+    return MapView("policy-ownership", "Policy ownership", subtitle, nodes, edges, legend, notes, directed=True,
+                   as_of=ownership.as_of)

@@ -39,6 +39,7 @@ class MapNode:
     border: str | None = None
     border_width: int = 1
     border_dashes: bool = False  # a diff map's ended nodes
+    illustrative: bool = False  # a generated fact: ringed on the map and in exports, said in the details
 
 
 @dataclass
@@ -72,9 +73,26 @@ class MapView:
     directed: bool = False
     grid: dict[str, Any] | None = None  # the power-interest grid's geometry, drawn behind the nodes
     diff: dict[str, Any] | None = None  # a comparison of two dates: the dates, counts and every change (diff.py)
+    as_of: str | None = None  # the day the map shows (ISO); a comparison's dates are in diff
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+ILLUSTRATIVE_COLOUR = "#4c2c92"  # the pages' "Illustrative example" tag
+ILLUSTRATIVE_TEXT = "Purple ring: illustrative example (generated sample data, not a council record)"
+
+
+def mark_illustrative(view: MapView, keys: set[str]) -> MapView:
+    """Ring the generated nodes among keys, say so first in their details and hover text, and add the legend entry."""
+    marked = [n for n in view.nodes if n.id in keys]
+    for node in marked:
+        node.illustrative = True
+        node.details.insert(0, ("Illustrative example", "Generated sample data, not a council record"))
+        node.tooltip = "\n".join(filter(None, [node.tooltip, "Illustrative example (generated sample data)"]))
+    if marked:
+        view.legend.append(LegendEntry("ring", ILLUSTRATIVE_COLOUR, ILLUSTRATIVE_TEXT))
+    return view
 
 
 def to_csv(view: MapView) -> str:

@@ -13,10 +13,12 @@ from graph_service.cli import command, opened_store, print_json
 from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
+from graph_service.answers.maps import illustrative_keys
 from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import EXPORT_TYPES, ego_view, export, grid_view, policy_view, render_html, stakeholder_view
 from visualisations.maps import grid_points
 from visualisations.diff import comparing, ego_diff, stakeholder_diff
+from visualisations.view import mark_illustrative
 
 KINDS = ["stakeholders", "grid", "ego", "policy-ownership"]
 
@@ -77,6 +79,7 @@ def map_command(args: argparse.Namespace, settings: Settings) -> int:
         else:
             analysis = _analyse(store, args)
             view = stakeholder_view(analysis) if args.kind == "stakeholders" else grid_view(analysis)
+        mark_illustrative(view, illustrative_keys(store, [n.id for n in view.nodes]))  # as the served maps do
     if fmt == "html":
         text = render_html(view)
     elif fmt == "json" and view.kind == "grid":

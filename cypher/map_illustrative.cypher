@@ -1,0 +1,5 @@
+// Which of $keys are generated facts (illustrative provenance or property), to mark them on a map.
+UNWIND $keys AS k
+MATCH (n:Node {key: k})
+WHERE coalesce(n._illustrative, false) OR coalesce(n.illustrative, false) = true
+RETURN DISTINCT n.key AS key
