@@ -138,6 +138,7 @@ def test_initiatives_show_alignment_and_approval_route(server):
     assert f"<h1 class=\"govuk-heading-xl\">{one.name}</h1>" in page and "Approval route" in page
     for step in route.steps:
         assert f"line {step.citation.line}" in page
+        assert " and ".join(b.name for b in step.bodies) in page  # CMT and BRG are one joint step
     for p in governance.initiative_alignment(store, one.initiative).priorities:
         assert p.name in page
 

@@ -322,7 +322,8 @@ class Concentration(Answer):
     unmapped: list[Facts]
 
 
-class CutVertex(Answer):
+class Bridge(Answer):
+    """A partner whose removal cuts others off from a priority (a graph cut vertex)."""
     partner: str
     name: str | None
     priority: str
@@ -331,12 +332,27 @@ class CutVertex(Answer):
     links: list[Facts]
 
 
+class SingleSupplierService(Answer):
+    buyer: str  # the buyer's key, or 'buyer unknown'
+    service: str
+    name: str | None
+    critical: bool
+    spend: float
+    partner: str
+    partner_name: str | None
+    share: float
+    why: str
+    alternatives: list[Facts]
+    indicators: list[Facts]
+
+
 class SinglePoints(Answer):
     as_of: str
     buyer: Named | None
-    services: list[Facts]
+    single_supplier_share: float
+    services: list[SingleSupplierService]
     priorities: list[Facts]
-    cut_vertices: list[CutVertex]
+    bridges_between_partners: list[Bridge]
 
 
 class KraljicPosition(Answer):
@@ -346,6 +362,7 @@ class KraljicPosition(Answer):
     value_per_year: float
     high_value: bool
     supply_risk: bool
+    supply_risk_score: float
     risk_reasons: list[str]
     resilience: float | None
     review_every_months: int
