@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graph_service.dates import DocDate, period_end
-from graph_service.queries.graph import into, sort_key
+from graph_service.queries.graph import into
 from graph_service.queries.registry import named_query
 
 EXAMPLES = [
