@@ -6,11 +6,11 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import nodes, out, sorted_rows
+from graph_service.queries.graph import nodes, out, canonical_rows
 from graph_service.queries.registry import named_query
 
 
-@named_query("stakeholder_assessments", finish=sorted_rows("partner"), examples=[{}, {"partner": "org:hertfordshire-lep"}])
+@named_query("stakeholder_assessments", finish=canonical_rows("partner"), examples=[{}, {"partner": "org:hertfordshire-lep"}])
 def stakeholder_assessments(graph: nx.MultiDiGraph, partner: str | None = None) -> list[dict[str, Any]]:
     """Every assessment in force (not withdrawn), one row per partner, with who made it and when."""
     rows = []

@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes, provenance, sorted_lists
+from graph_service.queries.graph import in_force, nodes, provenance, canonical_rows
 from graph_service.queries.registry import named_query
 
 EXAMPLE_CHARTER = "charter:dacorum-business-charter"
@@ -22,7 +22,7 @@ def _party(graph: nx.MultiDiGraph, org: str, attrs: dict[str, Any]) -> dict[str,
             "joined": attrs["props"].get("valid_from"), "left": attrs["props"].get("valid_to"), **provenance(attrs)}
 
 
-@named_query("charter_register", finish=sorted_lists("parties", "managers", "priorities", by=("charter",)),
+@named_query("charter_register", finish=canonical_rows("charter", lists=("parties", "managers", "priorities")),
              examples=[{}, {"charter": EXAMPLE_CHARTER}, {"as_of": "2023-01-01"}, {"charter": "charter:none"}])
 def charter_register(graph: nx.MultiDiGraph, charter: str | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
     """Each charter (or one): kind, status, signed and review dates, its parties on as_of (the council

@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import caption, in_force, nodes, provenance, sorted_lists
+from graph_service.queries.graph import caption, in_force, nodes, provenance, canonical_rows
 from graph_service.queries.health import AS_OF, HOME
 from graph_service.queries.registry import named_query
 
@@ -57,7 +57,7 @@ CONTRACT_LISTS = ("buyers", "funders", "suppliers", "managers", "services", "pri
                   "ratings")
 
 
-@named_query("contract_register", finish=sorted_lists(*CONTRACT_LISTS, by=("contract",)),
+@named_query("contract_register", finish=canonical_rows("contract", lists=tuple(CONTRACT_LISTS)),
              examples=[{}, {"contract": EXAMPLE_CONTRACT}, {"as_of": AS_OF, "buyer": HOME}, {"buyer": "GB-LAE-NONE"}])
 def contract_register(graph: nx.MultiDiGraph, contract: str | None = None, buyer: str | None = None,
                       as_of: str | None = None) -> list[dict[str, Any]]:
@@ -79,8 +79,7 @@ def contract_register(graph: nx.MultiDiGraph, contract: str | None = None, buyer
     return rows
 
 
-@named_query("grant_register", finish=sorted_lists("funders", "recipients", "managers", "services", "priorities",
-                                                   by=("grant",)),
+@named_query("grant_register", finish=canonical_rows("grant", lists=("funders", "recipients", "managers", "services", "priorities")),
              examples=[{}, {"grant": EXAMPLE_GRANT}, {"as_of": AS_OF, "buyer": HOME}, {"buyer": "GB-LAE-NONE"}])
 def grant_register(graph: nx.MultiDiGraph, grant: str | None = None, buyer: str | None = None,
                    as_of: str | None = None) -> list[dict[str, Any]]:

@@ -119,25 +119,15 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def sorted_lists(*fields: str, by: tuple[str, ...]) -> Callable[[list[Props]], list[Props]]:
-    """A finish step: the named list fields sorted, rows ordered by `by`, whole rows breaking ties.
-
-    Only the named lists are sorted, so ordered lists (a path's steps, a decision's
-    options) keep their order.
-    """
-
-    def finish(rows: list[Props]) -> list[Props]:
-        tidy = [{k: (sorted(v, key=canonical) if k in fields else v) for k, v in row.items()} for row in rows]
-        return sorted(tidy, key=lambda row: (tuple(str(row.get(f) or "") for f in by), canonical(row)))
-
-    return finish
-
-
-def canonical_rows(*order: str, money: tuple[str, ...] = ()) -> Callable[[list[Props]], list[Props]]:
-    """A finish step: every list inside rows sorted, `money` fields rounded to pence, rows in a total order."""
+def canonical_rows(*order: str, lists: tuple[str, ...] | None = None,
+                   money: tuple[str, ...] = ()) -> Callable[[list[Props]], list[Props]]:
+    """A finish step, so both backends answer alike: rows in a total order (by `order`, None first, whole rows
+    breaking ties), the lists inside them sorted (only the named `lists` where given, so ordered lists such as
+    a path's steps keep their order) and `money` fields rounded to pence."""
 
     def tidy(row: Props) -> Props:
-        out = {k: (sorted(v, key=canonical) if isinstance(v, list) else v) for k, v in row.items()}
+        out = {k: (sorted(v, key=canonical) if isinstance(v, list) and (lists is None or k in lists) else v)
+               for k, v in row.items()}
         for name in money:
             if out.get(name) is not None:
                 out[name] = round(float(out[name]), 2)
@@ -146,15 +136,5 @@ def canonical_rows(*order: str, money: tuple[str, ...] = ()) -> Callable[[list[P
     def finish(rows: list[Props]) -> list[Props]:
         by_order = sort_key(*order)
         return sorted((tidy(r) for r in rows), key=lambda r: (by_order(r), canonical(r)))
-
-    return finish
-
-
-def sorted_rows(*fields: str):
-    """A finish step: rows in a canonical order, lists inside them sorted."""
-
-    def finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        tidy = [{k: (sorted(v, key=repr) if isinstance(v, list) else v) for k, v in row.items()} for row in rows]
-        return sorted(tidy, key=sort_key(*fields))
 
     return finish

@@ -4,12 +4,12 @@ from __future__ import annotations
 import networkx as nx
 
 from graph_service.queries.graph import nodes
-from graph_service.queries.graph import in_edges, out_edges, provenance, sorted_lists
+from graph_service.queries.graph import in_edges, out_edges, provenance, canonical_rows
 from graph_service.queries.initiatives import Row, link
 from graph_service.queries.registry import named_query
 
 
-@named_query("indicator_coverage", finish=sorted_lists("links", by=("kind", "key")),
+@named_query("indicator_coverage", finish=canonical_rows("kind", "key", lists=("links",)),
              examples=[{}, {"as_of": "2020-04-01"}])
 def indicator_coverage(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Row]:
     """Each top priority with the key indicators that measure it, and each key indicator with the

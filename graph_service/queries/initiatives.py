@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import networkx as nx
 
-from graph_service.queries.graph import caption, in_edges, nodes, out_edges, props, provenance, sorted_lists
+from graph_service.queries.graph import caption, in_edges, nodes, out_edges, props, provenance, canonical_rows
 from graph_service.queries.registry import named_query
 
 Row = dict[str, Any]
@@ -33,7 +33,7 @@ def approved_by(graph: nx.MultiDiGraph, key: str, as_of: str | None) -> list[Row
 
 
 @named_query("initiative_list",
-             finish=sorted_lists("raised_by", "claims", "programmes", "people", "approvals", by=("initiative",)),
+             finish=canonical_rows("initiative", lists=("raised_by", "claims", "programmes", "people", "approvals")),
              examples=[{}, {"as_of": "2020-04-01"}, {"initiative": "initiative:staff-intranet-redesign"}])
 def initiative_list(graph: nx.MultiDiGraph, initiative: str | None = None, as_of: str | None = None) -> list[Row]:
     """Each initiative (or one): PID status, funding need and stage, the workstreams that raised it,
@@ -68,7 +68,7 @@ def _alignment_paths(graph: nx.MultiDiGraph, start: str, as_of: str | None) -> I
                 stack.append(([*path, other], [*rels, attrs]))
 
 
-@named_query("initiative_alignment", finish=sorted_lists(by=("initiative", "priority")),
+@named_query("initiative_alignment", finish=canonical_rows("initiative", "priority", lists=()),
              examples=[{}, {"as_of": "2020-04-01"}, {"initiative": "initiative:customer-golden-record"}])
 def initiative_alignment(graph: nx.MultiDiGraph, initiative: str | None = None, as_of: str | None = None) -> list[Row]:
     """Which top priorities each initiative serves, and by which path through objectives, workstreams and
@@ -90,7 +90,7 @@ def initiative_alignment(graph: nx.MultiDiGraph, initiative: str | None = None, 
     return rows
 
 
-@named_query("commissioning_decisions", finish=sorted_lists("decides", "approvals", by=("decision",)),
+@named_query("commissioning_decisions", finish=canonical_rows("decision", lists=("decides", "approvals")),
              examples=[{}, {"as_of": "2021-01-01"}])
 def commissioning_decisions(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Row]:
     """Each commissioning decision taken by as_of: its criteria (resilience, quality, cost) and options,

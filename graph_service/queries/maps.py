@@ -6,13 +6,13 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import nodes, sorted_rows
+from graph_service.queries.graph import nodes, canonical_rows
 from graph_service.queries.registry import named_query
 
 SAVED_VIEW_COLUMNS = ("key", "name", "kind", "address", "saved_by", "saved_at")
 
 
-@named_query("map_illustrative", finish=sorted_rows("key"),
+@named_query("map_illustrative", finish=canonical_rows("key"),
              examples=[{"keys": ["org:hertfordshire-lep", "post:gm-procurement-contracted-services", "no:such-key"]}])
 def map_illustrative(graph: nx.MultiDiGraph, keys: list[str], as_of: str | None = None) -> list[dict[str, Any]]:
     """Which of $keys are generated facts (illustrative provenance or property), to mark them on a map.
@@ -23,7 +23,7 @@ def map_illustrative(graph: nx.MultiDiGraph, keys: list[str], as_of: str | None 
             and (graph.nodes[key]["prov"]["illustrative"] or graph.nodes[key]["props"].get("illustrative") is True)]
 
 
-@named_query("saved_views", finish=sorted_rows("name", "key"), examples=[{}])
+@named_query("saved_views", finish=canonical_rows("name", "key"), examples=[{}])
 def saved_views(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every saved map view: its name, kind, address and who saved it when (the latest save).
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, into, nodes, out, props, provenance, sort_key, sorted_rows
+from graph_service.queries.graph import in_force, into, nodes, out, props, provenance, sort_key, canonical_rows
 from graph_service.queries.registry import named_query
 
 Row = dict[str, Any]
@@ -30,7 +30,7 @@ def _personas(graph: nx.MultiDiGraph, key: str) -> list[str]:
             if a["type"] == "HAS_PERSONA" and graph.nodes[p]["label"] == "Persona"]
 
 
-@named_query("organisation_identities", finish=sorted_rows("key"))
+@named_query("organisation_identities", finish=canonical_rows("key"))
 def organisation_identities(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Row]:
     """Every organisation's names, identifiers and postcode: what ingest matches records against.
 
@@ -50,7 +50,7 @@ def _match_row(graph: nx.MultiDiGraph, start: str, end: str, attrs: Row) -> Row:
             "source": attrs["prov"]["source"], "locator": attrs["prov"]["locator"]}
 
 
-@named_query("possible_matches", finish=sorted_rows("status", "start", "end"),
+@named_query("possible_matches", finish=canonical_rows("status", "start", "end"),
              examples=[{}, {"status": None}, {"status": "confirmed"}])
 def possible_matches(graph: nx.MultiDiGraph, status: str | None = "pending", match_id: str | None = None,
                      as_of: str | None = None) -> list[Row]:
@@ -66,7 +66,7 @@ def possible_matches(graph: nx.MultiDiGraph, status: str | None = "pending", mat
 
 
 def _ranked(rows: list[Row]) -> list[Row]:
-    return sorted_rows("rank", "name", "key")(rows)
+    return canonical_rows("rank", "name", "key")(rows)
 
 
 @named_query("partner_search", finish=_ranked,

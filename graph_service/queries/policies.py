@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import caption, in_force, nodes, provenance, sorted_lists
+from graph_service.queries.graph import caption, in_force, nodes, provenance, canonical_rows
 from graph_service.queries.registry import named_query
 
 OWNERSHIP = ("RESPONSIBLE_FOR", "SPONSORING_OFFICER_FOR", "SPONSORING_MEMBER_FOR", "PORTFOLIO_HOLDER_FOR")
@@ -51,7 +51,7 @@ def _linked(graph: nx.MultiDiGraph, edges, label: str, name: str, as_of: str | N
     ]
 
 
-@named_query("policy_index", finish=sorted_lists(by=("key",)), examples=[{}, {"as_of": "2019-01-01"}])
+@named_query("policy_index", finish=canonical_rows("key", lists=()), examples=[{}, {"as_of": "2019-01-01"}])
 def policy_index(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every policy's names (title, aliases, keywords): what a search ranks, kept lean for large registers."""
     return [
@@ -60,7 +60,7 @@ def policy_index(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[
     ]
 
 
-@named_query("policy_register", finish=sorted_lists("owners", "holders", "approvers", "associated", "priorities", by=("key",)),
+@named_query("policy_register", finish=canonical_rows("key", lists=("owners", "holders", "approvers", "associated", "priorities")),
              examples=[{}, {"keys": [EXAMPLE_POLICY]}, {"as_of": "2020-01-01"}])
 def policy_register(graph: nx.MultiDiGraph, keys: list[str] | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
     """Each policy (all, or those in keys) with where it lives, its owner posts and their holders, approving
@@ -96,7 +96,7 @@ def policy_register(graph: nx.MultiDiGraph, keys: list[str] | None = None, as_of
     return rows
 
 
-@named_query("role_holdings", finish=sorted_lists("departments", "holders", "holdings", by=("post",)),
+@named_query("role_holdings", finish=canonical_rows("post", lists=("departments", "holders", "holdings")),
              examples=[{"post": "post:chief-executive"}, {"post": "post:gm-procurement-contracted-services"},
                        {"as_of": "2022-01-01"}])
 def role_holdings(graph: nx.MultiDiGraph, post: str | None = None, as_of: str | None = None) -> list[dict[str, Any]]:

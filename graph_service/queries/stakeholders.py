@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from graph_service.queries.graph import Props, caption, in_force, into, label, nodes, out, props, sorted_rows
+from graph_service.queries.graph import Props, caption, in_force, into, label, nodes, out, props, canonical_rows
 from graph_service.queries.registry import named_query
 
 FACT_COLUMNS = ("partner", "fact", "item", "item_label", "name", "via", "amount", "flag", "dated")
@@ -45,7 +45,7 @@ def _round_amounts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _finish_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted_rows(*FACT_COLUMNS)(_round_amounts(rows))
+    return canonical_rows(*FACT_COLUMNS)(_round_amounts(rows))
 
 
 @named_query("stakeholder_facts", finish=_finish_facts, examples=[{}, {"as_of": "2024-06-30"}])
@@ -118,7 +118,7 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
     return _distinct(rows, FACT_COLUMNS)
 
 
-@named_query("stakeholder_links", finish=sorted_rows(*LINK_COLUMNS), examples=[{}, {"as_of": "2024-06-30"}])
+@named_query("stakeholder_links", finish=canonical_rows(*LINK_COLUMNS), examples=[{}, {"as_of": "2024-06-30"}])
 def stakeholder_links(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """The partner-and-post network: WORKS_WITH, HOLDS_RELATIONSHIP, ATTENDED (via the engagement), MANAGES (via
     the contract, grant or charter)."""
@@ -150,7 +150,7 @@ def _holders(graph: nx.MultiDiGraph, post: str, as_of: str | None) -> list[str]:
                    if label(graph, person) == "Person"})
 
 
-@named_query("stakeholder_posts", finish=sorted_rows("post", "department"), examples=[{}, {"as_of": "2020-01-01"}])
+@named_query("stakeholder_posts", finish=canonical_rows("post", "department"), examples=[{}, {"as_of": "2020-01-01"}])
 def stakeholder_posts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Council posts with their departments and who holds each on as_of."""
     rows = []
@@ -164,7 +164,7 @@ def stakeholder_posts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
     return rows
 
 
-@named_query("ego_neighbours", finish=sorted_rows(*EGO_COLUMNS),
+@named_query("ego_neighbours", finish=canonical_rows(*EGO_COLUMNS),
              examples=[{"keys": ["post:gm-procurement-contracted-services"]},
                        {"keys": ["priority:economic-well-being", "persona:contractors"], "as_of": "2023-01-01"}])
 def ego_neighbours(graph: nx.MultiDiGraph, keys: list[str], as_of: str | None = None) -> list[dict[str, Any]]:
@@ -183,7 +183,7 @@ def ego_neighbours(graph: nx.MultiDiGraph, keys: list[str], as_of: str | None = 
     return _distinct(rows, EGO_COLUMNS)
 
 
-@named_query("policy_ownership", finish=sorted_rows("policy", "role", "owner", "department"),
+@named_query("policy_ownership", finish=canonical_rows("policy", "role", "owner", "department"),
              examples=[{}, {"as_of": "2020-01-01"}])
 def policy_ownership(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Who owns each policy (posts with departments and holders, approving and overseeing bodies); unowned ones too."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.queries.graph import in_force, nodes, out, props, provenance, sort_key, sorted_rows, today
+from graph_service.queries.graph import in_force, nodes, out, props, provenance, sort_key, canonical_rows, today
 from graph_service.queries.registry import named_query
 
 Row = dict[str, Any]
@@ -16,7 +16,7 @@ ROLES = ("SPONSORS", "LEADS", "BUSINESS_REP_FOR")
 def _finish_roles(rows: list[Row]) -> list[Row]:
     """Names sorted as text; people (maps, whose key order differs by backend) by date and key."""
     return [{**r, "people": sorted(r["people"], key=sort_key("valid_from", "person"))}
-            for r in sorted_rows("workstream", "role", "post")(rows)]
+            for r in canonical_rows("workstream", "role", "post")(rows)]
 
 
 @named_query("workstream_roles", finish=_finish_roles,
