@@ -92,6 +92,7 @@ def test_a_partners_health_links_to_its_profile_and_back(server):
     assert red["explanation"].replace("'", "&#39;") in page
     profile = client.get(f"/partners/{red['partner']}").text
     assert f'<a href="/health/{red["partner"]}">Relationship health of ' in profile
+    assert f'<a href="/maps/ego/{red["partner"]}">Map of ' in profile
     assert server.browser_client(Role.viewer).get(f"/health/{red['partner']}").status_code == 403
 
 
