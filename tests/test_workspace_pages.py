@@ -205,13 +205,17 @@ def test_each_procurement_view_reads_its_answer(server):
               "/procurement/kraljic": len(procurement.kraljic(store)["partners"]),
               "/procurement/commissioning": len(procurement.commissioning(store)["years"])}
     spof = procurement.single_points_of_failure(store)
-    counts["/procurement/single-points-of-failure"] = sum(len(spof[k]) for k in ("services", "priorities", "cut_vertices"))
+    counts["/procurement/single-points-of-failure"] = sum(len(spof[k]) for k in ("services", "priorities",
+                                                                                 "bridges_between_partners"))
     for path, count in counts.items():
         rows = list(csv.DictReader(io.StringIO(client.get(path, params={"format": "csv"}).text)))
         assert len(rows) == count and "illustrative" in rows[0], path
     hhi = [float(r["HHI"].replace(",", "")) for r in csv.DictReader(io.StringIO(
         client.get("/procurement/concentration", params={"format": "csv"}).text))]
     assert hhi == sorted(hhi, reverse=True)
+    resting = spof["services"][0]  # the reference data has services resting on one supplier
+    text = client.get("/procurement/single-points-of-failure", params={"kind": "service resting on one supplier"}).text
+    assert f"{resting['share']:.0%}" in text and (resting["partner_name"] or resting["partner"]) in text
     index = client.get("/procurement").text
     assert all(f'<a href="{path}">' in index for path in PROCUREMENT_VIEWS)
 

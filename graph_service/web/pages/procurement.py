@@ -72,13 +72,17 @@ CONCENTRATION = Register("Spend concentration", "/procurement/concentration", de
 ), filters=(Filter("band", "Concentration", match=lambda r, v: r["band"] == v,
                    options=("highly concentrated", "concentrated", "unconcentrated")),))
 
+SPOF_KINDS = ("service resting on one supplier", "only partner delivering a priority", "bridge between partners")
 SPOF = Register("Single points of failure", "/procurement/single-points-of-failure", default_sort="kind", columns=(
-    Column("kind", "Kind"),
+    Column("kind", "Kind", sort_value=lambda r: (SPOF_KINDS.index(r["kind"]), -(r.get("share") or 0.0))),
     Column("partner", "Partner", cells=lambda r: [Cell(r["partner_name"] or r["partner"], path_to("/partners", r["partner"]))],
            sort_value=lambda r: (r["partner_name"] or "").casefold()),
     Column("what", "Service or priority"),
     Column("critical", "Critical service", text=lambda r: r.get("critical")),
+    Column("share", "Share of spend", text=lambda r: None if r.get("share") is None else f"{r['share']:.0%}",
+           numeric=True, sort_value=lambda r: r.get("share") or 0.0),
     Column("why", "Why", text=lambda r: r["why"], sortable=False),
+    Column("alternatives", "Alternatives", text=lambda r: r.get("alternatives") or [], sortable=False),
 ), filters=(Filter("kind", "Kind", match=lambda r, v: r["kind"] == v, values=lambda r: [r["kind"]]),))
 
 KRALJIC = Register("Kraljic positions", "/procurement/kraljic", default_sort="position", columns=(
@@ -152,20 +156,22 @@ def single_points_of_failure(request: Request, store: Store, role: ProcurementPa
                              buyer: str | None = None) -> Response:
     answer = procurement.single_points_of_failure(store, iso(as_of), buyer=buyer)
     generated = _generated_partners(store)
-    rows = [{"kind": "only provider of a service", "partner": s["partner"], "partner_name": s.get("partner_name"),
-             "what": s.get("name") or s["service"], "critical": "yes" if s.get("critical") else "no",
-             "why": [f"{v.get('type') or v.get('rel')} ({v['source']})" for v in s.get("via", [])]}
-            for s in answer.get("services", [])]
-    rows += [{"kind": "only partner delivering a priority", "partner": p["partner"], "partner_name": p.get("partner_name"),
-              "what": p.get("name") or p["priority"], "why": []} for p in answer.get("priorities", [])]
-    rows += [{"kind": "cut vertex", "partner": c["partner"], "partner_name": c.get("name"),
-              "what": c.get("priority_name") or c["priority"],
-              "why": [f"cuts off {x.get('name') or x['partner']}" for x in c.get("cut_off", [])]}
-             for c in answer.get("cut_vertices", [])]
+    rows = [{"kind": "service resting on one supplier", "partner": s["partner"], "partner_name": s["partner_name"],
+             "what": s["name"] or s["service"], "critical": "yes" if s["critical"] else "no", "share": s["share"],
+             "why": [s["why"]] + [f"moves {i['name'] or i['indicator']}" for i in s["indicators"]],
+             "alternatives": [f"{a['name'] or a['partner']} ({a['share']:.0%})" for a in s["alternatives"]]}
+            for s in answer["services"]]
+    rows += [{"kind": "only partner delivering a priority", "partner": p["partner"], "partner_name": p["partner_name"],
+              "what": p["name"] or p["priority"], "why": []} for p in answer["priorities"]]
+    rows += [{"kind": "bridge between partners", "partner": c["partner"], "partner_name": c["name"],
+              "what": c["priority_name"] or c["priority"],
+              "why": [f"cuts off {x.get('name') or x['partner']}" for x in c["cut_off"]]}
+             for c in answer["bridges_between_partners"]]
     rows = [{**r, "illustrative": r["partner"] in generated} for r in rows]
     return _page(request, role, SPOF, rows, f"For {answer['buyer']['name']}, as of {long_date(answer['as_of'])}: services "
-                 "only one partner provides, priorities only one partner delivers, and partners through which others "
-                 "alone reach a priority (cut vertices).")
+                 f"resting on one supplier or on one holding more than {answer['single_supplier_share']:.0%} of their "
+                 "spend, with the alternatives; priorities only one partner delivers; and, secondary, partners through "
+                 "which others alone reach a priority (bridges between partners).")
 
 
 @router.get("/procurement/kraljic", response_model=None)
