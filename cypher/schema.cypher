@@ -1,6 +1,7 @@
 // Constraints and indexes, generated from graph_service/schema.yaml by
 // `python -m graph_service.store.neo4j`; tests/test_cypher.py checks they agree.
 CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT assessment_key IF NOT EXISTS FOR (n:Assessment) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT charter_key IF NOT EXISTS FOR (n:Charter) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT commissioningdecision_key IF NOT EXISTS FOR (n:CommissioningDecision) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT contract_key IF NOT EXISTS FOR (n:Contract) REQUIRE n.key IS UNIQUE;
@@ -22,12 +23,14 @@ CREATE CONSTRAINT policy_key IF NOT EXISTS FOR (n:Policy) REQUIRE n.key IS UNIQU
 CREATE CONSTRAINT post_key IF NOT EXISTS FOR (n:Post) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT priority_key IF NOT EXISTS FOR (n:Priority) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT programme_key IF NOT EXISTS FOR (n:Programme) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT savedview_key IF NOT EXISTS FOR (n:SavedView) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT service_key IF NOT EXISTS FOR (n:Service) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT tender_key IF NOT EXISTS FOR (n:Tender) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT theme_key IF NOT EXISTS FOR (n:Theme) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT workstream_key IF NOT EXISTS FOR (n:Workstream) REQUIRE n.key IS UNIQUE;
 CREATE INDEX rel_accountable_to_id IF NOT EXISTS FOR ()-[r:ACCOUNTABLE_TO]-() ON (r.id);
 CREATE INDEX rel_approves_id IF NOT EXISTS FOR ()-[r:APPROVES]-() ON (r.id);
+CREATE INDEX rel_assesses_id IF NOT EXISTS FOR ()-[r:ASSESSES]-() ON (r.id);
 CREATE INDEX rel_associated_with_id IF NOT EXISTS FOR ()-[r:ASSOCIATED_WITH]-() ON (r.id);
 CREATE INDEX rel_attended_id IF NOT EXISTS FOR ()-[r:ATTENDED]-() ON (r.id);
 CREATE INDEX rel_business_rep_for_id IF NOT EXISTS FOR ()-[r:BUSINESS_REP_FOR]-() ON (r.id);

@@ -42,6 +42,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/docs/assets/{name}"): Access(PUBLIC, OK),
     ("GET", "/healthz"): Access(PUBLIC, OK),
     ("GET", "/static/{file}"): Access(PUBLIC, OK),
+    ("GET", "/favicon.ico"): Access(PUBLIC, 204),  # no icon, and no 404 in the console
     ("GET", "/sign-in"): Access(PUBLIC, OK),
     ("POST", "/sign-in"): Access(PUBLIC, SEE_OTHER),  # 401 for no key or a wrong one: see _request
     ("POST", "/sign-out"): Access(PUBLIC, SEE_OTHER),

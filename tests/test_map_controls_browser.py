@@ -231,7 +231,6 @@ def test_an_editor_saves_a_view_and_a_viewer_opens_it_by_its_link(browser, watch
     expect(viewer.page.locator("#save-view")).to_have_count(0)  # viewers open views; they do not save them
     viewer.page.goto(reference.url + "/maps")
     expect(viewer.page.locator("h1")).to_have_text("Maps and saved views")
-    viewer.errors.clear()  # the GOV.UK pages name no icon, so chromium asks for /favicon.ico: not the map's doing
     row = viewer.page.locator("table tr", has_text="A partner of procurement, one hop")
     expect(row).to_contain_text("test editor (editor)")
     row.locator("a").click()

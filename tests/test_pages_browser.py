@@ -2,7 +2,6 @@
 policy name, read who owns it, follow it to the post's handover list, all by keyboard."""
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import expect
 
@@ -10,9 +9,6 @@ from graph_service.access.auth import Role
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
-
-
-
 
 
 @pytest.fixture

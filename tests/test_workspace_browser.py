@@ -19,6 +19,17 @@ from tests.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def server(reference_server):
+    """These tasks only read: the session's reference store serves them."""
+    return reference_server
+
+
+@pytest.fixture
+def store(reference_store):
+    return reference_store
+
+
 def test_voluntary_sector_partners_and_who_holds_each_relationship(page, server, store):
     voluntary = [p for p in partners.partner_register(store) if "Voluntary sector" in [x.name for x in p.personas]]
     sign_in(page, server)

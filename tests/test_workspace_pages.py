@@ -75,6 +75,8 @@ def test_health_lists_red_first_then_by_score_50_a_page(server):
     keyed = [(order[r["Rating"].removesuffix(" (capped)").lower()], float(r["Score"] or -1)) for r in rows]
     assert keyed == sorted(keyed) and len(rows) == len(report["partners"])
     assert rows[0]["Rating"].startswith("Red") and {"yes", "no"} >= {r["illustrative"] for r in rows}
+    provisional = {p["partner"] for p in report["partners"] if p["provisional"]}
+    assert sum(r["Provisional"] != "no" for r in rows) == len(provisional)
     text = client.get("/health", params={"persona": "Voluntary sector", "rating": "red"}).text
     voluntary_red = [p for p in report["partners"] if p["rating"] == "red"
                      and "Voluntary sector" in [x["name"] for x in p["personas"]]]

@@ -99,10 +99,11 @@ HEALTH = Register("Relationship health", "/health", default_sort="rank", columns
     Column("personas", "Personas", text=lambda r: [p["name"] for p in r["personas"]]),
     Column("score", "Score", text=lambda r: None if r["score"] is None else f"{r['score']:.1f}", numeric=True,
            sort_value=_score),
-    Column("rating", "Rating", cells=lambda r: [Cell(r["rating"].capitalize() + (" (capped)" if r["overrides"] else "")
-                                                      + (" (provisional)" if r["provisional"] else ""),
+    Column("rating", "Rating", cells=lambda r: [Cell(r["rating"].capitalize() + (" (capped)" if r["overrides"] else ""),
                                                      tag=TAGS[r["rating"]])],
            sort_value=lambda r: (RATING_ORDER[r["rating"]], _score(r))),
+    Column("provisional", "Provisional", text=lambda r: "yes: under half the model's weight" if r["provisional"] else "no",
+           sort_value=lambda r: r["provisional"]),
     Column("coverage", "Coverage", text=lambda r: f"{r['coverage']:.0%}", numeric=True, sort_value=lambda r: r["coverage"]),
     Column("change", "Change", text=lambda r: _change(r["change"]), sortable=False),
     Column("drivers", "Most points lost", text=lambda r: [f"{d['dimension']} −{d['lost']:.1f}" for d in r["drivers"]],
