@@ -3,6 +3,8 @@ relationship holder and a grid placement on a partner's page, a charter (then co
 facts, seeing GOV.UK error messages beside the fields first; a viewer sees no form and is refused one."""
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 import pytest
@@ -125,9 +127,14 @@ def test_an_editor_corrects_a_policy(page, server):
     page.get_by_role("button", name="Save corrections").click()
     expect(page.locator("#review_date-error")).to_contain_text("YYYY-MM")
     page.get_by_label("Review due").fill("2027-03")
+    holder = page.get_by_label("Portfolio holder")  # each of the four owning roles has its select
+    holder.select_option(index=holder.locator("option").count() - 1)
+    chosen = holder.locator("option:checked").inner_text().strip()
+    page.get_by_label("Owners hold from").fill("1 December 2026")
     page.get_by_role("button", name="Save corrections").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New Normal Strategy")
     expect(page.locator("main")).to_contain_text("2.0")
+    expect(page.get_by_role("row", name=re.compile("^Portfolio holder"))).to_contain_text(chosen)
 
 
 def test_a_viewer_sees_no_form_and_is_refused_one(page, server):

@@ -7,7 +7,7 @@ GOV.UK error summary with each message beside its field, having written nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import Any, Callable, get_args
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -22,7 +22,7 @@ from graph_service.answers.recorded.assessments import AssessmentIn
 from graph_service.answers.recorded.charters import CharterIn
 from graph_service.answers.recorded.engagements import EngagementIn
 from graph_service.answers.recorded.holders import HolderEndIn, HolderIn
-from graph_service.answers.recorded.policies import OwnerIn, PolicyFactsIn
+from graph_service.answers.recorded.policies import OwnerIn, OwnerRole, PolicyFactsIn
 from graph_service.dates import parse_day
 from graph_service.errors import BadRequest, GraphServiceError, PreconditionFailed, PreconditionRequired, SchemaError
 from graph_service.ingest.resolver import CONFIRMED, REJECTED
@@ -327,12 +327,11 @@ def _policy_fields(store) -> list:
     options = _post_options(store)
     return [("text", "document_location", "Where the document is kept", None), ("text", "version", "Version", None),
             ("text", "review_date", "Review due", "As the document gives it: 2027-03-31, 2027-03 or 2027"),
-            ("select", "responsible_officer", "Responsible officer", options),
-            ("select", "sponsoring_member", "Sponsoring member", options),
+            *(("select", role, role.replace("_", " ").capitalize(), options) for role in OWNER_FIELDS),
             ("date", "owners_from", "Owners hold from (needed when you change an owner)", None)]
 
 
-OWNER_FIELDS = ("responsible_officer", "sponsoring_member")
+OWNER_FIELDS = get_args(OwnerRole)  # every owning role a policy has, each one select
 
 
 def _policy_page(request, role, store, key: str, values: dict, errors: Errors) -> Response:
@@ -358,13 +357,11 @@ async def policy_save(key: str, request: Request, store: Store, role: Editor, wh
 
     def build() -> PolicyFactsIn:
         current = policies.facts(store, key)
-        kept = [OwnerIn(role=o.role, post=o.post) for o in current.owners if o.role not in OWNER_FIELDS]
         chosen = [OwnerIn(role=name, post=form[name]) for name in OWNER_FIELDS if form.get(name)]
-        was = {(o.role, o.post) for o in current.owners if o.role in OWNER_FIELDS}
-        changed = {(o.role, o.post) for o in chosen} != was
+        changed = {(o.role, o.post) for o in chosen} != {(o.role, o.post) for o in current.owners}
         return _validated(PolicyFactsIn, document_location=form.get("document_location") or None,
                           version=form.get("version") or None, review_date=form.get("review_date") or None,
-                          owners=kept + chosen if changed else None, owners_from=days["owners_from"])
+                          owners=chosen if changed else None, owners_from=days["owners_from"])
 
     errors = await run_in_threadpool(_attempt, build, lambda given: policies.correct(
         store, request.app.state.settings.data_dir, who, "page", key, given, form.get("fact_version")), errors)

@@ -72,7 +72,7 @@ def source(provenance: FactSource | dict[str, Any] | None) -> str:
 # The header's links (path, text, procurement only): the registers used most, the map and procurement's pages.
 NAVIGATION = (("/", "Home", False), ("/policies", "Policies", False), ("/partners", "Partners", False),
               ("/workstreams", "Work streams", False), ("/posts", "Posts", False), ("/charters", "Charters", False),
-              ("/gaps", "Accountability gaps", False), ("/maps/stakeholders", "Maps", False),
+              ("/gaps", "Accountability gaps", False), ("/maps", "Maps", False),
               ("/procurement", "Procurement", True), ("/health", "Relationship health", True))
 # Every page there is, grouped, for the home page: (group, ((path, text, procurement only), ...)).
 PLACES = (
@@ -81,7 +81,8 @@ PLACES = (
                    ("/initiatives", "Initiatives", False), ("/indicators", "Key indicators", False),
                    ("/themes", "Themes", False), ("/programmes", "Programmes", False),
                    ("/gaps", "Accountability gaps", False), ("/contracts", "Contracts", True), ("/grants", "Grants", True))),
-    ("Maps", (("/maps/stakeholders", "Stakeholder map", False), ("/maps/grid", "Power-interest grid", False),
+    ("Maps", (("/maps", "Maps and saved views", False), ("/maps/stakeholders", "Stakeholder map", False),
+              ("/maps/grid", "Power-interest grid", False),
               ("/maps/policy-ownership", "Policy ownership", False))),
     ("Procurement", (("/health", "Relationship health", True), ("/procurement/expiring", "Contracts ending soon", True),
                      ("/procurement/concentration", "Spend concentration", True),
