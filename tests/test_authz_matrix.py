@@ -119,8 +119,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/matches"): Access(Role.procurement, OK),
     ("GET", "/api/v1/audit"): Access(Role.procurement, OK),
     ("POST", "/api/v1/ingest"): Access(Role.admin, OK),
-    ("POST", "/api/v1/matches/{match_id}/confirm"): Access(Role.admin, NOT_FOUND),  # no such match: reached, 404
-    ("POST", "/api/v1/matches/{match_id}/reject"): Access(Role.admin, NOT_FOUND),
+    ("POST", "/api/v1/matches/{match_id}/confirm"): Access(Role.procurement, NOT_FOUND),  # no such match: reached, 404
+    ("POST", "/api/v1/matches/{match_id}/reject"): Access(Role.procurement, NOT_FOUND),
     # recording (tests/test_editing.py): an editor reaches the route, which wants a body (422)
     ("GET", "/api/v1/stakeholders/{key}/assessment"): Access(Role.viewer, OK),
     ("PUT", "/api/v1/stakeholders/{key}/assessment"): Access(Role.editor, INVALID),
@@ -150,7 +150,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/record/charters/{key}"): Access(Role.editor, INVALID, page=True),
     ("GET", "/record/policies/{key}"): Access(Role.editor, OK, page=True),
     ("POST", "/record/policies/{key}"): Access(Role.editor, INVALID, page=True),
-    ("POST", "/record/matches/{match_id}/{decision}"): Access(Role.admin, NOT_FOUND, page=True),
+    ("POST", "/record/matches/{match_id}/{decision}"): Access(Role.procurement, NOT_FOUND, page=True),
 }
 CALLERS = ["no key", "wrong key", *Role]
 SAVED_VIEW = {"name": "Matrix view", "address": "/maps/grid"}

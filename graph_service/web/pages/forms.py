@@ -27,7 +27,7 @@ from graph_service.dates import parse_day
 from graph_service.errors import BadRequest, GraphServiceError, PreconditionFailed, PreconditionRequired, SchemaError
 from graph_service.ingest.resolver import CONFIRMED, REJECTED
 from graph_service.queries import ask
-from graph_service.web.deps import Admin, Caller, Editor, Store
+from graph_service.web.deps import Caller, Editor, Procurement, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.routes import templated
 
@@ -377,7 +377,7 @@ def pending_matches(store, partner: str) -> list[dict[str, Any]]:
 
 
 @router.post("/record/matches/{match_id}/{decision}", response_model=None)
-async def match_decision(match_id: str, decision: str, request: Request, store: Store, role: Admin,
+async def match_decision(match_id: str, decision: str, request: Request, store: Store, role: Procurement,
                          who: Caller) -> Response:
     form = await _submitted(request)
     status = {"confirm": CONFIRMED, "reject": REJECTED}.get(decision)

@@ -59,4 +59,4 @@ def partner(key: str, request: Request, store: Store, role: Page, as_of: AsOf = 
     return templated(request, role, "partners/partner.html", record.name, current="/partners",
                      trail=(("/", "Home"), ("/partners", "Partners")), partner=record, health=role >= Role.procurement,
                      assessment=placements(store, record.key).get(record.key),
-                     matches=pending_matches(store, record.key) if role >= Role.admin else [])
+                     matches=pending_matches(store, record.key) if role >= Role.procurement else [])
