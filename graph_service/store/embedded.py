@@ -124,8 +124,7 @@ class EmbeddedStore:
         self._journal_offset = 0  # the end of the last whole line read
         self._journal_line = 0  # how many whole lines that is
         self._pending: _Pending | None = None
-        self._snapshot_id: tuple[int, int] | None = None
-        self._snapshot_size = 0
+        self._snapshot_id: tuple[int, int, int] | None = None  # inode, mtime, size of the snapshot last read
         with self._lock:
             self._reload()
 
@@ -138,17 +137,16 @@ class EmbeddedStore:
     def _journal_path(self) -> Path:
         return self.dir / JOURNAL
 
-    def _snapshot_stat(self) -> tuple[int, int] | None:
+    def _snapshot_stat(self) -> tuple[int, int, int] | None:
         try:
             st = self._snapshot_path.stat()
         except FileNotFoundError:
-            self._snapshot_size = 0
             return None
-        self._snapshot_size = st.st_size
-        return st.st_ino, st.st_mtime_ns
+        return st.st_ino, st.st_mtime_ns, st.st_size
 
     def _journal_outgrew_snapshot(self) -> bool:
-        return self._journal_offset > max(COMPACT_AFTER_BYTES, self._snapshot_size)
+        snapshot_size = self._snapshot_id[2] if self._snapshot_id else 0
+        return self._journal_offset > max(COMPACT_AFTER_BYTES, snapshot_size)
 
     def _reload(self) -> None:
         graph = nx.MultiDiGraph()
