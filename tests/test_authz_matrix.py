@@ -94,6 +94,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/initiatives/{key}/approval-route"): Access(Role.viewer, OK),
     ("GET", "/api/v1/indicators/coverage"): Access(Role.viewer, OK),
     ("GET", "/api/v1/stakeholders"): Access(Role.viewer, OK),
+    ("GET", "/api/v1/stakeholders/bridges"): Access(Role.viewer, OK),
     ("GET", "/maps/stakeholders"): Access(Role.viewer, OK, page=True),
     ("GET", "/maps/grid"): Access(Role.viewer, OK, page=True),
     ("GET", "/maps/ego/{key}"): Access(Role.viewer, OK, page=True),

@@ -100,7 +100,8 @@ def test_the_impact_chain_with_its_owners(procurement):
     assert body["summary"]["services_without_alternative"] == ["service:waste"]
     assert [p["key"] for p in body["priorities"]] == ["priority:housing"]
     [manager] = next(c for c in body["contracts"] if c["key"] == "contract:waste-1")["owners"]
-    assert manager["post"] == "post:gm-env" and manager["holders"] == [{"person": "person:alice", "name": "Alice Able"}]
+    assert manager["post"] == "post:gm-env" and manager["holders"] == [{"person": "person:alice", "name": "Alice Able",
+                                                                                 "illustrative": False}]
     police = procurement.get(f"/api/v1/partners/{D}/impact", params={"as_of": AS_OF}).json()
     assert [k["key"] for k in police["key_indicators"]] == ["indicator:homes"]
     assert [w["key"] for w in police["workstreams"]] == ["workstream:partnerships"]

@@ -68,10 +68,30 @@ def test_impact_and_procurement_views(capsys, data_dir):
         ("contract:repairs-b-small", "successor let"), ("contract:repairs-a", "exit plan only"), ("contract:waste-1", "none")]
     answer = json.loads(run(capsys, data_dir, "procurement", "kraljic", "--json"))
     assert answer["counts"]["strategic"] == 2
-    assert "single-points-of-failure as of 2026-06-30 for Dacorum Borough Council: 5 row(s)" in run(capsys, data_dir, "procurement",
+    assert "single-points-of-failure as of 2026-06-30 for Dacorum Borough Council: 4 row(s)" in run(capsys, data_dir, "procurement",
                                                                         "single-points-of-failure")
 
 
 def test_an_unknown_partner_is_an_error(capsys, data_dir):
     assert main(["--data-dir", str(data_dir), "health", "org:nobody"]) == 1
     assert "no partner with key 'org:nobody'" in capsys.readouterr().err
+
+
+def test_every_impact_line_about_generated_data_says_so(reference_store):
+    from graph_service.answers.health.report import partner_impact
+    from graph_service.answers.maps import illustrative_keys
+    from graph_service.answers.policies import GENERATED
+    from graph_service.cli.health import format_impact
+
+    answer = partner_impact(reference_store, "GB-CHC-1428528", "2026-09-30")  # generated, with documented links too
+    entries = [e for field in ("contracts", "grants", "services", "key_indicators", "priorities", "workstreams")
+               for e in answer[field]]
+    generated = illustrative_keys(reference_store, [e["key"] for e in entries])
+    assert generated and len(generated) < len(entries)
+    assert all(e["illustrative"] == (e["key"] in generated) for e in entries)
+    lines = format_impact(answer)
+    for entry in entries:
+        [line] = [x for x in lines if f"({entry['key']})" in x]
+        assert line.split(f"({entry['key']})")[1].startswith(f" ({GENERATED})") == entry["illustrative"], line
+        holders = [h for o in entry.get("owners", []) for h in o["holders"]]
+        assert all((f"{h['name']} ({GENERATED})" in line) == h["illustrative"] for h in holders), line

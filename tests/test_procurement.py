@@ -7,6 +7,7 @@ import math
 
 from graph_service.access.auth import Role
 from graph_service.answers import procurement
+from graph_service.answers.bridges import bridges_between_partners
 from graph_service.answers.health.config import load_config
 from tests.test_health_fixture import AS_OF, A, B, C, D, F, load
 
@@ -52,10 +53,17 @@ def test_single_points_of_failure(any_store):
     assert (repairs["share"], repairs["alternatives"]) == (round(320 / 420, 4), [{"partner": A, "name": "Acme Waste Ltd",
                                                                                   "share": round(100 / 420, 4)}])
     assert answer["priorities"] == [{"priority": "priority:economy", "name": "To promote economic well-being",
-                                     "partner": C, "partner_name": "Community Advice Trust"}]
-    [cut] = answer["bridges_between_partners"]  # secondary: the delivery network, not the spend
-    assert (cut["partner"], cut["priority"], cut["cut_off"]) == (A, "priority:housing",
-                                                                 [{"partner": F, "name": "Subcontractor Ltd"}])
+                                     "partner": C, "partner_name": "Community Advice Trust", "illustrative": False}]
+    assert answer["indicators"] == []  # no service with spend moves an indicator here
+    assert "bridges_between_partners" not in answer  # the delivery network's structure, not spend
+
+
+def test_bridges_between_partners_are_the_delivery_networks_cut_vertices(any_store):
+    load(any_store)
+    [cut] = bridges_between_partners(any_store, AS_OF)["bridges"]
+    assert (cut["partner"], cut["priority"], cut["cut_off"]) == (
+        A, "priority:housing", [{"partner": F, "name": "Subcontractor Ltd", "illustrative": False}])
+    assert cut["links"] and not cut["illustrative"]
 
 
 def test_kraljic_positions_set_the_review_cycle(any_store):
@@ -107,6 +115,41 @@ def test_the_views_over_http(store, server):
     assert [y["year"] for y in commissioning["years"]] == ["2019", "2024", "2025"]
 
 
+def test_on_the_reference_data_indicators_rest_on_the_supplier_of_the_services_moving_them(reference_store):
+    cfg = load_config()
+    spof = procurement.single_points_of_failure(reference_store, "2026-09-30")
+    concentration = {s["service"]: s for s in procurement.concentration(reference_store, "2026-09-30")["services"]}
+    assert spof["indicators"]
+    for indicator in spof["indicators"]:
+        moving = [concentration[s["service"]] for s in indicator["services"]]
+        assert all(indicator["indicator"] in {i["indicator"] for i in next(
+            x for x in spof["services"] + [{"service": None, "indicators": []}] if x["service"] == m["service"]
+        )["indicators"]} for m in moving if any(x["service"] == m["service"] for x in spof["services"]))
+        spend: dict[str, float] = {}
+        for service in moving:
+            for supplier in service["suppliers"]:
+                spend[supplier["partner"]] = spend.get(supplier["partner"], 0.0) + supplier["spend"]
+        top = max(spend, key=lambda k: (spend[k], k))
+        share = spend[top] / sum(spend.values())
+        assert (indicator["partner"], indicator["share"]) == (top, round(share, 4))
+        assert len(spend) == 1 or share > cfg.procurement.single_supplier_share
+        assert len(indicator["alternatives"]) == len(spend) - 1
+
+
+def test_rows_resting_on_generated_partners_are_marked(reference_store):
+    from graph_service.answers.maps import illustrative_keys
+
+    spof = procurement.single_points_of_failure(reference_store, "2026-09-30")
+    rows = spof["services"] + spof["indicators"] + spof["priorities"]
+    generated = illustrative_keys(reference_store, sorted({r["partner"] for r in rows}))
+    assert generated and all(r["illustrative"] == (r["partner"] in generated) for r in rows)
+    kraljic = procurement.kraljic(reference_store, "2026-09-30")["partners"]
+    assert {p["partner"] for p in kraljic if p["illustrative"]} == illustrative_keys(
+        reference_store, [p["partner"] for p in kraljic])
+    years = procurement.commissioning(reference_store, "2026-09-30")["years"]
+    assert any(y["illustrative"] for y in years)
+
+
 def test_on_the_reference_data_concentrated_critical_services_make_strategic_suppliers(reference_store):
     cfg = load_config()
     spof = procurement.single_points_of_failure(reference_store, "2026-09-30")
@@ -134,3 +177,10 @@ def test_a_real_council_spend_file_finds_the_service_resting_on_one_supplier(sto
     assert waste["partner_name"] == "Yorwaste Ltd" and waste["share"] > 0.5 and len(waste["alternatives"]) >= 1
     shares = procurement.concentration(store, "2017-04-30", buyer="GB-LAE-CRA")["services"]
     assert next(s for s in shares if s["service"] == waste["service"])["suppliers"][0]["share"] == waste["share"]
+
+
+def test_bridges_over_http_for_a_viewer(store, server):
+    load(store)
+    body = server.client(Role.viewer).get("/api/v1/stakeholders/bridges", params={"as_of": AS_OF}).json()
+    assert [(b["partner"], b["priority"]) for b in body["bridges"]] == [(A, "priority:housing")]
+    assert body["buyer"]["key"] == "GB-LAE-DAC"

@@ -207,8 +207,7 @@ def test_each_procurement_view_reads_its_answer(server):
               "/procurement/kraljic": len(procurement.kraljic(store)["partners"]),
               "/procurement/commissioning": len(procurement.commissioning(store)["years"])}
     spof = procurement.single_points_of_failure(store)
-    counts["/procurement/single-points-of-failure"] = sum(len(spof[k]) for k in ("services", "priorities",
-                                                                                 "bridges_between_partners"))
+    counts["/procurement/single-points-of-failure"] = sum(len(spof[k]) for k in ("services", "indicators", "priorities"))
     for path, count in counts.items():
         rows = list(csv.DictReader(io.StringIO(client.get(path, params={"format": "csv"}).text)))
         assert len(rows) == count and "illustrative" in rows[0], path

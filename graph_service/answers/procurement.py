@@ -19,6 +19,7 @@ from graph_service.answers.health.network import analyse
 from graph_service.answers.health.report import assess
 from graph_service.answers.health.scope import UNKNOWN, ServiceMap, resolve_buyer
 from graph_service.answers.health.facts import service_spend
+from graph_service.answers.maps import illustrative_keys
 from graph_service.queries import ask
 
 VIEWS = ("expiring", "concentration", "single-points-of-failure", "kraljic", "commissioning")
@@ -46,12 +47,13 @@ def expiring(store: GraphStore, as_of: str | dt.date | None = None, config: Heal
     windows = sorted(config.procurement.expiry_windows_months)
     ends = {months: add_months(today, months).isoformat() for months in windows}
     rows = ask(store, "procurement_expiring_contracts", as_of=today.isoformat(), until=ends[windows[-1]], buyer=scope.key)
+    generated = illustrative_keys(store, [row["contract"] for row in rows])
     contracts = []
     for row in rows:
         window = next(m for m in windows if row["end_date"] <= ends[m])
         contracts.append({**row, "buyer": buyer_label(row["buyers"]), "window_months": window,
                           "days_left": (dt.date.fromisoformat(row["end_date"]) - today).days,
-                          "successor_status": _successor_status(row)})
+                          "successor_status": _successor_status(row), "illustrative": row["contract"] in generated})
     summary = []
     for months in windows:
         within = [c for c in contracts if c["window_months"] <= months]
@@ -75,13 +77,14 @@ def concentration(store: GraphStore, as_of: str | dt.date | None = None, config:
     scope = resolve_buyer(store, buyer)
     since = add_months(today, -cfg.concentration_window_months).isoformat()
     mapped, unmapped = service_spend(store, scope, since, today.isoformat(), services_map)
+    generated = illustrative_keys(store, sorted({row["partner"] for row in mapped}))
     services: dict[tuple, dict[str, Any]] = {}
     for row in mapped:
         service = services.setdefault((row["buyer"], row["service"]), {
             "buyer": row["buyer"] or UNKNOWN, "service": row["service"], "name": row["service_name"],
             "critical": row["critical"], "suppliers": []})
         service["suppliers"].append({"partner": row["partner"], "name": row["partner_name"], "spend": row["spend"],
-                                     "payments": row["payments"]})
+                                     "payments": row["payments"], "illustrative": row["partner"] in generated})
     out = []
     for service in services.values():
         total = sum(s["spend"] for s in service["suppliers"])
@@ -91,7 +94,8 @@ def concentration(store: GraphStore, as_of: str | dt.date | None = None, config:
         band = ("highly concentrated" if hhi > cfg.hhi_highly_concentrated else
                 "concentrated" if hhi > cfg.hhi_concentrated else "unconcentrated")
         service["suppliers"].sort(key=lambda s: (-s["spend"], s["partner"]))
-        out.append({**service, "spend": round(total, 2), "hhi": round(hhi, 1), "band": band})
+        out.append({**service, "spend": round(total, 2), "hhi": round(hhi, 1), "band": band,
+                    "illustrative": any(s["illustrative"] for s in service["suppliers"])})
     out.sort(key=lambda s: (-s["hhi"], s["service"], s["buyer"]))
     areas: dict[tuple, dict[str, Any]] = {}
     for row in unmapped:
@@ -122,41 +126,87 @@ def _service_shares(rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
     return services
 
 
+def _rests_on_one(suppliers: list[dict[str, Any]], above: float) -> str | None:
+    """Why spend rests on its largest supplier (suppliers largest first), or None when it does not."""
+    top, *others = suppliers
+    if not others:
+        return "only supplier paid"
+    return f"holds more than {above:.0%} of the spend" if top["share"] > above else None
+
+
+def _alternatives(others: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"partner": o["partner"], "name": o["name"], "share": o["share"]} for o in others]
+
+
+def _indicators_resting_on_one(services: dict[tuple, dict[str, Any]], moves: dict[str, list[tuple[str, str]]],
+                               above: float, generated: set[str]) -> list[dict[str, Any]]:
+    """Key indicators whose services' spend (all services moving the indicator, added up) rests on one
+    supplier, or on one holding more than `above` of it."""
+    indicators: dict[tuple, dict[str, Any]] = {}
+    for (buyer, service_key), service in services.items():
+        for indicator, name in moves.get(service_key, []):
+            entry = indicators.setdefault((buyer, indicator), {"buyer": buyer, "indicator": indicator, "name": name,
+                                                               "services": [], "spend": 0.0, "suppliers": {}})
+            entry["services"].append({"service": service_key, "name": service["name"]})
+            entry["spend"] += service["spend"]
+            for s in service["suppliers"]:
+                supplier = entry["suppliers"].setdefault(s["partner"], {"partner": s["partner"], "name": s["name"],
+                                                                        "spend": 0.0})
+                supplier["spend"] += s["spend"]
+    out = []
+    for entry in indicators.values():
+        suppliers = sorted(({**s, "share": round(s["spend"] / entry["spend"], 4) if entry["spend"] else 0.0}
+                            for s in entry["suppliers"].values()), key=lambda s: (-s["spend"], s["partner"]))
+        why = _rests_on_one(suppliers, above)
+        if why is None:
+            continue
+        top, *others = suppliers
+        out.append({"buyer": entry["buyer"] or UNKNOWN, "indicator": entry["indicator"], "name": entry["name"],
+                    "services": sorted(entry["services"], key=lambda s: s["service"]),
+                    "spend": round(entry["spend"], 2), "partner": top["partner"], "partner_name": top["name"],
+                    "share": top["share"], "why": why, "alternatives": _alternatives(others),
+                    "illustrative": top["partner"] in generated})
+    return sorted(out, key=lambda x: (-x["share"], x["indicator"], x["buyer"]))
+
+
 def single_points_of_failure(store: GraphStore, as_of: str | dt.date | None = None,
                              config: HealthConfig | None = None, buyer: str | None = None) -> dict[str, Any]:
     """For the buyer: services resting on one supplier, or on one holding more than
     procurement.single_supplier_share of the service's spend, with the partner, its share, the
-    alternatives paid for the same service and the key indicators the service moves; priorities only
-    one partner delivers; and, apart, partners that are cut vertices between partners in the
-    delivery network ("bridges between partners"), which say nothing of spend."""
+    alternatives paid for the same service and the key indicators the service moves; key indicators
+    whose services' spend rests on one supplier in the same way; and priorities only one partner
+    delivers. `illustrative` marks a row whose partner is generated example data. Partners that
+    bridge others in the delivery network are `bridges_between_partners`, apart: they say nothing of
+    spend."""
     config = config or load_config()
     facts = gather(store, parse_date(as_of), config, resolve_buyer(store, buyer))
     network = analyse(facts)
     names = {key: row["name"] for key, row in facts.partners.items()}
+    generated = {key for key, row in facts.partners.items() if row["illustrative"]}
     above = config.procurement.single_supplier_share
+    shares = _service_shares(facts.service_spend)
+    moves = {key: sorted({(r["end"], r["end_name"]) for r in rows
+                          if r["type"] == "CONTRIBUTES_TO" and r["end_label"] == "KeyIndicator"})
+             for key, rows in facts.links_from.items()}
     services = []
-    for service in sorted(_service_shares(facts.service_spend).values(),
+    for service in sorted(shares.values(),
                           key=lambda x: (not x["critical"], -x["suppliers"][0]["share"], x["service"], x["buyer"] or "")):
-        top, *others = service["suppliers"]
-        if others and top["share"] <= above:
+        why = _rests_on_one(service["suppliers"], above)
+        if why is None:
             continue
-        indicators = sorted({(r["end"], r["end_name"]) for r in facts.links_from.get(service["service"], [])
-                             if r["type"] == "CONTRIBUTES_TO" and r["end_label"] == "KeyIndicator"})
+        top, *others = service["suppliers"]
         services.append({"buyer": service["buyer"] or UNKNOWN, "service": service["service"], "name": service["name"],
                          "critical": service["critical"], "spend": round(service["spend"], 2),
-                         "partner": top["partner"], "partner_name": top["name"], "share": top["share"],
-                         "why": "only supplier paid" if not others else f"holds more than {above:.0%} of the spend",
-                         "alternatives": [{"partner": o["partner"], "name": o["name"], "share": o["share"]} for o in others],
-                         "indicators": [{"indicator": k, "name": n} for k, n in indicators]})
-    bridges = [{"partner": partner, "name": names[partner], "priority": cut.priority, "priority_name": cut.priority_name,
-                "cut_off": [{"partner": p, "name": names[p]} for p in cut.cut_off],
-                "links": [{"rel": link["rel"], "source": link["source"], "locator": link["locator"]} for link in cut.links]}
-               for partner, cuts in sorted(network.cut_vertices.items()) for cut in cuts]
+                         "partner": top["partner"], "partner_name": top["name"], "share": top["share"], "why": why,
+                         "alternatives": _alternatives(others),
+                         "indicators": [{"indicator": k, "name": n} for k, n in moves.get(service["service"], [])],
+                         "illustrative": top["partner"] in generated})
     priorities = [{"priority": priority, "name": network.priority_names[priority], "partner": partner,
-                   "partner_name": names[partner]}
+                   "partner_name": names[partner], "illustrative": partner in generated}
                   for partner, keys in sorted(network.sole_priorities.items()) for priority in keys]
     return {"as_of": facts.as_of.isoformat(), "buyer": facts.scope.describe(), "single_supplier_share": above,
-            "services": services, "priorities": priorities, "bridges_between_partners": bridges}
+            "services": services, "indicators": _indicators_resting_on_one(shares, moves, above, generated),
+            "priorities": priorities}
 
 
 def _annual_contract_value(contracts: list[dict[str, Any]]) -> float:
@@ -231,7 +281,8 @@ def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: Healt
                          "review_every_months": months,
                          "last_review": last, "next_review_due": due,
                          "review_overdue": due is None or due < portfolio.as_of,
-                         "recorded_categories": sorted({c["kraljic_category"] for c in contracts if c["kraljic_category"]})})
+                         "recorded_categories": sorted({c["kraljic_category"] for c in contracts if c["kraljic_category"]}),
+                         "illustrative": portfolio.facts.partners[key]["illustrative"]})
     order = {p: i for i, p in enumerate(("strategic", "bottleneck", "leverage", "routine"))}
     partners.sort(key=lambda p: (order[p["position"]], -p["value_per_year"], p["partner"]))
     counts = {p: sum(x["position"] == p for x in partners) for p in order}
@@ -242,15 +293,17 @@ def kraljic(store: GraphStore, as_of: str | dt.date | None = None, config: Healt
 def commissioning(store: GraphStore, as_of: str | dt.date | None = None, buyer: str | None = None) -> dict[str, Any]:
     """Grant and contract value the buyer let each year, in total and by persona, and the grants' share:
     the move "from grant giving towards service commissioning". Totals add the persona rows, so an item
-    whose counterparts have two personas counts under both."""
+    whose counterparts have two personas counts under both. A year is `illustrative` when any item let
+    in it is generated."""
     today = parse_date(as_of)
     scope = resolve_buyer(store, buyer)
     years: dict[str, dict[str, Any]] = {}
     for row in ask(store, "procurement_commissioning", as_of=today.isoformat(), buyer=scope.key):
         year = years.setdefault(row["year"], {"year": row["year"], "grant": {"value": 0.0, "count": 0},
-                                              "contract": {"value": 0.0, "count": 0}, "personas": {}})
+                                              "contract": {"value": 0.0, "count": 0}, "personas": {}, "illustrative": 0})
         year[row["kind"]]["value"] += row["value"]
         year[row["kind"]]["count"] += row["count"]
+        year["illustrative"] += row["illustrative"]
         persona = year["personas"].setdefault(row["persona"], {"persona": row["persona"],
                                                                "name": row["persona_name"] or "No persona",
                                                                "grant": 0.0, "contract": 0.0})
@@ -262,6 +315,7 @@ def commissioning(store: GraphStore, as_of: str | dt.date | None = None, buyer: 
                     "grants": {"value": round(year["grant"]["value"], 2), "count": year["grant"]["count"]},
                     "contracts": {"value": round(year["contract"]["value"], 2), "count": year["contract"]["count"]},
                     "grant_share": round(year["grant"]["value"] / total, 4) if total else None,
+                    "illustrative": year["illustrative"] > 0,
                     "personas": sorted(({**p, "grant": round(p["grant"], 2), "contract": round(p["contract"], 2)}
                                         for p in year["personas"].values()), key=lambda p: p["name"])})
     return {"as_of": today.isoformat(), "buyer": scope.describe(), "years": out}
@@ -293,6 +347,7 @@ class ExpiringContract(Answer):
     window_months: int
     days_left: int
     successor_status: str
+    illustrative: bool
     source: str | None = None
     locator: str | None = None
 
@@ -312,6 +367,7 @@ class ServiceSpend(Answer):
     spend: float
     hhi: float
     band: str
+    illustrative: bool  # a supplier is generated
 
 
 class Concentration(Answer):
@@ -322,28 +378,28 @@ class Concentration(Answer):
     unmapped: list[Facts]
 
 
-class Bridge(Answer):
-    """A partner whose removal cuts others off from a priority (a graph cut vertex)."""
-    partner: str
-    name: str | None
-    priority: str
-    priority_name: str | None
-    cut_off: list[Facts]
-    links: list[Facts]
-
-
-class SingleSupplierService(Answer):
+class RestingOnOne(Answer):
+    """Spend (a service's, or all the services' moving an indicator) resting on one supplier."""
     buyer: str  # the buyer's key, or 'buyer unknown'
-    service: str
     name: str | None
-    critical: bool
     spend: float
     partner: str
     partner_name: str | None
     share: float
     why: str
     alternatives: list[Facts]
+    illustrative: bool
+
+
+class SingleSupplierService(RestingOnOne):
+    service: str
+    critical: bool
     indicators: list[Facts]
+
+
+class SingleSupplierIndicator(RestingOnOne):
+    indicator: str
+    services: list[Facts]
 
 
 class SinglePoints(Answer):
@@ -351,8 +407,8 @@ class SinglePoints(Answer):
     buyer: Named | None
     single_supplier_share: float
     services: list[SingleSupplierService]
+    indicators: list[SingleSupplierIndicator]
     priorities: list[Facts]
-    bridges_between_partners: list[Bridge]
 
 
 class KraljicPosition(Answer):
@@ -370,6 +426,7 @@ class KraljicPosition(Answer):
     next_review_due: str | None
     review_overdue: bool
     recorded_categories: list[str]
+    illustrative: bool
 
 
 class Kraljic(Answer):
@@ -391,6 +448,7 @@ class CommissioningYear(Answer):
     contracts: Tally
     grant_share: float | None
     personas: list[Facts]
+    illustrative: bool  # an item let this year is generated
 
 
 class Commissioning(Answer):

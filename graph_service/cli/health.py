@@ -107,13 +107,16 @@ def _impact_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def format_impact(answer: dict[str, Any]) -> list[str]:
+    def marked(entry: dict[str, Any]) -> str:
+        return f" ({GENERATED})" if entry.get("illustrative") else ""
+
     def owners(entry: dict[str, Any]) -> str:
-        named = [f"{o['title']} ({', '.join(h['name'] for h in o['holders']) or 'vacant'})" for o in entry.get("owners", [])]
+        named = [f"{o['title']} ({', '.join(h['name'] + marked(h) for h in o['holders']) or 'vacant'})"
+                 for o in entry.get("owners", [])]
         return f"  owned by {'; '.join(named)}" if named else ""
 
     partner = answer["partner"]
-    generated = f" ({GENERATED})" if partner["illustrative"] else ""
-    lines = [f"If {partner['name']} ({partner['key']}){generated} fails, as of {answer['as_of']}:{owners(partner)}"]
+    lines = [f"If {partner['name']} ({partner['key']}){marked(partner)} fails, as of {answer['as_of']}:{owners(partner)}"]
     for field, title in (("contracts", "Contracts"), ("grants", "Grants"), ("services", "Services"),
                          ("key_indicators", "Key indicators"), ("priorities", "Priorities"), ("workstreams", "Work-streams")):
         lines.append(f"  {title}: {len(answer[field]) or 'none'}")
@@ -124,7 +127,7 @@ def format_impact(answer: dict[str, Any]) -> list[str]:
                 extra = (" (critical)" if entry["critical"] else "") + (
                     f", {alternatives} other provider(s)" if alternatives else ", NO other provider")
             via = ", ".join(sorted({link["from"] for link in entry["via"]}))
-            lines.append(f"    {entry['name']}  ({entry['key']}){extra}  via {via}{owners(entry)}")
+            lines.append(f"    {entry['name']}  ({entry['key']}){marked(entry)}{extra}  via {via}{owners(entry)}")
     return lines
 
 
@@ -155,29 +158,34 @@ def view_rows(view: str, answer: dict[str, Any]) -> list[dict[str, Any]]:
                  "buyer": c["buyer"], "contract": c["contract"], "title": c["title"],
                  "value": c["value"], "value_is_ceiling": c["value_is_ceiling"],
                  "suppliers": "; ".join(s["name"] for s in c["suppliers"]), "successor_status": c["successor_status"],
-                 "successors": "; ".join(s["key"] for s in c["successors"])} for c in answer["contracts"]]
+                 "successors": "; ".join(s["key"] for s in c["successors"]), "illustrative": c["illustrative"]}
+                for c in answer["contracts"]]
     if view == "concentration":
         return [{"buyer": s["buyer"], "service": s["service"], "name": s["name"], "critical": s["critical"],
                  "spend": s["spend"], "hhi": s["hhi"],
                  "band": s["band"], "suppliers": len(s["suppliers"]),
-                 "largest": f"{s['suppliers'][0]['name']} {s['suppliers'][0]['share']:.0%}" if s["suppliers"] else ""}
-                for s in answer["services"]]
+                 "largest": f"{s['suppliers'][0]['name']} {s['suppliers'][0]['share']:.0%}" if s["suppliers"] else "",
+                 "illustrative": s["illustrative"]} for s in answer["services"]]
     if view == "single-points-of-failure":
-        return ([{"kind": "service rests on one supplier", "of": s["name"], "critical": s["critical"], "partner": s["partner_name"],
-                  "share": f"{s['share']:.0%}", "detail": f"{s['why']}; {len(s['alternatives'])} alternatives"
-                  + "".join(f"; moves {i['name']}" for i in s["indicators"])} for s in answer["services"]]
+        def resting(kind: str, entry: dict[str, Any], critical: Any, moves: list[str]) -> dict[str, Any]:
+            return {"kind": kind, "of": entry["name"], "critical": critical, "partner": entry["partner_name"],
+                    "share": f"{entry['share']:.0%}", "detail": f"{entry['why']}; {len(entry['alternatives'])} alternatives"
+                    + "".join(f"; {m}" for m in moves), "illustrative": entry["illustrative"]}
+
+        return ([resting("service rests on one supplier", s, s["critical"], [f"moves {i['name']}" for i in s["indicators"]])
+                 for s in answer["services"]]
+                + [resting("indicator rests on one supplier", i, "", [f"through {s['name']}" for s in i["services"]])
+                   for i in answer["indicators"]]
                 + [{"kind": "sole priority provider", "of": p["name"], "critical": "", "partner": p["partner_name"],
-                    "share": "", "detail": ""} for p in answer["priorities"]]
-                + [{"kind": "bridge between partners", "of": c["priority_name"], "critical": "", "partner": c["name"],
-                    "share": "", "detail": "cuts off " + "; ".join(x["name"] for x in c["cut_off"])}
-                   for c in answer["bridges_between_partners"]])
+                    "share": "", "detail": "", "illustrative": p["illustrative"]} for p in answer["priorities"]])
     if view == "kraljic":
         return [{"position": p["position"], "partner": p["partner"], "name": p["name"], "value_per_year": p["value_per_year"],
                  "supply_risk": p["supply_risk"], "supply_risk_score": p["supply_risk_score"], "review_every_months": p["review_every_months"],
                  "last_review": p["last_review"], "next_review_due": p["next_review_due"],
-                 "review_overdue": p["review_overdue"]} for p in answer["partners"]]
+                 "review_overdue": p["review_overdue"], "illustrative": p["illustrative"]} for p in answer["partners"]]
     return [{"year": y["year"], "persona": p["name"], "grant": p["grant"], "contract": p["contract"],
-             "grant_share_of_year": y["grant_share"]} for y in answer["years"] for p in y["personas"]]
+             "grant_share_of_year": y["grant_share"], "illustrative": y["illustrative"]}
+            for y in answer["years"] for p in y["personas"]]
 
 
 VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement.concentration,

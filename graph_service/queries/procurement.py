@@ -91,7 +91,7 @@ def procurement_commissioning(graph: nx.MultiDiGraph, as_of: str | None = None,
     FUNDS), by the persona of the recipient or supplier: "from grant giving towards service
     commissioning". A contract counts in the year it starts, a grant in the year it is awarded, once
     per persona of its counterparts (so an item whose counterparts have two personas counts under
-    both; none: under no persona). Only what was let by as_of."""
+    both; none: under no persona). Only what was let by as_of. `illustrative` counts generated items."""
     groups: dict[tuple, dict[str, Any]] = {}
     lettors = [key for key, _ in nodes(graph, "Organisation") if buyer is None or key == buyer]
     for kind, let_type, label, counterpart_type, dated_by, amount in LETTINGS:
@@ -109,7 +109,9 @@ def procurement_commissioning(graph: nx.MultiDiGraph, as_of: str | None = None,
                                  or {(None, None)})
             for persona, name in personas or {(None, None)}:
                 group = groups.setdefault((kind, dated[:4], persona), {"kind": kind, "year": dated[:4], "persona": persona,
-                                                                      "persona_name": name, "value": 0.0, "count": 0})
+                                                                      "persona_name": name, "value": 0.0, "count": 0,
+                                                                      "illustrative": 0})
                 group["value"] += props.get(amount) or 0.0
                 group["count"] += 1
+                group["illustrative"] += bool(graph.nodes[item]["prov"]["illustrative"])
     return list(groups.values())

@@ -115,6 +115,7 @@ def _day(name: str, description: str, required: bool = False) -> Callable[..., d
 
 
 AsOf = Annotated[dt.date | None, Depends(_day("as_of", "the graph as it stood on this day (default: today)"))]
+Buyer = Annotated[str | None, Query(max_length=200, description="an organisation's key, or 'all' (default: the home council)")]
 CompareFrom = Annotated[dt.date | None, Depends(_day(
     "compare_from", "with compare_to: show what was added, ended or changed since this date"))]
 CompareTo = Annotated[dt.date | None, Depends(_day("compare_to", "with compare_from: the later date of the comparison"))]

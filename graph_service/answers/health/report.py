@@ -14,7 +14,8 @@ from graph_service.errors import BadRequest, NotFound
 from graph_service.answers.health import snapshots
 from graph_service.answers.health.config import DIMENSIONS, HealthConfig, load_config
 from graph_service.answers.health.facts import Facts, gather, parse_date
-from graph_service.answers.health.impact import impact
+from graph_service.answers.health.impact import LEVELS, impact
+from graph_service.answers.maps import illustrative_keys
 from graph_service.answers.health.model import RATING_ORDER, Context, score_partner
 from graph_service.answers.health.network import Network, analyse
 from graph_service.answers.health.scope import resolve_buyer
@@ -143,7 +144,15 @@ def partner_impact(store: GraphStore, key: str, as_of: str | dt.date | None = No
     facts = gather(store, parse_date(as_of), config, resolve_buyer(store, buyer))
     if key not in facts.partners:
         raise NotFound(f"no partner with key {key!r}", key=key)
-    return {**impact(facts, analyse(facts), key), "buyer": facts.scope.describe()}
+    answer = impact(facts, analyse(facts), key)
+    entries = [e for level in LEVELS.values() for e in answer[level]]
+    holders = [h for e in [answer["partner"], *entries] for o in e.get("owners", []) for h in o["holders"]]
+    generated = illustrative_keys(store, sorted({e["key"] for e in entries} | {h["person"] for h in holders}))
+    for thing in entries:
+        thing["illustrative"] = thing["key"] in generated
+    for holder in holders:
+        holder["illustrative"] = holder["person"] in generated
+    return {**answer, "buyer": facts.scope.describe()}
 
 
 CSV_FIELDS = ["rank", "partner", "name", "illustrative", "personas", "score", "rating", "score_rating", "coverage", "provisional",

@@ -5,20 +5,19 @@ web/pages/health.py and procurement.py)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from graph_service.dates import iso
-from graph_service.web.deps import AsOf, Procurement, Store
+from graph_service.web.deps import AsOf, Buyer, Procurement, Store
 from graph_service.answers import procurement
 from graph_service.answers.health import shapes, snapshots
 from graph_service.answers.health.report import health_report, partner_health, partner_impact, to_csv
 
 router = APIRouter()
 TAGS = ["health"]
-Buyer = Annotated[str | None, Query(max_length=200, description="an organisation's key, or 'all' (default: the home council)")]
 
 
 def _snapshot_dir(request: Request) -> Path:

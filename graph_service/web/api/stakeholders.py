@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from graph_service.answers.bridges import Bridges, bridges_between_partners
 from graph_service.answers.stakeholders import AnalysisAnswer, analyse
 from graph_service.dates import iso
-from graph_service.web.deps import DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WORKSTREAM, AsOf, Store, Viewer
+from graph_service.web.deps import DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WORKSTREAM, AsOf, Buyer, Store, Viewer
 
 router = APIRouter(tags=["maps"])
 
@@ -19,3 +20,9 @@ def stakeholders(store: Store, role: Viewer, persona: str | None = PERSONA, work
     analysis = analyse(store, role, as_of=iso(as_of), persona=persona, workstream=workstream, priority=priority,
                        department=department, min_health=min_health)
     return AnalysisAnswer.model_validate(analysis.to_dict())
+
+
+@router.get("/api/v1/stakeholders/bridges")
+def bridges(store: Store, role: Viewer, as_of: AsOf = None, buyer: Buyer = None) -> Bridges:
+    """Partners through which others alone reach a priority (cut vertices of the delivery network)."""
+    return Bridges.model_validate(bridges_between_partners(store, iso(as_of), buyer=buyer))

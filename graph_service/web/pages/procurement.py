@@ -9,10 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from graph_service.answers import contracts, partners, procurement
+from graph_service.answers import procurement
 from graph_service.answers.health.config import load_config
 from graph_service.dates import iso, long_date
-from graph_service.store.base import GraphStore
 from graph_service.web.deps import AsOf, ProcurementPage, Store
 from graph_service.web.pages.layout import path_to
 from graph_service.web.pages.registers import Cell, Column, Filter, Register, respond
@@ -30,10 +29,6 @@ def _money(value: float | None) -> str | None:
 
 def _partner(key_field: str, name_field: str):
     return lambda r: [Cell(r.get(name_field) or r[key_field], path_to("/partners", r[key_field]))]
-
-
-def _generated_partners(store: GraphStore) -> set[str]:
-    return {p.key for p in partners.partner_register(store) if p.provenance.illustrative}
 
 
 EXPIRING = Register("Contracts ending soon", "/procurement/expiring", default_sort="end_date", columns=(
@@ -72,12 +67,12 @@ CONCENTRATION = Register("Spend concentration", "/procurement/concentration", de
 ), filters=(Filter("band", "Concentration", match=lambda r, v: r["band"] == v,
                    options=("highly concentrated", "concentrated", "unconcentrated")),))
 
-SPOF_KINDS = ("service resting on one supplier", "only partner delivering a priority", "bridge between partners")
+SPOF_KINDS = ("service resting on one supplier", "indicator resting on one supplier", "only partner delivering a priority")
 SPOF = Register("Single points of failure", "/procurement/single-points-of-failure", default_sort="kind", columns=(
     Column("kind", "Kind", sort_value=lambda r: (SPOF_KINDS.index(r["kind"]), -(r.get("share") or 0.0))),
     Column("partner", "Partner", cells=lambda r: [Cell(r["partner_name"] or r["partner"], path_to("/partners", r["partner"]))],
            sort_value=lambda r: (r["partner_name"] or "").casefold()),
-    Column("what", "Service or priority"),
+    Column("what", "Service, indicator or priority"),
     Column("critical", "Critical service", text=lambda r: r.get("critical")),
     Column("share", "Share of spend", text=lambda r: None if r.get("share") is None else f"{r['share']:.0%}",
            numeric=True, sort_value=lambda r: r.get("share") or 0.0),
@@ -130,8 +125,7 @@ def index(request: Request, role: ProcurementPage) -> Response:
 def expiring(request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None,
              buyer: str | None = None) -> Response:
     answer = procurement.expiring(store, iso(as_of), buyer=buyer)
-    generated = {c.key for c in contracts.contracts(store, buyer=buyer).contracts if c.provenance.illustrative}
-    rows = [{**c, "illustrative": c["contract"] in generated} for c in answer["contracts"]]
+    rows = answer["contracts"]
     windows = "; ".join(f"{w['contracts']} within {w['months']} months ({w['without_successor']} without a successor)"
                         for w in answer["windows"])
     return _page(request, role, EXPIRING, rows, f"Current contracts let by {answer['buyer']['name']} ending soon, as of "
@@ -142,8 +136,7 @@ def expiring(request: Request, store: Store, role: ProcurementPage, as_of: AsOf 
 def concentration(request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None,
                   buyer: str | None = None) -> Response:
     answer = procurement.concentration(store, iso(as_of), buyer=buyer)
-    generated = _generated_partners(store)
-    rows = [{**s, "illustrative": any(x["partner"] in generated for x in s["suppliers"])} for s in answer["services"]]
+    rows = answer["services"]
     unmapped = sum(a["spend"] for a in answer["unmapped"])
     return _page(request, role, CONCENTRATION, rows, f"Spend by {answer['buyer']['name']} from "
                  f"{long_date(answer['since'])} to {long_date(answer['as_of'])} per service, most concentrated first "
@@ -155,31 +148,30 @@ def concentration(request: Request, store: Store, role: ProcurementPage, as_of: 
 def single_points_of_failure(request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None,
                              buyer: str | None = None) -> Response:
     answer = procurement.single_points_of_failure(store, iso(as_of), buyer=buyer)
-    generated = _generated_partners(store)
-    rows = [{"kind": "service resting on one supplier", "partner": s["partner"], "partner_name": s["partner_name"],
-             "what": s["name"] or s["service"], "critical": "yes" if s["critical"] else "no", "share": s["share"],
-             "why": [s["why"]] + [f"moves {i['name'] or i['indicator']}" for i in s["indicators"]],
-             "alternatives": [f"{a['name'] or a['partner']} ({a['share']:.0%})" for a in s["alternatives"]]}
-            for s in answer["services"]]
+
+    def resting(kind: str, entry: Row, what: str, critical: str | None, why: list[str]) -> Row:
+        return {"kind": kind, "partner": entry["partner"], "partner_name": entry["partner_name"], "what": what,
+                "critical": critical, "share": entry["share"], "why": [entry["why"], *why],
+                "alternatives": [f"{a['name'] or a['partner']} ({a['share']:.0%})" for a in entry["alternatives"]],
+                "illustrative": entry["illustrative"]}
+
+    rows = [resting("service resting on one supplier", s, s["name"] or s["service"], "yes" if s["critical"] else "no",
+                    [f"moves {i['name'] or i['indicator']}" for i in s["indicators"]]) for s in answer["services"]]
+    rows += [resting("indicator resting on one supplier", i, i["name"] or i["indicator"], None,
+                     [f"through {s['name'] or s['service']}" for s in i["services"]]) for i in answer["indicators"]]
     rows += [{"kind": "only partner delivering a priority", "partner": p["partner"], "partner_name": p["partner_name"],
-              "what": p["name"] or p["priority"], "why": []} for p in answer["priorities"]]
-    rows += [{"kind": "bridge between partners", "partner": c["partner"], "partner_name": c["name"],
-              "what": c["priority_name"] or c["priority"],
-              "why": [f"cuts off {x.get('name') or x['partner']}" for x in c["cut_off"]]}
-             for c in answer["bridges_between_partners"]]
-    rows = [{**r, "illustrative": r["partner"] in generated} for r in rows]
+              "what": p["name"] or p["priority"], "why": [], "illustrative": p["illustrative"]} for p in answer["priorities"]]
     return _page(request, role, SPOF, rows, f"For {answer['buyer']['name']}, as of {long_date(answer['as_of'])}: services "
-                 f"resting on one supplier or on one holding more than {answer['single_supplier_share']:.0%} of their "
-                 "spend, with the alternatives; priorities only one partner delivers; and, secondary, partners through "
-                 "which others alone reach a priority (bridges between partners).")
+                 f"and key indicators whose spend rests on one supplier or on one holding more than "
+                 f"{answer['single_supplier_share']:.0%} of it, with the alternatives; and priorities only one partner "
+                 "delivers. Partners through which others alone reach a priority are on the stakeholder map's page.")
 
 
 @router.get("/procurement/kraljic", response_model=None)
 def kraljic(request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None,
             buyer: str | None = None) -> Response:
     answer = procurement.kraljic(store, iso(as_of), buyer=buyer)
-    generated = _generated_partners(store)
-    rows = [{**p, "illustrative": p["partner"] in generated} for p in answer["partners"]]
+    rows = answer["partners"]
     counts = ", ".join(f"{n} {position}" for position, n in answer.get("counts", {}).items())
     return _page(request, role, KRALJIC, rows, f"Each partner {answer['buyer']['name']} has a current relationship with, "
                  f"placed by value against supply risk, as of {long_date(answer['as_of'])}: {counts}.")
@@ -189,10 +181,6 @@ def kraljic(request: Request, store: Store, role: ProcurementPage, as_of: AsOf =
 def commissioning(request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None,
                   buyer: str | None = None) -> Response:
     answer = procurement.commissioning(store, iso(as_of), buyer=buyer)
-    generated = ({c.start_date[:4] for c in contracts.contracts(store, buyer=buyer).contracts
-                  if c.provenance.illustrative and c.start_date}
-                 | {g.award_date[:4] for g in contracts.grants(store, buyer=buyer).grants
-                    if g.provenance.illustrative and g.award_date})  # a year resting on any generated award
-    rows = [{**y, "illustrative": y["year"] in generated} for y in answer["years"]]
+    rows = answer["years"]
     return _page(request, role, COMMISSIONING, rows, f"Grant and contract value {answer['buyer']['name']} let each year, "
                  "and the grants' share: the move from grant giving towards commissioning services. Counts in brackets.")
