@@ -280,3 +280,25 @@ def test_procurement_decides_a_possible_match_from_the_partner_page(server, any_
     assert (entry["action"], entry["via"], entry["match"]["decision"], entry["match"]["was"]) == (
         "match-decision", "page", "rejected", "pending")
     assert f'/record/matches/{match}/' not in admin.get(f"/partners/{LEP}").text
+
+
+def test_the_policy_form_keeps_a_role_held_by_two_posts(server, any_store):
+    editor = server.client(Role.editor)
+    url = f"/api/v1/policies/{POLICY}/facts"
+    got = editor.get(url)
+    both = {"owners": [{"role": "responsible_officer", "post": OFFICER}, {"role": "responsible_officer", "post": MANAGER}],
+            "owners_from": "2025-01-01"}
+    assert editor.put(url, json=both, headers={"If-Match": got.headers["ETag"]}).status_code == 200
+    browser = server.browser_client(Role.editor)
+    page = browser.get(f"/record/policies/{POLICY}")
+    chosen = re.findall(r'<select[^>]* name="(responsible_officer(?:_\d+)?)">.*?<option value="([^"]*)" selected>',
+                        page.text, re.S)
+    assert sorted(post for _, post in chosen) == sorted([OFFICER, MANAGER])
+    assert 'name="responsible_officer_3"' in page.text  # a blank one to add a third
+    form = {"csrf_token": form_token(page.text), "fact_version": re.search(r'name="fact_version" value="([^"]+)"', page.text)[1],
+            "version": "3.0", **{name: post for name, post in chosen}, "responsible_officer_3": ""}
+    saved = browser.post(f"/record/policies/{POLICY}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    owners = editor.get(url).json()["owners"]
+    assert sorted(o["post"] for o in owners if o["role"] == "responsible_officer") == sorted([OFFICER, MANAGER])
+    assert editor.get(url).json()["version"] == "3.0"

@@ -127,7 +127,7 @@ def test_an_editor_corrects_a_policy(page, server):
     page.get_by_role("button", name="Save corrections").click()
     expect(page.locator("#review_date-error")).to_contain_text("YYYY-MM")
     page.get_by_label("Review due").fill("2027-03")
-    holder = page.get_by_label("Portfolio holder")  # each of the four owning roles has its select
+    holder = page.get_by_label("Portfolio holder", exact=True)  # each of the four owning roles has its select
     holder.select_option(index=holder.locator("option").count() - 1)
     chosen = holder.locator("option:checked").inner_text().strip()
     page.get_by_label("Owners hold from").fill("1 December 2026")

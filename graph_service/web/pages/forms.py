@@ -323,25 +323,51 @@ async def charter_save(key: str, request: Request, store: Store, role: Editor, w
 
 
 # -- a policy's facts ------------------------------------------------------------------------------
-def _policy_fields(store) -> list:
+OWNER_FIELDS = get_args(OwnerRole)  # every owning role a policy has
+
+
+def _slot(role: str, n: int) -> str:
+    """The n-th select of an owning role (a role may be held by more than one post)."""
+    return role if n == 1 else f"{role}_{n}"
+
+
+def _is_slot(role: str, name: str) -> bool:
+    return name == role or (name.startswith(f"{role}_") and name[len(role) + 1:].isdigit())
+
+
+def _owners_in(form: dict[str, str]) -> dict[str, list[str]]:
+    """The posts chosen for each role, in the form's order, each once."""
+    return {role: list(dict.fromkeys(v for k, v in form.items() if _is_slot(role, k) and v)) for role in OWNER_FIELDS}
+
+
+def _policy_fields(store, held: dict[str, list[str]]) -> list:
+    """Each role's posts one select each, then a blank one to add another post."""
     options = _post_options(store)
+
+    def label(role: str, n: int) -> str:
+        named = role.replace("_", " ").capitalize()
+        return named if n == 1 else f"{named}: another post (optional)"
+
     return [("text", "document_location", "Where the document is kept", None), ("text", "version", "Version", None),
             ("text", "review_date", "Review due", "As the document gives it: 2027-03-31, 2027-03 or 2027"),
-            *(("select", role, role.replace("_", " ").capitalize(), options) for role in OWNER_FIELDS),
+            *(("select", _slot(role, n), label(role, n), options)
+              for role in OWNER_FIELDS for n in range(1, len(held.get(role, [])) + 2)),
             ("date", "owners_from", "Owners hold from (needed when you change an owner)", None)]
 
 
-OWNER_FIELDS = get_args(OwnerRole)  # every owning role a policy has, each one select
-
-
-def _policy_page(request, role, store, key: str, values: dict, errors: Errors) -> Response:
+def _policy_page(request, role, store, key: str, form: dict, errors: Errors) -> Response:
     current = policies.facts(store, key)
-    shown = values or {"document_location": current.document_location or "", "version": current.version or "",
-                       "review_date": current.review_date or "",
-                       **{o.role: o.post for o in current.owners if o.role in OWNER_FIELDS}}
+    if form:
+        held = _owners_in(form)
+        values = {k: v for k, v in form.items() if not any(_is_slot(r, k) for r in OWNER_FIELDS)}
+    else:
+        held = {r: sorted(o.post for o in current.owners if o.role == r) for r in OWNER_FIELDS}
+        values = {"document_location": current.document_location or "", "version": current.version or "",
+                  "review_date": current.review_date or ""}
+    values |= {_slot(r, n): post for r, posts in held.items() for n, post in enumerate(posts, 1)}
     return _form(request, role, f"Correct {current.title}", action=path_to("/record/policies", key),
-                 back=path_to("/policies", key), fields=_policy_fields(store), values=shown, errors=errors,
-                 version=values.get("fact_version") or current.version_tag, submit="Save corrections",
+                 back=path_to("/policies", key), fields=_policy_fields(store, held), values=values, errors=errors,
+                 version=form.get("fact_version") or current.version_tag, submit="Save corrections",
                  trail=((path_to("/policies", key), current.title),))
 
 
@@ -357,7 +383,7 @@ async def policy_save(key: str, request: Request, store: Store, role: Editor, wh
 
     def build() -> PolicyFactsIn:
         current = policies.facts(store, key)
-        chosen = [OwnerIn(role=name, post=form[name]) for name in OWNER_FIELDS if form.get(name)]
+        chosen = [OwnerIn(role=r, post=post) for r, posts in _owners_in(form).items() for post in posts]
         changed = {(o.role, o.post) for o in chosen} != {(o.role, o.post) for o in current.owners}
         return _validated(PolicyFactsIn, document_location=form.get("document_location") or None,
                           version=form.get("version") or None, review_date=form.get("review_date") or None,
