@@ -65,7 +65,9 @@ def test_every_name_is_escaped(seeded):
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in stakeholders  # only as JSON text
     data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', stakeholders,
                                 re.S).group(1))
-    assert data["names"]["org:xss"] == XSS and data["details"]["org:xss"][0] == ["Key", "org:xss"]
+    node = next(n for n in data["nodes"] if n[0] == "org:xss")  # [id, style, size, tooltip, name, ...]: see render.py
+    strings, first_row = data["strings"], data["detailRows"][node[7][0]]
+    assert strings[node[4]] == XSS and [strings[first_row[0]], strings[first_row[1]]] == ["Key", "org:xss"]
 
 
 def test_every_colour_and_size_has_a_legend_entry(seeded):

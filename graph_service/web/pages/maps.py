@@ -121,12 +121,12 @@ def bridges_between_partners(request: Request, store: Store, role: Viewer, as_of
                      bridges=list(connects.values()), generated=generated, as_of=iso(as_of))
 
 
-@router.get("/maps/assets/{name}")
-def map_asset(name: str, v: str | None = Query(None, description="the asset's version, as the map page names it")) -> Response:
+@router.get("/maps/assets/{asset_name}")
+def map_asset(asset_name: str, v: str | None = Query(None, description="the asset's version, as the map page names it")) -> Response:
     """The map page's scripts and styles (vis-network's and ours); at the version the page names, kept for good."""
-    if name not in ASSET_FILES:
-        raise NotFound(f"no map asset {name!r}", allowed=sorted(ASSET_FILES))
-    body, media_type, version = asset(name)
+    if asset_name not in ASSET_FILES:
+        raise NotFound(f"no map asset {asset_name!r}", allowed=sorted(ASSET_FILES))
+    body, media_type, version = asset(asset_name)
     cache = "public, max-age=31536000, immutable" if v == version else "no-cache"
     return Response(body, media_type=media_type, headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
 
