@@ -133,8 +133,12 @@ def _browser(server: _Server, chromium, runs: int) -> list[dict[str, Any]]:
                     status: document.getElementById('status').textContent};
         }""")
         click = _click_a_partner(page)
+        while page.evaluate("window.mapState.bridges === null"):  # the list after the map: wait for it, so that
+            time.sleep(0.05)                                       # the next visit does not share the server with it
+        bridges = time.perf_counter() - began
         out.append({**state, **click, "ready_wall_s": round(ready_wall, 2),
                     "usable_s": round(ready_wall + click["open_s"] + click["click_s"], 2),
+                    "bridges_s": round(bridges, 2), "bridges": page.evaluate("window.mapState.bridges"),
                     "cpu_s": round(time.process_time() - cpu, 2),
                     "chromium_cpu_s": round(_cpu_of_children() - browser_cpu, 2), "errors": errors[:3]})
         context.close()
@@ -219,6 +223,7 @@ def summary(r: dict[str, Any]) -> str:
         lines.append(f"  chromium: response end {b['response_end_ms'] / 1000:.2f} s, settled {b['stabilised_ms'] / 1000:.2f} s "
                      f"after navigation start; {b['drawn']} of {b['nodes']} nodes drawn (clustered: {b['clustered']}); "
                      f"opening the overview {b['open_s']} s, a click {b['click_s']} s; usable {b['usable_s']} s; "
+                     f"bridges {b['bridges']} at {b['bridges_s']} s; "
                      f"CPU ours {b['cpu_s']} s, chromium {b['chromium_cpu_s']} s; status '{b['status']}'"
                      + (f"; errors {b['errors']}" if b["errors"] else ""))
     return "\n".join(lines)

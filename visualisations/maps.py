@@ -16,6 +16,7 @@ POST_SHAPE = SHAPES["Post"]
 BROKER_BORDER = "#111111"
 LINK_COLOURS = {"WORKS_WITH": "#8fa8c8", "council": "#d9b99b"}  # partner-partner; post-partner
 OTHER_LINK = "#c8c8c8"
+GROUP_LINK = "#b5b5b5"  # a large map's overview: map.js draws these lines
 QUADRANT_COLOURS = {"manage_closely": "#fde0dd", "keep_satisfied": "#fff3cd", "keep_informed": "#e0f0e3",
                     "monitor": "#eeeeee"}
 HOP_SIZES = {0: 32, 1: 18, 2: 12, 3: 9}
@@ -121,7 +122,8 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
                              details=_post_details(post, analysis, posts_of),
                              border=BROKER_BORDER if key in brokers else None, border_width=4 if key in brokers else 1))
     community = {p.key: p.community for p in shown} | {k: analysis.posts[k].community for k in shown_posts}
-    if len(nodes) > settings()["maps"]["large"]:
+    large = len(nodes) > settings()["maps"]["large"]
+    if large:
         _seed_positions(nodes, community)
     ids = {n.id for n in nodes}
     edges = [MapEdge(link.source, link.target, "+".join(link.kinds),
@@ -136,6 +138,10 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
         LegendEntry("line", LINK_COLOURS["WORKS_WITH"], "Partners that work with each other"),
         LegendEntry("line", LINK_COLOURS["council"], "Post holds the relationship, manages a contract or attended"),
         LegendEntry("text", "#333333", "Line width: how many links join the pair")]
+    if large:  # map.js opens it on its communities
+        legend += [LegendEntry("text", "#333333", "Zoomed out: one dot per community (its size: how many it holds; its "
+                                                  "colour: their commonest persona); zoom in or click one to see each node"),
+                   LegendEntry("line", GROUP_LINK, "Zoomed out: links between two communities")]
     return MapView("stakeholders", "Stakeholder map", _subtitle(analysis, len(shown)), nodes, edges, legend, notes,
                    as_of=analysis.as_of, groups=_groups(analysis, nodes, community))
 

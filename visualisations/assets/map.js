@@ -328,7 +328,7 @@
     });
     groupLinks = Object.keys(pairs).map(function (key) {
       var ends = key.split("|");
-      return {id: "group-link:" + key, from: ends[0], to: ends[1], width: 1 + Math.log2(pairs[key]), color: "#b5b5b5",
+      return {id: "group-link:" + key, from: ends[0], to: ends[1], width: 1 + Math.log2(pairs[key]), color: "#b5b5b5",  /* maps.py's GROUP_LINK */
               hidden: true, title: pairs[key] + " link" + (pairs[key] > 1 ? "s" : "")};
     });
     nodes.add(added);
