@@ -17,6 +17,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -25,7 +26,6 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -107,8 +107,6 @@ def _served(server: _Server) -> dict[str, Any]:
 
 
 def _asset_paths(page: str) -> list[str]:
-    import re
-
     return re.findall(r'(?:src|href)="(/maps/assets/[^"]+)"', page)
 
 
