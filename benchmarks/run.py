@@ -10,7 +10,8 @@ memory:
 
     loadcsv   empty Neo4j + the reference registers, then the CSVs with LOAD CSV ... IN TRANSACTIONS
     neo4j     empty Neo4j + the reference registers, then the same CSV rows through our pipeline;
-              then every named query's examples, officer look-ups, the health report and the maps
+              then every named query's examples, officer look-ups, the health report and the maps (and the
+              stakeholder map served to Chromium: benchmarks/maps_browser.py)
     embedded  the same on the embedded store, in a temporary data directory
 
 and writes the figures to docs/benchmarks.md (between the figures markers; the prose around them
@@ -372,6 +373,9 @@ def phase_store(backend: str, size: str, data: Path, runs: int, budget: float, h
     result["lookups"] = _lookups(store, data, runs, budget)
     result["health"] = _health(store, health_repeat)
     result["maps"] = _maps(store, data)
+    from benchmarks import maps_browser
+
+    result["maps_browser"] = maps_browser.measure(store)  # the served stakeholder map in Chromium
     result["peak_rss_mb"] = peak_rss_mb()
     if backend == "neo4j":
         result["jvm"] = jvm_memory()

@@ -99,6 +99,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/maps/grid"): Access(Role.viewer, OK, page=True),
     ("GET", "/maps/ego/{key}"): Access(Role.viewer, OK, page=True),
     ("GET", "/maps/policy-ownership"): Access(Role.viewer, OK, page=True),
+    ("GET", "/maps/stakeholders/bridges"): Access(Role.viewer, OK, page=True),
+    ("GET", "/maps/assets/{asset_name}"): Access(PUBLIC, OK),  # vis-network and the map's own script and styles
     ("GET", "/maps"): Access(Role.viewer, OK, page=True),
     ("GET", "/maps/views/{key}"): Access(Role.viewer, SEE_OTHER, page=True),  # to the saved view's map
     ("POST", "/maps/views"): Access(Role.editor, SEE_OTHER, page=True),  # the map page's save form
@@ -202,7 +204,7 @@ def routes(app) -> set[tuple[str, str]]:
 def _url(path: str, keys: dict[str, str]) -> str:
     prefix = max((p for p in keys if path.startswith(p)), key=len)
     return (path.replace("{key}", keys[prefix]).replace("{match_id}", "m-no-such-match").replace("{decision}", "confirm").replace("{name}", "docs.js")
-            .replace("{file}", "pages.css"))
+            .replace("{file}", "pages.css").replace("{asset_name}", "map.js"))
 
 
 def _client(server: LiveServer, caller: str | Role) -> httpx.Client:

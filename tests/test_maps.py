@@ -65,7 +65,9 @@ def test_every_name_is_escaped(seeded):
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in stakeholders  # only as JSON text
     data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', stakeholders,
                                 re.S).group(1))
-    assert data["names"]["org:xss"] == XSS and data["details"]["org:xss"][0] == ["Key", "org:xss"]
+    node = next(n for n in data["nodes"] if n[0] == "org:xss")  # [id, style, size, tooltip, name, ...]: see render.py
+    strings, first_row = data["strings"], data["detailRows"][node[7][0]]
+    assert strings[node[4]] == XSS and [strings[first_row[0]], strings[first_row[1]]] == ["Key", "org:xss"]
 
 
 def test_every_colour_and_size_has_a_legend_entry(seeded):
@@ -301,3 +303,19 @@ def test_generated_nodes_are_marked_in_the_details_hover_text_and_legend(referen
             assert ("Illustrative example" in node.tooltip) == generated
             assert (node.details[0][0] == "Illustrative example") == generated
         assert any(entry.text == ILLUSTRATIVE_TEXT for entry in view.legend)
+
+def test_the_served_page_takes_its_scripts_and_styles_from_cacheable_files(seeded, server):
+    viewer = server.client(Role.viewer)
+    page = viewer.get("/maps/stakeholders", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip" and "vis.Network" not in page.text  # not inlined
+    csp = {d.split()[0]: d.split(None, 1)[1] for d in (p.strip() for p in page.headers["content-security-policy"].split(";"))}
+    assert csp["script-src"].startswith("'nonce-") and "unsafe" not in csp["script-src"] and csp["default-src"] == "'none'"
+    nonce = csp["script-src"].split("'")[1].removeprefix("nonce-")
+    scripts = re.findall(r'<script nonce="([^"]+)" src="(/maps/assets/[^"]+)"></script>', page.text)
+    assert [n for n, _ in scripts] == [nonce, nonce] and len(re.findall(r'href="/maps/assets/[^"]+\.css', page.text)) == 2
+    asset = server.client().get(scripts[0][1], headers={"Accept-Encoding": "gzip"})  # public: it holds no data
+    assert asset.status_code == 200 and "vis" in asset.text and asset.headers["content-encoding"] == "gzip"
+    assert "immutable" in asset.headers["cache-control"] and asset.headers["content-type"].startswith("text/javascript")
+    stale = server.client().get(scripts[0][1].split("?")[0] + "?v=old")
+    assert stale.headers["cache-control"] == "no-cache"
+    assert server.client().get("/maps/assets/secrets.py").status_code == 404

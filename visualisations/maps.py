@@ -16,6 +16,7 @@ POST_SHAPE = SHAPES["Post"]
 BROKER_BORDER = "#111111"
 LINK_COLOURS = {"WORKS_WITH": "#8fa8c8", "council": "#d9b99b"}  # partner-partner; post-partner
 OTHER_LINK = "#c8c8c8"
+GROUP_LINK = "#b5b5b5"  # a large map's overview: map.js draws these lines
 QUADRANT_COLOURS = {"manage_closely": "#fde0dd", "keep_satisfied": "#fff3cd", "keep_informed": "#e0f0e3",
                     "monitor": "#eeeeee"}
 HOP_SIZES = {0: 32, 1: 18, 2: 12, 3: 9}
@@ -120,8 +121,10 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
                                                                 "Broker between communities" if key in brokers else ""),
                              details=_post_details(post, analysis, posts_of),
                              border=BROKER_BORDER if key in brokers else None, border_width=4 if key in brokers else 1))
-    if len(nodes) > settings()["maps"]["large"]:
-        _seed_positions(nodes, {p.key: p.community for p in shown} | {k: analysis.posts[k].community for k in shown_posts})
+    community = {p.key: p.community for p in shown} | {k: analysis.posts[k].community for k in shown_posts}
+    large = len(nodes) > settings()["maps"]["large"]
+    if large:
+        _seed_positions(nodes, community)
     ids = {n.id for n in nodes}
     edges = [MapEdge(link.source, link.target, "+".join(link.kinds),
                      LINK_COLOURS["WORKS_WITH" if link.kinds == ["WORKS_WITH"] else "council"],
@@ -135,12 +138,27 @@ def stakeholder_view(analysis: Analysis, *, max_nodes: int | None = None) -> Map
         LegendEntry("line", LINK_COLOURS["WORKS_WITH"], "Partners that work with each other"),
         LegendEntry("line", LINK_COLOURS["council"], "Post holds the relationship, manages a contract or attended"),
         LegendEntry("text", "#333333", "Line width: how many links join the pair")]
+    if large:  # map.js opens it on its communities
+        legend += [LegendEntry("text", "#333333", "Zoomed out: one dot per community (its size: how many it holds; its "
+                                                  "colour: their commonest persona); zoom in or click one to see each node"),
+                   LegendEntry("line", GROUP_LINK, "Zoomed out: links between two communities")]
     return MapView("stakeholders", "Stakeholder map", _subtitle(analysis, len(shown)), nodes, edges, legend, notes,
-                   as_of=analysis.as_of)
+                   as_of=analysis.as_of, groups=_groups(analysis, nodes, community))
+
+
+def _groups(analysis: Analysis, nodes: list[MapNode], community: dict[str, int | None]) -> list[dict]:
+    """The overview of a large map: one cluster per community, and one of the partners linked to no one."""
+    names = {c.id: c.name for c in analysis.communities}
+    members: dict[int | None, list[str]] = defaultdict(list)
+    for node in nodes:
+        members[community[node.id]].append(node.id)
+    return [{"name": names.get(c, "Not linked to anyone"), "members": keys}
+            for c, keys in sorted(members.items(), key=lambda item: (item[0] is None, item[0] or 0))]
 
 
 def _seed_positions(nodes: list[MapNode], community: dict[str, int | None]) -> None:
-    """Start a large map with each community on its own disc, so the browser only has to polish the layout.
+    """Lay a large map out with each community on its own disc (its posts in the middle): the layout its
+    overview opens onto, with no physics in the browser.
 
     Discs and the dots in them are laid out as sunflowers (golden-angle spirals): deterministic and
     roughly even, biggest community in the middle. Unconnected nodes share the last disc.
@@ -151,7 +169,7 @@ def _seed_positions(nodes: list[MapNode], community: dict[str, int | None]) -> N
     order = sorted(groups, key=lambda g: (g == 0, -len(groups[g]), g))
     placed = 0
     for index, group in enumerate(order):
-        members = groups[group]
+        members = sorted(groups[group], key=lambda n: n.shape != POST_SHAPE)  # its posts in the middle
         distance = SPACING * math.sqrt(placed + len(members) / 2)
         cx, cy = distance * math.cos(index * GOLDEN_ANGLE), distance * math.sin(index * GOLDEN_ANGLE)
         for j, node in enumerate(members):

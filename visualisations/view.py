@@ -74,6 +74,7 @@ class MapView:
     grid: dict[str, Any] | None = None  # the power-interest grid's geometry, drawn behind the nodes
     diff: dict[str, Any] | None = None  # a comparison of two dates: the dates, counts and every change (diff.py)
     as_of: str | None = None  # the day the map shows (ISO); a comparison's dates are in diff
+    groups: list[dict[str, Any]] = field(default_factory=list)  # a large map's overview: {name, members} clusters
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,8 +8,9 @@
   var MAP = JSON.parse(document.getElementById("map-data").textContent);
   var container = document.getElementById("network");
   var statusBox = document.getElementById("status");
-  var nodes = new vis.DataSet(MAP.nodes);
-  var edges = new vis.DataSet(MAP.edges);
+  var decoded = decode(MAP);
+  var nodes = new vis.DataSet(decoded.nodes);
+  var edges = new vis.DataSet(decoded.edges);
   var nodeIds = nodes.getIds();
   var edgeIds = edges.getIds();
   var original = {nodes: {}, edges: {}};
@@ -17,7 +18,6 @@
   edges.forEach(function (e) { original.edges[e.id] = e.color; });
   var DIM_NODE = {background: "rgba(215,215,215,0.35)", border: "rgba(200,200,200,0.35)"};
   var DIM_EDGE = "rgba(210,210,210,0.12)";
-  var started = performance.now();
   var state = {ready: false, stabilisedMs: null, focus: null, dimmed: 0, lastClickMs: null,
                nodes: nodeIds.length, edges: edgeIds.length, labels: "always", hover: null, labelsDrawn: 0,
                labelTexts: [], labelBoxes: [], edgeLabelsDrawn: 0, edgeLabelTexts: [], matches: [], match: -1,
@@ -30,6 +30,40 @@
   window.mapState = state;
 
   function setStatus(text) { statusBox.textContent = text; }
+
+  // The page sends each distinct string, style and detail row once (render.py's _graph_data); expand them
+  // into vis-network's nodes and edges and the lookups the rest of this script reads.
+  function decode(map) {
+    var S = map.strings;
+    function copy(value) { return JSON.parse(JSON.stringify(value)); }
+    function row(i) {
+      var r = map.detailRows[i];
+      return [S[r[0]], Array.isArray(r[1]) ? r[1].map(function (j) { return S[j]; }) : S[r[1]]];
+    }
+    map.names = {}; map.categories = {}; map.details = {}; map.labels = {};
+    var ids = [];
+    var out = map.nodes.map(function (n) {
+      var node = copy(map.nodeStyles[n[1]]);
+      node.id = n[0];
+      node.size = n[2];
+      node.title = n[3].map(function (j) { return S[j]; }).join("\n");
+      if (n[8] !== null) { node.x = n[8]; node.y = n[9]; }
+      map.names[n[0]] = S[n[4]];
+      map.categories[n[0]] = S[n[5]];
+      map.labels[n[0]] = S[n[6]];
+      map.details[n[0]] = n[7].map(row);
+      ids.push(n[0]);
+      return node;
+    });
+    var links = map.edges.map(function (e) {
+      var edge = copy(map.edgeStyles[e[3]]);
+      edge.from = ids[e[0]]; edge.to = ids[e[1]]; edge.kind = S[e[2]]; edge.width = e[4]; edge.title = S[e[5]];
+      return edge;
+    });
+    map.labelRank = map.labelRank.map(function (i) { return ids[i]; });
+    map.groups = map.groups.map(function (g) { return {name: g.name, members: g.members.map(function (i) { return ids[i]; })}; });
+    return {nodes: out, edges: links};
+  }
 
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, MAP.options);
   window.mapNetwork = network;
@@ -99,11 +133,20 @@
     ctx.lineWidth = 2.5;
     illustrative.forEach(function (id) {
       var p = positions[id];
-      if (!p) { return; }
+      if (!p) { return; }  // hidden in a group: the group is ringed
       ctx.beginPath();
       ctx.arc(p.x, p.y, nodes.get(id).size + 5, 0, 2 * Math.PI);
       ctx.stroke();
     });
+    if (state.clustered) {
+      clusterMarked.forEach(function (id) {
+        var p = positions[id];
+        if (!p) { return; }  // hidden
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, nodes.get(id).size + 5, 0, 2 * Math.PI);
+        ctx.stroke();
+      });
+    }
     ctx.restore();
     var canvas = ctx.canvas, ratio = canvas.width / canvas.clientWidth;
     var width = canvas.clientWidth, height = canvas.clientHeight;
@@ -113,12 +156,13 @@
     ctx.lineJoin = "round";
     var space = new LabelSpace(), texts = [], boxes = [];
     ctx.font = "12px " + FONT;
-    MAP.labelRank.forEach(function (id) {
-      if (!labelled(id)) { return; }
+    (state.clustered ? clusterIds : MAP.labelRank).forEach(function (id) {
+      if (!positions[id] || !labelled(id)) { return; }
       var p = network.canvasToDOM(positions[id]);
       if (p.x < -100 || p.y < -40 || p.x > width + 100 || p.y > height + 40) { return; }
-      var text = MAP.labels[id], w = ctx.measureText(text).width;
-      var box = placeLabel(space, p.x, p.y, nodes.get(id).size * scale, w, 14);
+      var text = state.clustered ? clusterNames[id] : MAP.labels[id], w = ctx.measureText(text).width;
+      var size = nodes.get(id).size;
+      var box = placeLabel(space, p.x, p.y, size * scale, w, 14);
       if (!box) { return; }
       ctx.lineWidth = 3;
       ctx.strokeStyle = "rgba(255,255,255,0.9)";
@@ -133,6 +177,7 @@
       ctx.font = "10px " + FONT;
       edges.forEach(function (e) {
         if (keep !== null && !(keep.has(e.from) && keep.has(e.to) && (e.from === state.focus || e.to === state.focus))) { return; }
+        if (!e.kind || !positions[e.from] || !positions[e.to]) { return; }  // a group's line, or a hidden node's
         var a = network.canvasToDOM(positions[e.from]), b = network.canvasToDOM(positions[e.to]);
         var x = (a.x + b.x) / 2, y = (a.y + b.y) / 2;
         if (x < 0 || y < 0 || x > width || y > height) { return; }
@@ -203,6 +248,7 @@
   }
 
   function applySaved(saved) {
+    expand();
     var moved = saved.positions || {};
     Object.keys(moved).forEach(function (id) {
       if (MAP.names[id] !== undefined) { network.moveNode(id, moved[id][0], moved[id][1]); state.moved[id] = true; }
@@ -218,15 +264,110 @@
   function ready() {
     if (MAP.saved) { applySaved(MAP.saved); }
     state.ready = true;
-    state.stabilisedMs = Math.round(performance.now() - started);
+    state.stabilisedMs = Math.round(performance.now());  // since navigation began (performance.timeOrigin)
     setStatus(state.nodes + " nodes, " + state.edges + " links; ready in " + (state.stabilisedMs / 1000).toFixed(1) + " s");
+    if (MAP.bridges) { loadBridges(MAP.bridges); }
   }
 
-  // -- layout: physics only until the layout settles, then off so large maps stay responsive
+  // -- the stakeholder map's bridges between partners: the service's own page, escaped there, taken in once the
+  // map is ready (they take longer to compute than the map)
+  state.bridges = null;
+  function loadBridges(address) {
+    var box = document.getElementById("bridges-list");
+    fetch(address, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) { throw new Error("status " + response.status); }
+      return response.text();
+    }).then(function (html) {
+      var list = new DOMParser().parseFromString(html, "text/html").getElementById("bridges-list");
+      box.replaceWith(document.importNode(list, true));
+      state.bridges = "shown";
+    }).catch(function () { state.bridges = "failed"; });  // the link to the list stays
+  }
+
+  // -- a large map's overview: one node per group (a community, the partners linked to no one) and one line per
+  // pair of linked groups, so the first sight is not a hairball; zooming in (or clicking a group) shows every
+  // node where the layout put it, zooming out again the groups. Anything that needs a node itself (search, a
+  // focus, a saved view) shows them first. Hiding and showing are one update each, so they stay quick.
+  var overviewed = MAP.large && !MAP.grid && MAP.groups.length > 1;
+  var groupOf = {}, clusterIds = [], clusterNames = {}, clusterMarked = new Set(), groupLinks = [], openScale = null;
+  MAP.groups.forEach(function (g, i) { g.members.forEach(function (id) { groupOf[id] = i; }); });
+  state.clustered = false;
+
+  function commonest(values) {
+    var counts = {}, best = null;
+    values.forEach(function (v) { counts[v] = (counts[v] || 0) + 1; if (best === null || counts[v] > counts[best]) { best = v; } });
+    return best;
+  }
+
+  function buildOverview() {
+    var fitted = network.getScale(), at = network.getPositions(nodeIds), added = [];
+    openScale = fitted * 3;
+    MAP.groups.forEach(function (g, i) {
+      if (g.members.length < 2) { return; }
+      var id = "group:" + i, category = commonest(g.members.map(function (m) { return MAP.categories[m]; }));
+      var colour = original.nodes[g.members.find(function (m) { return MAP.categories[m] === category; })].color;
+      var marked = g.members.filter(function (m) { return illustrative.has(m); }).length;
+      var x = 0, y = 0;
+      g.members.forEach(function (m) { x += at[m].x; y += at[m].y; });
+      clusterNames[id] = g.name + " (" + g.members.length + ")";
+      if (marked) { clusterMarked.add(id); }
+      added.push({id: id, x: x / g.members.length, y: y / g.members.length, shape: "dot", color: colour, borderWidth: 2,
+                  size: (8 + 1.5 * Math.sqrt(g.members.length)) / fitted, hidden: true, physics: false,
+                  title: clusterNames[id] + ": " + category + " mostly" +
+                         (marked ? "; " + marked + " illustrative examples (generated sample data)" : "") +
+                         ". Click or zoom in to see each node."});
+      clusterIds.push(id);
+    });
+    var grouped = new Set(clusterIds), pairs = {};
+    function end(id) { var g = "group:" + groupOf[id]; return grouped.has(g) ? g : id; }
+    edges.forEach(function (e) {
+      var a = end(e.from), b = end(e.to);
+      if (a === b) { return; }
+      var key = a < b ? a + "|" + b : b + "|" + a;
+      pairs[key] = (pairs[key] || 0) + 1;
+    });
+    groupLinks = Object.keys(pairs).map(function (key) {
+      var ends = key.split("|");
+      return {id: "group-link:" + key, from: ends[0], to: ends[1], width: 1 + Math.log2(pairs[key]), color: "#b5b5b5",  /* maps.py's GROUP_LINK */
+              hidden: true, title: pairs[key] + " link" + (pairs[key] > 1 ? "s" : "")};
+    });
+    nodes.add(added);
+    edges.add(groupLinks);
+  }
+
+  function showGroups(on) {
+    var members = [];
+    MAP.groups.forEach(function (g, i) {
+      if (clusterIds.indexOf("group:" + i) !== -1) { members = members.concat(g.members); }
+    });
+    nodes.update(members.map(function (id) { return {id: id, hidden: on}; })
+      .concat(clusterIds.map(function (id) { return {id: id, hidden: !on}; })));
+    edges.update(groupLinks.map(function (e) { return {id: e.id, hidden: !on}; }));
+    state.clustered = on;
+  }
+
+  function overview() { if (!state.clustered) { showGroups(true); } }
+  function expand() { if (state.clustered) { showGroups(false); } }
+
+  network.on("zoom", function () {
+    if (!overviewed || openScale === null) { return; }
+    var scale = network.getScale();
+    if (state.clustered && scale >= openScale) { expand(); } else if (!state.clustered && state.focus === null && scale < openScale / 1.5) { overview(); }
+  });
+
+  // -- layout: physics only until the layout settles, then off so large maps stay responsive; a map with an
+  // overview keeps the layout it came with (render.py), as its groups are what shows first
   if (MAP.grid) {
     network.once("afterDrawing", function () { fitGrid(); ready(); });
   } else if (!nodeIds.length) {
     ready();
+  } else if (overviewed) {
+    network.once("afterDrawing", function () {
+      network.fit({animation: false});
+      buildOverview();
+      overview();
+      ready();
+    });
   } else {
     network.on("stabilizationProgress", function (p) {
       setStatus("Laying out the map: " + Math.round(100 * p.iterations / p.total) + "%");
@@ -287,6 +428,7 @@
   }
 
   function focusOn(id) {
+    expand();
     keep = new Set(network.getConnectedNodes(id));
     keep.add(id);
     var touching = new Set(network.getConnectedEdges(id));
@@ -315,7 +457,11 @@
 
   network.on("click", function (params) {
     var t0 = performance.now();
-    if (params.nodes.length) { focusOn(params.nodes[0]); } else if (state.focus !== null) { showAll(); }
+    if (params.nodes.length && clusterNames[params.nodes[0]] !== undefined) {  // open the overview where it was clicked
+      var at = network.getPosition(params.nodes[0]);
+      expand();
+      network.moveTo({position: at, scale: openScale * 1.2, animation: false});
+    } else if (params.nodes.length) { focusOn(params.nodes[0]); } else if (state.focus !== null) { showAll(); }
     state.lastClickMs = Math.round(performance.now() - t0);
   });
   document.getElementById("reset").addEventListener("click", showAll);
@@ -332,6 +478,7 @@
 
   function showMatch(index) {
     var id = state.matches[index];
+    expand();
     state.match = index;
     network.selectNodes([id]);
     network.focus(id, {scale: Math.max(network.getScale(), 1.3), animation: false});

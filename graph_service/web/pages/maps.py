@@ -6,8 +6,10 @@ is not signed in is sent to sign in (web/errors.py); a request for data gets the
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import secrets
+from functools import cache
 from typing import Any
 
 from typing import Annotated
@@ -19,7 +21,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from graph_service.access.auth import Role
 from graph_service.answers import maps as saved
 from graph_service.dates import iso
-from graph_service.errors import BadRequest
+from graph_service.answers.procurement import single_points_of_failure
+from graph_service.errors import BadRequest, NotFound
 from graph_service.web.deps import (DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WORKSTREAM, AsOf, Caller, CompareFrom,
                                    CompareTo, Editor, Store, Viewer)
 from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
@@ -27,7 +30,7 @@ from graph_service.web.pages.routes import templated
 from graph_service.web.security import csrf_token
 from visualisations import ego_view, export, grid_view, policy_view, render_html, stakeholder_view
 from visualisations.diff import comparing, ego_diff, stakeholder_diff
-from visualisations.render import map_csp
+from visualisations.render import ASSET_FILES, asset, map_csp
 from visualisations.view import MapView, mark_illustrative
 
 router = APIRouter(tags=["maps"])
@@ -35,6 +38,8 @@ router = APIRouter(tags=["maps"])
 HOPS = Query(2, description="how far from the centre: 1 to the configured most (ego_max_hops)")
 FORMAT = Query(None, alias="format", description="json, csv, graphml or gexf for the map's data; omit for the page")
 VIEW = Query(None, alias="view", description="a saved view's key: the page opens with its focus, moved nodes and labels")
+BRIDGES = "/maps/stakeholders/bridges"
+GZIP_LEVEL = 5  # a 2,000-partner page: about a fifth of its size in some 40 ms
 MAP_KINDS = (("/maps/stakeholders", "Stakeholder map"), ("/maps/grid", "Power-interest grid"),
              ("/maps/policy-ownership", "Policy ownership"))
 
@@ -60,7 +65,20 @@ def _respond(request: Request, store: Store, role: Role, view: MapView, fmt: str
     nonce = secrets.token_urlsafe(16)
     html = render_html(view, served=True, nonce=nonce, saved=_opened(opened), save_form=form if role >= Role.editor else None,
                        **page)
-    return HTMLResponse(html, headers={"Content-Security-Policy": f"{map_csp(nonce)}; frame-ancestors 'none'"})
+    return _compressed(request, HTMLResponse(
+        html, headers={"Content-Security-Policy": f"{map_csp(nonce, served=True)}; frame-ancestors 'none'"}))
+
+
+def _compressed(request: Request, response: Response, packed: bytes | None = None) -> Response:
+    """A big map's page is repetitive JSON, vis-network half a megabyte: gzip them (or send `packed`, the body
+    gzipped already) for a browser that accepts it."""
+    if "gzip" not in request.headers.get("accept-encoding", ""):
+        return response
+    response.body = packed if packed is not None else gzip.compress(response.body, GZIP_LEVEL, mtime=0)
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Length"] = str(len(response.body))
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
 
 
 def _opened(view: saved.SavedView | None) -> dict[str, Any] | None:
@@ -85,7 +103,41 @@ def stakeholder_map(store: Store, role: Viewer, persona: str | None = PERSONA, w
     else:
         analysis = analyse(store, role, as_of=iso(as_of), **filters)
         view = stakeholder_view(analysis)
-    return _respond(request, store, role, view, fmt, view_key, compare=True, **_form(analysis))
+    bridges = BRIDGES + (f"?{urlencode({'as_of': iso(as_of)})}" if as_of else "")
+    return _respond(request, store, role, view, fmt, view_key, compare=True, bridges=bridges, **_form(analysis))
+
+
+@router.get(BRIDGES, response_class=HTMLResponse)
+def bridges_between_partners(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
+    """Partners that are the only link between others and a priority (cut vertices of the delivery network),
+    each with what it connects; the stakeholder map lists them after the map. They say nothing of spend."""
+    bridges = single_points_of_failure(store, as_of=iso(as_of))["bridges_between_partners"]
+    connects: dict[str, dict[str, Any]] = {}
+    for cut in bridges:  # one row per partner: each priority it is the only route to, for whom
+        row = connects.setdefault(cut["partner"], {"partner": cut["partner"], "name": cut["name"], "priorities": []})
+        row["priorities"].append({"name": cut["priority_name"] or cut["priority"], "cut_off": cut["cut_off"]})
+    generated = saved.illustrative_keys(store, sorted({k for cut in bridges for k in
+                                                       [cut["partner"], *(p["partner"] for p in cut["cut_off"])]}))
+    return templated(request, role, "maps/bridges.html", "Bridges between partners", current="/maps",
+                     trail=(("/", "Home"), ("/maps", "Maps"), ("/maps/stakeholders", "Stakeholder map")),
+                     bridges=list(connects.values()), generated=generated, as_of=iso(as_of))
+
+
+@router.get("/maps/assets/{asset_name}")
+def map_asset(request: Request, asset_name: str,
+              v: str | None = Query(None, description="the asset's version, as the map page names it")) -> Response:
+    """The map page's scripts and styles (vis-network's and ours); at the version the page names, kept for good."""
+    if asset_name not in ASSET_FILES:
+        raise NotFound(f"no map asset {asset_name!r}", allowed=sorted(ASSET_FILES))
+    body, media_type, version = asset(asset_name)
+    cache = "public, max-age=31536000, immutable" if v == version else "no-cache"
+    response = Response(body, media_type=media_type, headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+    return _compressed(request, response, _packed(asset_name))
+
+
+@cache
+def _packed(asset_name: str) -> bytes:
+    return gzip.compress(asset(asset_name)[0], 9, mtime=0)
 
 
 @router.get("/maps/grid", response_class=HTMLResponse)
