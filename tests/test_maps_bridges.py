@@ -1,5 +1,5 @@
 """The stakeholder map's secondary list, "bridges between partners" (the delivery network's cut vertices, from
-the single points of failure answer): served over real HTTP on both backends, after the map, each bridge with
+answers/bridges.py): served over real HTTP on both backends, after the map, each bridge with
 what it connects, names escaped and generated partners marked."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from markupsafe import escape
 
 from graph_service.access.auth import Role
-from graph_service.answers.procurement import single_points_of_failure
+from graph_service.answers.bridges import bridges_between_partners
 from graph_service.records import Batch, NodeRecord
 from graph_service.reference import load_reference
 from graph_service.web.pages.layout import ILLUSTRATIVE_TAG
@@ -19,7 +19,7 @@ from tests.test_stakeholders import PROV, XSS
 def bridged(any_store):
     """The reference dataset, with one partner that a bridge connects renamed to markup."""
     load_reference(any_store)
-    bridge = single_points_of_failure(any_store)["bridges_between_partners"][0]
+    bridge = bridges_between_partners(any_store)["bridges"][0]
     renamed = bridge["cut_off"][0]["partner"]
     any_store.upsert(Batch(nodes=[NodeRecord(label="Organisation", key=renamed, props={"name": XSS}, provenance=PROV)]))
     return any_store, bridge

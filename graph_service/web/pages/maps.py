@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from graph_service.access.auth import Role
 from graph_service.answers import maps as saved
 from graph_service.dates import iso
-from graph_service.answers.procurement import single_points_of_failure
+from graph_service.answers.bridges import bridges_between_partners as bridges_of
 from graph_service.errors import BadRequest, NotFound
 from graph_service.web.deps import (DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WORKSTREAM, AsOf, Caller, CompareFrom,
                                    CompareTo, Editor, Store, Viewer)
@@ -111,13 +111,12 @@ def stakeholder_map(store: Store, role: Viewer, persona: str | None = PERSONA, w
 def bridges_between_partners(request: Request, store: Store, role: Viewer, as_of: AsOf = None) -> Response:
     """Partners that are the only link between others and a priority (cut vertices of the delivery network),
     each with what it connects; the stakeholder map lists them after the map. They say nothing of spend."""
-    bridges = single_points_of_failure(store, as_of=iso(as_of))["bridges_between_partners"]
+    bridges = bridges_of(store, iso(as_of))["bridges"]
     connects: dict[str, dict[str, Any]] = {}
     for cut in bridges:  # one row per partner: each priority it is the only route to, for whom
         row = connects.setdefault(cut["partner"], {"partner": cut["partner"], "name": cut["name"], "priorities": []})
         row["priorities"].append({"name": cut["priority_name"] or cut["priority"], "cut_off": cut["cut_off"]})
-    generated = saved.illustrative_keys(store, sorted({k for cut in bridges for k in
-                                                       [cut["partner"], *(p["partner"] for p in cut["cut_off"])]}))
+    generated = {p["partner"] for cut in bridges for p in [cut, *cut["cut_off"]] if p["illustrative"]}
     return templated(request, role, "maps/bridges.html", "Bridges between partners", current="/maps",
                      trail=(("/", "Home"), ("/maps", "Maps"), ("/maps/stakeholders", "Stakeholder map")),
                      bridges=list(connects.values()), generated=generated, as_of=iso(as_of))
