@@ -81,6 +81,8 @@ class Size:
 SIZES = {
     "tiny": Size("tiny", 60, 240),
     "council": Size("council", 2_000, 10_000),
+    "council-x2": Size("council-x2", 4_000, 20_000),  # steps between council and county (benchmarks/health.py)
+    "council-x4": Size("council-x4", 8_000, 40_000),
     "county": Size("county", 20_000, 200_000),
     "national": Size("national", 200_000, 2_000_000),
 }

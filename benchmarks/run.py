@@ -285,15 +285,11 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def _health(store, repeat: int) -> dict[str, Any]:
-    from graph_service.answers.health.report import health_report
+    from benchmarks.health import measure  # its growth from council to county: python -m benchmarks.health
 
     try:
-        times, partners = [], 0
-        for _ in range(repeat):
-            seconds, report = _timed(lambda: health_report(store, AS_OF))
-            times.append(seconds)
-            partners = len(report["partners"])
-        out = {"seconds": [round(t, 2) for t in times], "best_s": round(min(times), 2), "partners": partners}
+        out = measure(store, repeat)
+        out["best_s"] = out["wall_s"]
     except Exception as exc:
         out = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     print(f"  health report: {out}", flush=True)

@@ -1,11 +1,16 @@
 // Each partner's current contracts of $buyer's (null: any buyer's): the value credited to it (the
 // reader's value_share, else the value divided among the contract's suppliers), the contract's value,
 // term, buyers, management and exit plans, and the contracts that succeed each (SUCCEEDS points from
-// the successor). Current: the term covers $as_of.
-MATCH (o:Organisation)-[r:SUPPLIES]->(c:Contract)
+// the successor). Current: the term covers $as_of. The buyer's contracts are found from it, not by
+// scanning every supplier link.
+CALL () {
+  MATCH (c:Contract) WHERE $buyer IS NULL RETURN c
+  UNION
+  MATCH (:Organisation {key: $buyer})-[:BUYS]->(c:Contract) RETURN c
+}
+WITH c WHERE $as_of IS NULL OR (coalesce(c.start_date, '') <= $as_of AND (c.end_date IS NULL OR c.end_date > $as_of))
+MATCH (o:Organisation)-[r:SUPPLIES]->(c)
 WHERE coalesce(o.is_council, false) = false AND ($as_of IS NULL OR coalesce(r.valid_from, '') <= $as_of) AND ($as_of IS NULL OR r.valid_to IS NULL OR r.valid_to > $as_of)
-  AND ($as_of IS NULL OR (coalesce(c.start_date, '') <= $as_of AND (c.end_date IS NULL OR c.end_date > $as_of)))
-  AND ($buyer IS NULL OR EXISTS { MATCH (:Organisation {key: $buyer})-[:BUYS]->(c) })
 WITH o, r, c, size(COLLECT { MATCH (x:Organisation)-[:SUPPLIES]->(c) WHERE coalesce(x.is_council, false) = false
                              RETURN DISTINCT x.key }) AS found
 WITH o, r, c, CASE WHEN c.supplier_count > 0 THEN c.supplier_count WHEN found > 0 THEN found ELSE 1 END AS count

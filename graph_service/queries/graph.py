@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import groupby
 from typing import Any, Callable, Iterator
 
 import networkx as nx
@@ -126,7 +127,8 @@ def canonical_rows(*order: str, lists: tuple[str, ...] | None = None,
     a path's steps keep their order) and `money` fields rounded to pence."""
 
     def tidy(row: Props) -> Props:
-        out = {k: (sorted(v, key=canonical) if isinstance(v, list) and (lists is None or k in lists) else v)
+        out = {k: (sorted(v, key=canonical) if isinstance(v, list) and len(v) > 1 and (lists is None or k in lists)
+                   else v)
                for k, v in row.items()}
         for name in money:
             if out.get(name) is not None:
@@ -134,7 +136,14 @@ def canonical_rows(*order: str, lists: tuple[str, ...] | None = None,
         return out
 
     def finish(rows: list[Props]) -> list[Props]:
+        # the same order as sorting by (order, whole row), but a row is dumped to text only to break a tie:
+        # where `order` ends in a unique id there are none, and the sort costs no JSON
         by_order = sort_key(*order)
-        return sorted((tidy(r) for r in rows), key=lambda r: (by_order(r), canonical(r)))
+        keyed = sorted(((by_order(r), r) for r in map(tidy, rows)), key=lambda pair: pair[0])
+        out: list[Props] = []
+        for _, run in groupby(keyed, key=lambda pair: pair[0]):
+            tied = [r for _, r in run]
+            out += sorted(tied, key=canonical) if len(tied) > 1 else tied
+        return out
 
     return finish

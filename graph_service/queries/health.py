@@ -50,9 +50,26 @@ def buyers(graph: nx.MultiDiGraph, key: str) -> list[dict[str, str]]:
 
 def for_buyer(graph: nx.MultiDiGraph, key: str, buyer: str | None) -> bool:
     """A contract or grant in the buyer's scope (no buyer: every one); other nodes always are."""
-    if buyer is None or graph.nodes[key]["label"] not in ("Contract", "Grant"):
+    label = graph.nodes[key]["label"]
+    if buyer is None or label not in ("Contract", "Grant"):
         return True
-    return any(b["key"] == buyer for b in buyers(graph, key))
+    return any(start == buyer and graph.nodes[start]["label"] == "Organisation"
+               for start, _, _ in in_edges(graph, key, "BUYS" if label == "Contract" else "FUNDS"))
+
+
+def scope(graph: nx.MultiDiGraph, buyer: str | None) -> set[str] | None:
+    """The contracts the buyer BUYS and grants it FUNDS, found once per query (None: no buyer, every one)."""
+    if buyer is None:
+        return None
+    if buyer not in graph or graph.nodes[buyer]["label"] != "Organisation":
+        return set()
+    return {c for _, c, attrs in graph.out_edges(buyer, data=True)
+            if (attrs["type"], graph.nodes[c]["label"]) in (("BUYS", "Contract"), ("FUNDS", "Grant"))}
+
+
+def in_scope(graph: nx.MultiDiGraph, key: str, scoped: set[str] | None) -> bool:
+    """for_buyer against a scope worked out once."""
+    return scoped is None or key in scoped or graph.nodes[key]["label"] not in ("Contract", "Grant")
 
 
 def suppliers_of(graph: nx.MultiDiGraph, key: str) -> set[str]:
@@ -96,10 +113,10 @@ def _link(graph: nx.MultiDiGraph, start: str, end: str, rid: str, attrs: dict[st
 
 
 def _link_holds(graph: nx.MultiDiGraph, start: str, end: str, attrs: dict[str, Any], as_of: str | None,
-                buyer: str | None) -> bool:
+                scoped: set[str] | None) -> bool:
     """Which relationships make up the delivery network on as_of (see cypher/health_links.cypher)."""
     kind, a, b = attrs["type"], graph.nodes[start], graph.nodes[end]
-    if not in_force(attrs["props"], as_of) or not (for_buyer(graph, start, buyer) and for_buyer(graph, end, buyer)):
+    if not in_force(attrs["props"], as_of) or not (in_scope(graph, start, scoped) and in_scope(graph, end, scoped)):
         return False
     if kind in ("SUPPLIES", "RECEIVES", "FUNDS"):
         return partner(graph, start) and b["label"] in ("Contract", "Grant") and current(b["props"], as_of)
@@ -132,15 +149,19 @@ def health_links(graph: nx.MultiDiGraph, as_of: str | None = None, buyer: str | 
     work-streams and each other. What the impact chain, dependency and cut-vertex analysis walk.
     `critical` is the end node's critical flag (services). Contracts and grants outside the buyer's
     scope, and their links, are left out."""
+    scoped = scope(graph, buyer)
     return [_link(graph, start, end, rid, attrs)
             for start, end, rid, attrs in graph.edges(keys=True, data=True)
-            if attrs["type"] in LINK_TYPES and _link_holds(graph, start, end, attrs, as_of, buyer)]
+            if attrs["type"] in LINK_TYPES and _link_holds(graph, start, end, attrs, as_of, scoped)]
 
 
 def _current_supplies(graph: nx.MultiDiGraph, as_of: str | None, buyer: str | None):
     """(partner, contract, contract props) for each current contract of the buyer's a partner supplies."""
-    for key, contract in nodes(graph, "Contract"):
-        if not current(contract, as_of) or not for_buyer(graph, key, buyer):
+    scoped = scope(graph, buyer)
+    contracts = nodes(graph, "Contract") if scoped is None else ((c, graph.nodes[c]["props"]) for c in sorted(scoped)
+                                                                   if graph.nodes[c]["label"] == "Contract")
+    for key, contract in contracts:
+        if not current(contract, as_of):
             continue
         for supplier, _, attrs in in_edges(graph, key, "SUPPLIES"):
             if partner(graph, supplier) and in_force(attrs["props"], as_of):
@@ -268,11 +289,12 @@ def health_contract_spend(graph: nx.MultiDiGraph, as_of: str | None = None, sinc
     """Spend under each contract of the buyer's per payee, paid in [since, as_of], and how the payments
     were linked to it (see `paid_under`): what cost compares with the contract's value."""
     groups: dict[tuple, dict[str, Any]] = {}
+    scoped = scope(graph, buyer)
     for key, payment in nodes(graph, "Payment"):
         if not paid_within(payment, since, as_of):
             continue
         for contract, how in paid_under(graph, key, payment):
-            if not for_buyer(graph, contract, buyer):
+            if not in_scope(graph, contract, scoped):
                 continue
             for payee in payees(graph, key):
                 _spend_group(groups, (payee, contract), {"partner": payee, "contract": contract, "linked_by": set()},

@@ -72,6 +72,19 @@ class Facts:
     def links_to(self) -> dict[str, list[Row]]:
         return group_by(self.links, "end")
 
+    @cached_property
+    def workstream_links_to(self) -> dict[str, list[Row]]:
+        """links_to, work-streams' links only: a key indicator has a link from every contract moving it."""
+        return group_by([r for r in self.links if r["start_label"] == "Workstream"], "end")
+
+    @cached_property
+    def spend_sources(self) -> dict[tuple[str, str], list[str]]:
+        """(service, partner) -> the sources of the spend on it, indexed once instead of scanned per partner."""
+        found: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for r in self.service_spend:
+            found[(r["service"], r["partner"])].update(r["sources"])
+        return {k: sorted(v) for k, v in found.items()}
+
     def owners_of(self, key: str) -> list[Row]:
         """The posts owning a partner relationship (HOLDS_RELATIONSHIP) or a contract, grant, charter or
         work-stream (MANAGES, SPONSORS, LEADS), each with its current holders."""

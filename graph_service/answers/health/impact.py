@@ -20,8 +20,8 @@ def _link(row: Row, reverse: bool = False) -> dict[str, Any]:
             "locator": row["locator"]}
 
 
-def chain(facts: Facts, network: Network, partner: str) -> dict[str, list[dict[str, Any]]]:
-    """Everything depending on the partner, by label; each entry with the links that reach it."""
+def reached(facts: Facts, partner: str) -> dict[str, list[dict[str, Any]]]:
+    """Everything depending on the partner, by label; each entry with the links that reach it (sorted)."""
     hit: dict[str, dict[str, Any]] = {}
 
     def reach(row: Row, reverse: bool = False) -> None:
@@ -44,21 +44,28 @@ def chain(facts: Facts, network: Network, partner: str) -> dict[str, list[dict[s
     follow(keys("Service"), "SUPPORTS", "CONTRIBUTES_TO")
     follow(keys("KeyIndicator"), "MEASURES")
     for indicator in keys("KeyIndicator"):  # work-streams working towards the same indicators
-        for row in facts.links_to.get(indicator, []):
-            if row["start_label"] == "Workstream":
-                reach(row, reverse=True)
+        for row in facts.workstream_links_to.get(indicator, []):
+            reach(row, reverse=True)
     levels: dict[str, list[dict[str, Any]]] = {label: [] for label in LEVELS}
     for key in sorted(hit):
         entry = hit[key]
         entry["via"].sort(key=lambda link: (link["from"], link["type"], link["rel"]))
+        levels[entry["label"]].append(entry)
+    return levels
+
+
+def chain(facts: Facts, network: Network, partner: str) -> dict[str, list[dict[str, Any]]]:
+    """What `reached` finds, each owned thing with its owners and each service with its alternatives
+    and the partner's share (listing every other provider: for one partner's impact, not per partner)."""
+    levels = reached(facts, partner)
+    for entry in (e for entries in levels.values() for e in entries):
         if entry["label"] in ("Contract", "Grant", "Workstream"):
-            entry["owners"] = facts.owners_of(key)
+            entry["owners"] = facts.owners_of(entry["key"])
         if entry["label"] == "Service":
-            dependency = network.services[key]
+            dependency = network.services[entry["key"]]
             entry["critical"] = dependency.critical
             entry["alternatives"] = dependency.alternatives(partner)
             entry["share"] = round(dependency.share(partner), 4) if partner in dependency.providers else None
-        levels[entry["label"]].append(entry)
     return levels
 
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from graph_service.answers.health.config import DIMENSIONS, HealthConfig
 from graph_service.answers.health.facts import Facts, Row, add_months
-from graph_service.answers.health.impact import chain
+from graph_service.answers.health.impact import reached
 from graph_service.answers.health.network import Network
 
 RATING_ORDER = {"red": 0, "amber": 1, "green": 2, "no data": 3}
@@ -66,10 +66,17 @@ class Context:
     facts: Facts
     network: Network
     config: HealthConfig
+    _reached: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
     @property
     def as_of(self) -> dt.date:
         return self.facts.as_of
+
+    def reached(self, partner: str) -> dict[str, list[dict[str, Any]]]:
+        """What depends on the partner (impact.reached), worked out once per partner."""
+        if partner not in self._reached:
+            self._reached[partner] = reached(self.facts, partner)
+        return self._reached[partner]
 
     def current_relationship(self, partner: str) -> bool:
         """Whether the council deals with the partner now: a current contract or grant (as supplier,
@@ -161,22 +168,22 @@ def resilience(ctx: Context, partner: str) -> Finding:
     pairs = []
     for key in network.services_of.get(partner, []):
         dependency = network.services[key]
-        alternatives = dependency.alternatives(partner)
+        alternatives = dependency.other_providers(partner)
         share = dependency.share(partner)
-        alt_points = cfg.alternatives_points[min(len(alternatives), len(cfg.alternatives_points) - 1)]
+        alt_points = cfg.alternatives_points[min(alternatives, len(cfg.alternatives_points) - 1)]
         score = cfg.alternatives_blend * alt_points + (1 - cfg.alternatives_blend) * (1 - share) * 100
         pairs.append((score, cfg.critical_weight if dependency.critical else 1.0))
         provision = dependency.providers[partner]
         found.detail.setdefault("services", []).append({
             "service": key, "name": dependency.name, "critical": dependency.critical, "share": round(share, 4),
-            "basis": dependency.basis, "alternatives": len(alternatives), "score": round(score, 1)})
+            "basis": dependency.basis, "alternatives": alternatives, "score": round(score, 1)})
         found.evidence += [evidence(f"{link['start_name']} {link['type']} {link['end_name']}", link["rel"], link)
                            for link in provision.via]
         if provision.spend:
             found.evidence.append({"fact": f"{money(provision.spend)} of {money(dependency.total_spend)} spent on "
                                            f"{dependency.name} in the last {cfg.spend_window_months} months went to "
-                                           f"this partner ({share:.0%}); {len(alternatives)} other provider(s)",
-                                   "key": key, "source": ", ".join(_spend_sources(ctx, key, partner)),
+                                           f"this partner ({share:.0%}); {alternatives} other provider(s)",
+                                   "key": key, "source": ", ".join(ctx.facts.spend_sources.get((key, partner), [])),
                                    "locator": f"payments PAID_FOR {key} and PAID_TO {partner}"})
         if not alternatives:
             sole = flag("single_point_of_failure", f"the only provider of {dependency.name}"
@@ -201,11 +208,6 @@ def resilience(ctx: Context, partner: str) -> Finding:
                          + (f", sole provider of {', '.join(sole)}" if sole else "")
                          + (f"; cut vertex for {len(cuts)} priority(ies)" if cuts else ""))
     return found
-
-
-def _spend_sources(ctx: Context, service: str, partner: str) -> list[str]:
-    return sorted({s for r in ctx.facts.service_spend if r["service"] == service and r["partner"] == partner
-                   for s in r["sources"]})
 
 
 def lifecycle(ctx: Context, partner: str) -> Finding:
@@ -339,7 +341,7 @@ def governance(ctx: Context, partner: str) -> Finding:
 
 def _linked_priorities(ctx: Context, partner: str) -> list[tuple[str, dict[str, Any]]]:
     """(priority name, the link reaching it) through the impact chain or a charter supporting it."""
-    found = [(p["name"], p["via"][0]) for p in chain(ctx.facts, ctx.network, partner)["Priority"]]
+    found = [(p["name"], p["via"][0]) for p in ctx.reached(partner)["Priority"]]
     for party in ctx.facts.links_from.get(partner, []):
         if party["type"] == "PARTY_TO":
             found += [(link["end_name"], {"from": link["start"], "type": "SUPPORTS", "to": link["end"], "rel": link["rel"],
@@ -391,7 +393,7 @@ def score_partner(ctx: Context, partner: str) -> dict[str, Any]:
         "overrides": overrides, "flags": [x for f in findings.values() for x in f.flags],
         "drivers": [{"dimension": d["name"], "lost": d["lost"], "summary": d["summary"]} for d in drivers],
         "services": ctx.network.services_of.get(partner, []),
-        "workstreams": [w["key"] for w in chain(ctx.facts, ctx.network, partner)["Workstream"]],
+        "workstreams": [w["key"] for w in ctx.reached(partner)["Workstream"]],
     }
     result["explanation"] = explain(result)
     return result

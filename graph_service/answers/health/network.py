@@ -37,10 +37,7 @@ class ServiceDependency:
     name: str
     critical: bool
     providers: dict[str, Provision] = field(default_factory=dict)
-
-    @property
-    def total_spend(self) -> float:
-        return sum(p.spend for p in self.providers.values())
+    total_spend: float = 0.0  # summed once the providers are in (_services), not per share()
 
     @property
     def basis(self) -> str:
@@ -54,6 +51,10 @@ class ServiceDependency:
 
     def alternatives(self, partner: str) -> list[str]:
         return sorted(p for p in self.providers if p != partner)
+
+    def other_providers(self, partner: str) -> int:
+        """How many alternatives there are: a count, without listing (and sorting) every other provider."""
+        return len(self.providers) - (partner in self.providers)
 
 
 @dataclass
@@ -110,6 +111,8 @@ def _services(facts: Facts) -> dict[str, ServiceDependency]:
         dependency = services.setdefault(row["service"], ServiceDependency(row["service"], row["service_name"],
                                                                            row["critical"]))
         dependency.providers.setdefault(row["partner"], Provision(row["partner"])).spend += row["spend"]
+    for dependency in services.values():
+        dependency.total_spend = sum(p.spend for p in dependency.providers.values())
     return services
 
 
