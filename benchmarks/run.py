@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from benchmarks import stakeholders
 from graph_service.queries import ask
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -369,6 +370,7 @@ def phase_store(backend: str, size: str, data: Path, runs: int, budget: float, h
     result["lookups"] = _lookups(store, data, runs, budget)
     result["health"] = _health(store, health_repeat)
     result["maps"] = _maps(store, data)
+    result["stakeholders"] = stakeholders.measure(store)  # benchmarks/stakeholders.py
     from benchmarks import maps_browser
 
     result["maps_browser"] = maps_browser.measure(store)  # the served stakeholder map in Chromium

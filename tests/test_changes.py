@@ -60,6 +60,14 @@ def test_changes_route(store, server):
     viewer = server.client(Role.viewer)
     body = viewer.get("/api/v1/changes", params={"from": "2019-01-01", "to": "2020-12-31"}).json()
     assert body["count"] == 2 and {c["change"] for c in body["changes"]} == {"began", "ended"}
+    assert body["next"] is None
+    first = viewer.get("/api/v1/changes", params={"from": "2019-01-01", "to": "2020-12-31", "limit": 1}).json()
+    assert first["count"] == 2 and len(first["changes"]) == 1 and "offset=1" in first["next"]
+    second = viewer.get(first["next"]).json()
+    assert second["next"] is None
+    assert first["changes"] + second["changes"] == body["changes"]
+    too_many = viewer.get("/api/v1/changes", params={"from": "2019-01-01", "limit": 100_000})
+    assert too_many.status_code in (400, 422)
     refused = viewer.get("/api/v1/changes", params={"from": "2021-01-01", "to": "2020-01-01"})
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request"
 

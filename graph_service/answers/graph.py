@@ -73,5 +73,8 @@ class Change(Answer):
 class Changes(Answer):
     date_from: dt.date = Field(alias="from")
     to: dt.date
-    count: int
+    count: int  # every change in the window; `changes` is one page of them
     changes: list[Change]
+    offset: int = 0
+    limit: int | None = None
+    next: str | None = None  # the next page's URL; none on the last page

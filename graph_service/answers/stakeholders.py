@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from operator import mul
 from typing import Any
 
 import networkx as nx
@@ -267,18 +268,23 @@ def _pagerank(graph: nx.Graph, damping: float = 0.85, tolerance: float = 1e-9, r
     count = graph.number_of_nodes()
     if not count:
         return {}
-    strength = {n: sum(d["weight"] for d in graph[n].values()) for n in graph}
-    shares = {n: [(m, d["weight"] / strength[m]) for m, d in graph[n].items()] for n in graph}
-    isolated = [n for n in graph if not strength[n]]
-    rank = dict.fromkeys(graph, 1.0 / count)
+    order = list(graph)
+    index = {n: i for i, n in enumerate(order)}
+    strength = [sum(d["weight"] for d in graph[n].values()) for n in order]
+    # per node, its neighbours' indices and the share of each neighbour's strength it receives: summed with
+    # map() in the same order as a loop would, so the figures are the same, several times faster
+    sources = [[index[m] for m in graph[n]] for n in order]
+    shares = [[d["weight"] / strength[index[m]] for m, d in graph[n].items()] for n in order]
+    isolated = [i for i, s in enumerate(strength) if not s]
+    rank = [1.0 / count] * count
     for _ in range(rounds):
-        floor = (1.0 - damping) / count + damping * sum(rank[n] for n in isolated) / count  # isolated nodes share evenly
-        new = {n: floor + damping * sum(rank[m] * share for m, share in shares[n]) for n in graph}
-        change = sum(abs(new[n] - rank[n]) for n in graph)
+        floor = (1.0 - damping) / count + damping * sum(rank[i] for i in isolated) / count  # isolated nodes share evenly
+        new = [floor + damping * sum(map(mul, map(rank.__getitem__, src), share)) for src, share in zip(sources, shares)]
+        change = sum(abs(a - b) for a, b in zip(new, rank))
         rank = new
         if change < tolerance:
             break
-    return rank
+    return dict(zip(order, rank))
 
 
 def _betweenness(graph: nx.Graph) -> dict[str, float]:

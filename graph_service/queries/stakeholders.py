@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from graph_service.queries.graph import Props, caption, in_force, into, label, nodes, out, props, canonical_rows
+from graph_service.queries.graph import Props, caption, in_force, into, label, nodes, out, props, canonical_rows, sort_key
 from graph_service.queries.registry import named_query
 
 FACT_COLUMNS = ("partner", "fact", "item", "item_label", "name", "via", "amount", "flag", "dated")
@@ -44,38 +44,53 @@ def _round_amounts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**row, "amount": round(row["amount"], 2) if row["amount"] is not None else None} for row in rows]
 
 
+def _in_order(*columns: str):
+    """A finish step for rows distinct over all their columns (UNION): sorted by them alone, a total order, with
+    no whole-row JSON dump to break ties (canonical_rows' tiebreak costs seconds at county size)."""
+    key = sort_key(*columns)
+    return lambda rows: sorted(rows, key=key)
+
+
 def _finish_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return canonical_rows(*FACT_COLUMNS)(_round_amounts(rows))
+    return _in_order(*FACT_COLUMNS)(_round_amounts(rows))
 
 
 @named_query("stakeholder_facts", finish=_finish_facts, examples=[{}, {"as_of": "2024-06-30"}])
 def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every partner and the facts behind its power and interest, one row per fact (see the Cypher header)."""
+    councils = [c for c, p in nodes(graph, "Organisation") if p.get("is_council")]
+    near_council = {b for c in councils for b in _works_with(graph, c, as_of)}  # WORKS_WITH is read both ways
     rows: list[tuple] = []
     for o, partner in _partners(graph):
+        # each partner's out-edges read once, then filtered per fact (a supplier has hundreds at county size)
+        edges = [(end, attrs["type"], attrs["props"]) for _, end, attrs in graph.out_edges(o, data=True)]
+
+        def mine(*types: str, dated: bool = True) -> list[str]:
+            return [end for end, kind, p in edges if kind in types and (not dated or in_force(p, as_of))]
+
         rows.append((o, "partner", o, "Organisation", partner["name"], partner.get("org_type"), None,
                      bool(graph.nodes[o]["prov"]["illustrative"]), None))
         rows.extend((o, "critical_service", None, None, name, None, None, None, None)
                     for name in partner.get("critical_services") or [])
         if partner.get("population") is not None or partner.get("area_served") is not None:
             rows.append((o, "population", None, None, partner.get("area_served"), None, partner.get("population"), None, None))
-        for x, _ in out(graph, o, "FUNDS", as_of=as_of):
+        for x in mine("FUNDS"):
             if any(_is_council(graph, c) for c, _ in into(graph, x, "BUYS", "FUNDS")):
                 funded = props(graph, x)
                 rows.append((o, "funds", x, label(graph, x), funded["title"], None, None, None, None))
         for b in _works_with(graph, o, as_of):
-            if not _is_council(graph, b) and b != o and any(_is_council(graph, c) for c in _works_with(graph, b, as_of)):
+            if not _is_council(graph, b) and b != o and b in near_council:
                 board = props(graph, b)
                 rows.append((o, "board", b, "Organisation", board["name"], board.get("org_type"), None, None, None))
-        for x, _ in out(graph, o, "HAS_PERSONA"):
+        for x in mine("HAS_PERSONA", dated=False):
             rows.append((o, "persona", x, "Persona", props(graph, x)["name"], None, None, None, None))
-        for x, _ in out(graph, o, "SUPPLIES", as_of=as_of):
+        for x in mine("SUPPLIES"):
             c = props(graph, x)
             rows.append((o, "contract", x, "Contract", c["title"], None, c.get("value"), None, c.get("end_date")))
-        for x, _ in out(graph, o, "RECEIVES", as_of=as_of):
+        for x in mine("RECEIVES"):
             g = props(graph, x)
             rows.append((o, "grant", x, "Grant", g["title"], None, g.get("amount"), None, g.get("end_date")))
-        for c, _ in out(graph, o, "SUPPLIES", "RECEIVES", as_of=as_of):
+        for c in mine("SUPPLIES", "RECEIVES"):
             for s, _ in out(graph, c, "DELIVERS"):
                 service = props(graph, s)
                 rows.append((o, "service", s, "Service", service["name"], c, None, bool(service.get("critical")), None))
@@ -89,16 +104,15 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
             engagement = props(graph, e)
             if label(graph, e) == "Engagement" and (as_of is None or engagement["held_on"] <= as_of):
                 rows.append((o, "engagement", e, "Engagement", engagement["kind"], None, None, None, engagement["held_on"]))
-        for x, _ in out(graph, o, "PARTY_TO", as_of=as_of):
+        for x in mine("PARTY_TO"):
             charter = props(graph, x)
             rows.append((o, "charter", x, "Charter", charter["name"], charter.get("status"), None, None,
                          charter.get("signed_on")))
             for p, _ in out(graph, x, "SUPPORTS"):
                 if label(graph, p) == "Priority":
                     rows.append((o, "linked_priority", p, "Priority", props(graph, p)["name"], x, None, None, None))
-        for start, end, attrs in graph.out_edges(o, data=True):
-            kind = attrs["type"]
-            if kind not in ("ENGAGED_IN", "MEMBER_OF", "CONTRIBUTES_TO") or not in_force(attrs["props"], as_of):
+        for end, kind, p in edges:
+            if kind not in ("ENGAGED_IN", "MEMBER_OF", "CONTRIBUTES_TO") or not in_force(p, as_of):
                 continue
             end_label = label(graph, end)
             if end_label in ("Workstream", "Programme", "GovernanceBody"):
@@ -118,7 +132,7 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
     return _distinct(rows, FACT_COLUMNS)
 
 
-@named_query("stakeholder_links", finish=canonical_rows(*LINK_COLUMNS), examples=[{}, {"as_of": "2024-06-30"}])
+@named_query("stakeholder_links", finish=_in_order(*LINK_COLUMNS), examples=[{}, {"as_of": "2024-06-30"}])
 def stakeholder_links(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[dict[str, Any]]:
     """The partner-and-post network: WORKS_WITH, HOLDS_RELATIONSHIP, ATTENDED (via the engagement), MANAGES (via
     the contract, grant or charter)."""
