@@ -621,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
                              "(neo4j-ingest: our Neo4j ingest only, e.g. under another interpreter)")
     parser.add_argument("--keep-neo4j", action="store_true", help="leave the server running at the end")
     parser.add_argument("--keep-csv", action="store_true", help="leave the generated CSVs in the import folder")
+    parser.add_argument("--embedded-store", action="store_true", help="also run benchmarks.store (250,000 payments)")
     parser.add_argument("--doc-only", action="store_true", help="rewrite docs/benchmarks.md from benchmarks/results")
     parser.add_argument("--phase", choices=["loadcsv", "neo4j", "embedded", "neo4j-ingest"], help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)
@@ -642,6 +643,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(result, indent=1))
         return 0
     run(args)
+    if args.embedded_store:
+        subprocess.run([sys.executable, "-m", "benchmarks.store"], check=True)
     return 0
 
 

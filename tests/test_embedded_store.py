@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from graph_service.queries.graph import nodes
-from graph_service.store.embedded import EmbeddedStore
+from graph_service.queries.graph import nodes as nodes_of
+from graph_service.store.embedded import SNAPSHOT, EmbeddedStore
 from tests.kill_writer import BATCH_NODES, batch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +36,7 @@ def test_compaction_waits_until_the_journal_outgrows_the_snapshot(tmp_path, monk
     for i in range(40):
         store.upsert(batch(i))
     store.compact()
-    snapshot = (tmp_path / "graph.json").stat().st_size
+    snapshot = (tmp_path / SNAPSHOT).stat().st_size
     journal = tmp_path / "journal.log"
     written = 0  # the journal's size before the write that folded it in
     for i in range(40, 200):
@@ -129,3 +130,49 @@ def test_readers_never_see_half_a_batch(tmp_path):
     for reader in readers:
         reader.join()
     assert seen and all(people == posts * BATCH_NODES for posts, people in seen)
+
+
+def test_a_json_snapshot_from_before_is_migrated_on_first_open(tmp_path):
+    """Stores written before the pickle snapshot open with every record, and are rewritten in the new format."""
+    import json
+
+    from graph_service.store.embedded import LEGACY_SNAPSHOT
+
+    store = EmbeddedStore(tmp_path)
+    store.upsert(batch(0))
+    store.upsert(batch(0).model_copy(update={"nodes": [n.model_copy(update={"props": {"title": "Renamed"}})
+                                                      for n in batch(0).nodes if n.label == "Post"]}))
+    nodes, rels = store.export()
+    legacy = {"format": 1, "seq": store._seq,
+              "nodes": [[n.key, {"label": n.label, **n.state()}] for n in nodes],
+              "edges": [[r.start, r.end, r.id, {"type": r.type, **r.state()}] for r in rels]}
+    (tmp_path / SNAPSHOT).unlink(missing_ok=True)
+    (tmp_path / "journal.log").write_bytes(b"")
+    (tmp_path / LEGACY_SNAPSHOT).write_text(json.dumps(legacy))
+    migrated = EmbeddedStore(tmp_path)
+    assert (tmp_path / SNAPSHOT).exists() and not (tmp_path / LEGACY_SNAPSHOT).exists()
+    for opened in (migrated, EmbeddedStore(tmp_path)):
+        assert opened.export() == (nodes, rels)
+        assert opened.get("post:b0").history[0]["props"] == {"title": "Post 0"}
+        with opened.read() as graph:
+            assert [key for key, _ in nodes_of(graph, "Post")] == ["post:b0"]
+
+
+def test_a_damaged_or_planted_snapshot_is_refused(tmp_path):
+    import pickle
+    import zlib
+
+    from graph_service.errors import StoreCorrupt
+    from graph_service.store.embedded import SNAPSHOT_MAGIC
+
+    store = EmbeddedStore(tmp_path)
+    store.upsert(batch(0))
+    store.compact()
+    good = (tmp_path / SNAPSHOT).read_bytes()
+    (tmp_path / SNAPSHOT).write_bytes(good[:-10] + bytes(10))  # a flipped tail fails the checksum
+    with pytest.raises(StoreCorrupt, match="checksum"):
+        EmbeddedStore(tmp_path)
+    body = pickle.dumps((1, {}, {}, {}, {"x": Path("/")}), protocol=5)  # names a class: could run code
+    (tmp_path / SNAPSHOT).write_bytes(SNAPSHOT_MAGIC + b"%08x\n" % zlib.crc32(body) + body)
+    with pytest.raises(StoreCorrupt, match="plain data only"):
+        EmbeddedStore(tmp_path)

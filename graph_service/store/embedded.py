@@ -9,6 +9,14 @@ a line failing its CRC with more after it is damage, and the store refuses to op
 (naming the file, line and byte offset) rather than drop what follows. Compaction writes
 a new snapshot to a temporary file and renames it into place (atomic on POSIX).
 
+The snapshot is a CRC-checked pickle (protocol 5) of networkx's own adjacency dicts, read by an
+unpickler that refuses every class, so it holds plain data only and loads without rebuilding the
+graph edge by edge. A store still holding the older JSON snapshot is migrated on first open.
+
+Memory: a record's attributes share what repeats (`_Compact`): one provenance dict per source row,
+interned labels, keys and short values, one empty props dict and an empty tuple for no history.
+The graph is read-only to queries, so sharing is safe.
+
 Other processes (the CLI while the API serves) may write the same directory: every
 read and write first replays journal lines it has not seen. Writers across processes
 take an exclusive file lock, a unit for its whole length, so a unit's lines followed by
@@ -20,8 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
+import io
 import json
 import os
+import pickle
+import sys
 import threading
 import uuid
 import zlib
@@ -37,7 +49,9 @@ from graph_service.store.merge import merge
 from graph_service.errors import SchemaError, StoreCorrupt, StoreWriteError
 from graph_service.records import Batch, Node, Provenance, Relationship, WriteReport
 
-SNAPSHOT, JOURNAL, LOCK = "graph.json", "journal.log", ".lock"
+SNAPSHOT, JOURNAL, LOCK = "graph.snapshot", "journal.log", ".lock"
+LEGACY_SNAPSHOT = "graph.json"  # format 1, before December 2026: migrated on first open
+SNAPSHOT_MAGIC = b"graph-service snapshot 2\n"
 # A journal is folded into the snapshot once it outgrows both this floor and the snapshot itself, so the
 # bytes compaction rewrites stay proportional to the bytes journaled (a 2 GiB snapshot is not rewritten
 # every 32 MiB of writes).
@@ -127,6 +141,7 @@ class EmbeddedStore:
         self._snapshot_id: tuple[int, int, int] | None = None  # inode, mtime, size of the snapshot last read
         with self._lock:
             self._reload()
+        self._migrate()
 
     # -- persistence ---------------------------------------------------------
     @property
@@ -149,17 +164,27 @@ class EmbeddedStore:
         return self._journal_offset > max(COMPACT_AFTER_BYTES, snapshot_size)
 
     def _reload(self) -> None:
-        graph = nx.MultiDiGraph()
-        seq = 0
         self._snapshot_id = self._snapshot_stat()
         if self._snapshot_id:
-            data = read_snapshot(self._snapshot_path)
-            seq = data["seq"]
-            graph.add_nodes_from((key, attrs) for key, attrs in data["nodes"])
-            graph.add_edges_from((u, v, k, attrs) for u, v, k, attrs in data["edges"])
-            _index_labels(graph, data["nodes"])
+            seq, graph = load_snapshot(self._snapshot_path)
+        elif (self.dir / LEGACY_SNAPSHOT).exists():
+            seq, graph = load_legacy_snapshot(self.dir / LEGACY_SNAPSHOT)
+        else:
+            seq, graph = 0, nx.MultiDiGraph()
         self.graph, self._seq, self._journal_offset, self._journal_line, self._pending = graph, seq, 0, 0, None
         self._replay_journal()
+
+    def _migrate(self) -> None:
+        """Write the snapshot in today's format, then drop the JSON one (a kill between leaves both; the new
+        wins). A store this process may not write stays readable as it is."""
+        if self._snapshot_id or not (self.dir / LEGACY_SNAPSHOT).exists():
+            return
+        try:
+            self.compact()
+        except StoreWriteError:
+            return
+        (self.dir / LEGACY_SNAPSHOT).unlink(missing_ok=True)
+        fsync_dir(self.dir)
 
     def _replay_journal(self) -> None:
         try:
@@ -252,13 +277,10 @@ class EmbeddedStore:
             raise StoreWriteError(f"could not write the journal in {self.dir}: {exc.strerror or exc}; nothing was stored") from exc
 
     def _snapshot_bytes(self) -> bytes:
-        data = {
-            "format": 1,
-            "seq": self._seq,
-            "nodes": [[k, a] for k, a in self.graph.nodes(data=True)],
-            "edges": [[u, v, k, a] for u, v, k, a in self.graph.edges(keys=True, data=True)],
-        }
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        graph = self.graph
+        body = pickle.dumps((self._seq, graph._node, graph._succ, graph._pred, graph.graph.get(BY_LABEL, {})),
+                            protocol=5)
+        return SNAPSHOT_MAGIC + b"%08x\n" % zlib.crc32(body) + body
 
     def compact(self) -> None:
         """Fold the journal into a new snapshot."""
@@ -305,21 +327,26 @@ class EmbeddedStore:
 
     # -- writes --------------------------------------------------------------
     def _apply(self, ops: list[list[Any]]) -> None:
+        compact = _Compact()
         for op in ops:
             if op[0] == "node":
                 _, key, attrs = op
-                self.graph.add_node(key, **attrs)
+                key = sys.intern(key)
+                self.graph.add_node(key, **compact(attrs))
                 _index_labels(self.graph, [(key, attrs)])
             elif op[0] == "edge":
                 _, u, v, k, attrs = op
-                self.graph.add_edge(u, v, key=k, **attrs)
+                self.graph.add_edge(sys.intern(u), sys.intern(v), key=k, **compact(attrs))
             elif op[0] == "clear":
                 self.graph.clear()
 
     def _apply_pending(self, pending: _Pending) -> None:
-        self.graph.add_nodes_from(pending.nodes.items())
-        _index_labels(self.graph, pending.nodes.items())
-        self.graph.add_edges_from((u, v, k, attrs) for (u, v, k), attrs in pending.edges.items())
+        compact = _Compact()
+        nodes = [(sys.intern(key), compact(attrs)) for key, attrs in pending.nodes.items()]
+        self.graph.add_nodes_from(nodes)
+        _index_labels(self.graph, nodes)
+        self.graph.add_edges_from((sys.intern(u), sys.intern(v), k, compact(attrs))
+                                  for (u, v, k), attrs in pending.edges.items())
 
     def _ops(self, batch: Batch, report: WriteReport, staged: _Pending) -> list[list[Any]]:
         """The journal operations that upsert the batch over the stored graph and what `staged` holds."""
@@ -412,7 +439,7 @@ class EmbeddedStore:
     def _state(attrs: dict[str, Any] | None) -> dict[str, Any] | None:
         if attrs is None:
             return None
-        return {"props": attrs["props"], "prov": attrs["prov"], "history": attrs["history"]}
+        return {"props": attrs["props"], "prov": attrs["prov"], "history": list(attrs["history"])}
 
     def ping(self) -> None:
         """Raises if the store cannot be read (a damaged journal)."""
@@ -486,6 +513,81 @@ def _index_labels(graph: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict[str, A
         by_label.setdefault(attrs["label"], {})[key] = None
 
 
+_EMPTY: dict[str, Any] = {}  # the props of most relationships: one dict for them all
+
+
+def _shared(value: Any) -> Any:
+    """Short strings (dates, codes, statuses) and digit-free ones (categories, names) repeat: one copy each.
+    Long strings with digits (ids, transaction numbers) rarely do, and interning them would only cost."""
+    if isinstance(value, str) and (len(value) <= 10 or (len(value) <= 48 and not any(c.isdigit() for c in value))):
+        return sys.intern(value)
+    return value
+
+
+class _Compact:
+    """Records as the graph keeps them: one provenance dict per distinct provenance in a write (a row's node
+    and relationships share it), interned keys and short values, `()` for no history."""
+
+    def __init__(self) -> None:
+        self.provs: dict[tuple, dict[str, Any]] = {}
+
+    def __call__(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        prov = attrs["prov"]
+        found = tuple(prov.items())
+        shared = self.provs.get(found)
+        if shared is None:
+            shared = self.provs[found] = {sys.intern(k): _shared(v) for k, v in prov.items()}
+        props = attrs["props"]
+        out = {k: (sys.intern(v) if k in ("label", "type") else v) for k, v in attrs.items()}
+        out["props"] = {sys.intern(k): _shared(v) for k, v in props.items()} if props else _EMPTY
+        out["prov"] = shared
+        out["history"] = tuple(attrs["history"])
+        return out
+
+
+class _PlainData(pickle.Unpickler):
+    """A snapshot holds dicts, lists, tuples, strings and numbers only: naming any class is refused, so a
+    planted file cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"a snapshot holds plain data only, not {module}.{name}")
+
+
+def load_snapshot(path: Path) -> tuple[int, nx.MultiDiGraph]:
+    """(seq, graph) from a snapshot: networkx's adjacency dicts put back as they were dumped."""
+    try:
+        data = path.read_bytes()
+        head = len(SNAPSHOT_MAGIC)
+        if not data.startswith(SNAPSHOT_MAGIC) or int(data[head:head + 8], 16) != zlib.crc32(memoryview(data)[head + 9:]):
+            raise ValueError("not a graph-service snapshot, or it fails its checksum")
+        gc.disable()  # millions of new containers, none of them garbage: collecting meanwhile only costs
+        try:
+            seq, node, succ, pred, by_label = _PlainData(io.BytesIO(memoryview(data)[head + 9:])).load()
+        finally:
+            gc.enable()
+        if not isinstance(seq, int) or not all(isinstance(d, dict) for d in (node, succ, pred, by_label)):
+            raise ValueError("not a graph-service snapshot (seq, nodes, adjacency)")
+    except (ValueError, pickle.UnpicklingError, EOFError) as exc:
+        raise StoreCorrupt(f"{path}: the snapshot cannot be read ({exc}); the store was not opened and nothing "
+                           "was changed. Restore it from a backup", file=str(path)) from None
+    graph = nx.MultiDiGraph()
+    graph._node, graph._succ, graph._pred = node, succ, pred
+    graph._adj = succ
+    graph.graph[BY_LABEL] = by_label
+    return seq, graph
+
+
+def load_legacy_snapshot(path: Path) -> tuple[int, nx.MultiDiGraph]:
+    """(seq, graph) from a format-1 JSON snapshot."""
+    data = read_snapshot(path)
+    graph, compact = nx.MultiDiGraph(), _Compact()
+    nodes = [(sys.intern(key), compact(attrs)) for key, attrs in data["nodes"]]
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((sys.intern(u), sys.intern(v), k, compact(attrs)) for u, v, k, attrs in data["edges"])
+    _index_labels(graph, nodes)
+    return data["seq"], graph
+
+
 def write_file(path: Path, data: bytes) -> None:
     """Write a private file and fsync it."""
     with os.fdopen(open_private(path, os.O_WRONLY | os.O_TRUNC), "wb") as out:
@@ -495,6 +597,7 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def read_snapshot(path: Path) -> dict[str, Any]:
+    """A format-1 (JSON) snapshot."""
     try:
         data = json.loads(path.read_bytes())
         if not isinstance(data, dict) or not isinstance(data.get("seq"), int) or \
@@ -518,13 +621,12 @@ def check(data_dir: str | os.PathLike[str]) -> dict[str, Any]:
     store = EmbeddedStore.__new__(EmbeddedStore)  # the replay rules without opening (nor creating) anything
     store.dir, store.graph, store._lock = folder, nx.MultiDiGraph(), threading.RLock()
     store._seq = 0
-    if (folder / SNAPSHOT).exists():
+    snapshot = folder / SNAPSHOT if (folder / SNAPSHOT).exists() else folder / LEGACY_SNAPSHOT
+    if snapshot.exists():
         try:
-            data = read_snapshot(folder / SNAPSHOT)
-            store._seq = data["seq"]
-            store.graph.add_nodes_from((key, attrs) for key, attrs in data["nodes"])
-            store.graph.add_edges_from((u, v, k, attrs) for u, v, k, attrs in data["edges"])
-            found["snapshot"] = {"seq": data["seq"], "nodes": len(data["nodes"]), "relationships": len(data["edges"])}
+            store._seq, store.graph = (load_snapshot if snapshot.name == SNAPSHOT else load_legacy_snapshot)(snapshot)
+            found["snapshot"] = {"seq": store._seq, "nodes": store.graph.number_of_nodes(),
+                                 "relationships": store.graph.number_of_edges()}
         except StoreCorrupt as exc:
             problems.append(exc.message)
     pending: str | None = None
