@@ -8,28 +8,29 @@ import datetime as dt
 from typing import Any
 
 from graph_service.answers import Answer, Facts, Named
-from graph_service.answers.health.config import HealthConfig, load_config
-from graph_service.answers.health.facts import gather, parse_date
-from graph_service.answers.health.network import analyse
+from graph_service.answers.health.facts import parse_date
+from graph_service.answers.health.network import cut_vertices
 from graph_service.answers.health.scope import resolve_buyer
+from graph_service.queries import ask
 from graph_service.store.base import GraphStore
 
 
 def bridges_between_partners(store: GraphStore, as_of: str | dt.date | None = None,
-                             config: HealthConfig | None = None, buyer: str | None = None) -> dict[str, Any]:
+                             buyer: str | None = None) -> dict[str, Any]:
     """Each bridge with the priority it carries, the partners it cuts off and the links it rests on;
-    `illustrative` marks generated partners."""
-    config = config or load_config()
-    facts = gather(store, parse_date(as_of), config, resolve_buyer(store, buyer))
-    network = analyse(facts)
-    names = {key: row["name"] for key, row in facts.partners.items()}
-    generated = {key for key, row in facts.partners.items() if row["illustrative"]}
-    bridges = [{"partner": partner, "name": names[partner], "priority": cut.priority, "priority_name": cut.priority_name,
-                "cut_off": [{"partner": p, "name": names[p], "illustrative": p in generated} for p in cut.cut_off],
-                "links": [{"rel": link["rel"], "source": link["source"], "locator": link["locator"]} for link in cut.links],
-                "illustrative": partner in generated}
-               for partner, cuts in sorted(network.cut_vertices.items()) for cut in cuts]
-    return {"as_of": facts.as_of.isoformat(), "buyer": facts.scope.describe(), "bridges": bridges}
+    `illustrative` marks generated partners. Reads the partners and the delivery links only."""
+    day, scope = parse_date(as_of), resolve_buyer(store, buyer)
+    partners = {r["partner"]: r for r in ask(store, "health_partners", as_of=day.isoformat())}
+    links = ask(store, "health_links", as_of=day.isoformat(), buyer=scope.key)
+
+    def named(key: str) -> dict[str, Any]:
+        return {"partner": key, "name": partners[key]["name"], "illustrative": partners[key]["illustrative"]}
+
+    bridges = [{**named(partner), "priority": cut.priority, "priority_name": cut.priority_name,
+                "cut_off": [named(p) for p in cut.cut_off],
+                "links": [{"rel": link["rel"], "source": link["source"], "locator": link["locator"]} for link in cut.links]}
+               for partner, cuts in sorted(cut_vertices(links).items()) for cut in cuts]
+    return {"as_of": day.isoformat(), "buyer": scope.describe(), "bridges": bridges}
 
 
 class Bridge(Answer):

@@ -84,13 +84,25 @@ def analyse(facts: Facts) -> Network:
     for key, dependency in sorted(services.items()):
         for partner in dependency.providers:
             services_of[partner].append(key)
-    priority_names = {r["end"]: r["end_name"] for r in facts.links if r["end_label"] == "Priority"}
-    cut_vertices: dict[str, list[CutVertex]] = defaultdict(list)
-    towards, together = _network_graphs(facts)
+    priority_names = _priority_names(facts.links)
+    return Network(services, dict(services_of), priority_names, _sole_priorities(facts, services),
+                   cut_vertices(facts.links))
+
+
+def _priority_names(links: list[Row]) -> dict[str, str]:
+    return {r["end"]: r["end_name"] for r in links if r["end_label"] == "Priority"}
+
+
+def cut_vertices(links: list[Row]) -> dict[str, list[CutVertex]]:
+    """Each partner that is a cut vertex of some priority's delivery network (the delivery links alone:
+    no spend), with the priorities it cuts others off from."""
+    priority_names = _priority_names(links)
+    found: dict[str, list[CutVertex]] = defaultdict(list)
+    towards, together = _network_graphs(links)
     for priority in sorted(priority_names):
         for partner, cut in _cut_vertices(towards, together, priority, priority_names[priority]).items():
-            cut_vertices[partner].append(cut)
-    return Network(services, dict(services_of), priority_names, _sole_priorities(facts, services), dict(cut_vertices))
+            found[partner].append(cut)
+    return dict(found)
 
 
 def _services(facts: Facts) -> dict[str, ServiceDependency]:
@@ -135,11 +147,11 @@ def _sole_priorities(facts: Facts, services: dict[str, ServiceDependency]) -> di
     return dict(sole)
 
 
-def _network_graphs(facts: Facts) -> tuple[nx.DiGraph, nx.Graph]:
+def _network_graphs(links: list[Row]) -> tuple[nx.DiGraph, nx.Graph]:
     """The links pointing towards priorities (partner -> contract -> service -> priority, and so on),
     and partners working with each other (subcontracting, consortia, referrals)."""
     towards, together = nx.DiGraph(), nx.Graph()
-    for link in facts.links:
+    for link in links:
         if link["type"] == "WORKS_WITH":
             together.add_edge(link["start"], link["end"], link=link)
         elif link["type"] in NETWORK and not (link["type"] == "CONTRIBUTES_TO" and link["start_label"] == "Workstream"):
