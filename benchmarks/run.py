@@ -640,6 +640,9 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(result, indent=1))
         return 0
     run(args)
+    for backend in ["embedded"] + ([] if args.skip_neo4j else ["neo4j"]):  # the 1st and 100th month (benchmarks/resolver.py)
+        subprocess.run([sys.executable, "-m", "benchmarks.resolver", "--backend", backend,
+                        "--json", str(RESULTS / f"resolver-{backend}.json")], check=True)
     return 0
 
 

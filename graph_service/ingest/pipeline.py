@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from graph_service.store.base import GraphStore
 from graph_service.errors import GraphServiceError, SchemaError, UnreadableInput
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord, WriteReport
-from graph_service.ingest.names import match_keys
 from graph_service.schema import schema
 
 BATCH_SIZE = 2000
@@ -81,7 +80,7 @@ class IngestReport:
 
 def _records(item: Item) -> tuple[list[NodeRecord], list[RelRecord]]:
     try:
-        nodes = [NodeRecord(provenance=item.provenance, **_with_match_keys(n)) for n in item.nodes]
+        nodes = [NodeRecord(provenance=item.provenance, **n) for n in item.nodes]
         rels = [RelRecord(provenance=item.provenance, **r) for r in item.rels]
     except ValidationError as exc:
         cause = exc.errors()[0]
@@ -90,14 +89,6 @@ def _records(item: Item) -> tuple[list[NodeRecord], list[RelRecord]]:
             raise original from None
         raise SchemaError(item.locator, ".".join(map(str, cause["loc"])), cause["msg"]) from None
     return nodes, rels
-
-
-def _with_match_keys(node: dict[str, Any]) -> dict[str, Any]:
-    """An Organisation as written, with the keys golden-record resolution will look it up by."""
-    if node.get("label") != "Organisation" or not isinstance(node.get("props"), dict) or not isinstance(node.get("key"), str):
-        return node
-    keys = match_keys(node["key"], node["props"])
-    return {**node, "props": {**node["props"], "match_keys": keys}} if keys else node
 
 
 def _check_endpoints(rels: list[RelRecord], labels: Mapping[str, str], locator: str) -> None:

@@ -40,8 +40,8 @@ from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound
 from graph_service.ingest.councils import council
 from graph_service.ingest.identifiers import LOCAL_AUTHORITY_LISTS, identifier_problem, org_type_of
-from graph_service.ingest.names import (clean_name, council_core, council_identifier, match_keys, name_blocks,
-                                        normalise_name, postcode, strip_qualifiers)
+from graph_service.ingest.names import (clean_name, council_core, council_identifier, name_blocks, normalise_name,
+                                        postcode, strip_qualifiers)
 from graph_service.ingest.pipeline import Item
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 from graph_service.schema import slug
@@ -544,8 +544,8 @@ def backfill_match_keys(store: GraphStore, batch: int = 2000) -> dict[str, int]:
     legal_forms.yaml changed how names normalise). One read of every organisation, so a `store` step run
     once, not a cost on every open; running it again changes nothing."""
     prov = Provenance(source="match keys backfill", locator="graph-service store reindex")
-    records = [NodeRecord(label="Organisation", key=row["key"], provenance=prov,
-                          props={"name": row["name"], "match_keys": match_keys(row["key"], row)})
+    records = [NodeRecord(label="Organisation", key=row["key"], provenance=prov,  # which derives the keys
+                          props={k: row[k] for k in ("name", "aliases", "identifiers", "postal_code") if row[k]})
                for row in ask(store, "organisation_identities")]
     report = {"organisations": len(records), "updated": 0}
     with store.unit() as unit:
