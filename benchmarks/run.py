@@ -645,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
     run(args)
     if args.embedded_store:
         subprocess.run([sys.executable, "-m", "benchmarks.store"], check=True)
+    for backend in ["embedded"] + ([] if args.skip_neo4j else ["neo4j"]):  # the 1st and 100th month (benchmarks/resolver.py)
+        subprocess.run([sys.executable, "-m", "benchmarks.resolver", "--backend", backend,
+                        "--json", str(RESULTS / f"resolver-{backend}.json")], check=True)
     return 0
 
 

@@ -73,3 +73,4 @@ CREATE INDEX rel_tendered_for_id IF NOT EXISTS FOR ()-[r:TENDERED_FOR]-() ON (r.
 CREATE INDEX rel_with_partner_id IF NOT EXISTS FOR ()-[r:WITH_PARTNER]-() ON (r.id);
 CREATE INDEX rel_works_with_id IF NOT EXISTS FOR ()-[r:WORKS_WITH]-() ON (r.id);
 CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Organisation|Policy|Post|Person|Workstream|Contract|Grant) ON EACH [n.name, n.title, n.aliases, n.keywords];
+CREATE FULLTEXT INDEX organisation_match IF NOT EXISTS FOR (n:Organisation) ON EACH [n.match_keys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}};

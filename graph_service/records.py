@@ -58,6 +58,12 @@ class NodeRecord(BaseModel):
         schema().label(self.label)
         check_key(name, self.key)
         self.props = validate_properties(name, self.label, self.props)
+        if self.label == "Organisation":  # every write carries the keys golden-record resolution looks it up by
+            from graph_service.ingest.names import match_keys
+
+            keys = match_keys(self.key, self.props)
+            if keys:
+                self.props["match_keys"] = sorted(set(keys) | set(self.props.get("match_keys") or []))
         return self
 
 

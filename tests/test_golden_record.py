@@ -19,8 +19,8 @@ from graph_service.ingest import ingest_file
 from graph_service.ingest.identifiers import company_number_problem, identifier_problem, normalise_identifier
 from graph_service.ingest.names import council_identifier, legal_forms, normalise_name, strip_qualifiers
 from graph_service.ingest.pipeline import Item
-from graph_service.ingest.resolver import Resolver, org_node
-from graph_service.records import Provenance
+from graph_service.ingest.resolver import Resolver, backfill_match_keys, org_node
+from graph_service.records import Node, Provenance
 from tests.conftest import SHARED
 from graph_service.queries import ask
 
@@ -190,6 +190,28 @@ def test_near_names_are_looked_for_only_among_names_sharing_a_word(store, tmp_pa
         "arboricultural services treework ltd"]
     assert resolver._candidates(normalise_name("Heritage Trust")) == ["dacorum heritage trust", "heritage kitchens ltd"]
     assert resolver._candidates(normalise_name("Omega Catering Ltd")) == []
+
+
+def test_a_file_reads_only_the_organisations_its_names_and_identifiers_reach(any_store, tmp_path):
+    ingest_file(any_store, spend(tmp_path, "a.csv", ("Zeta Widgets Ltd", ""), ("Omega Catering Ltd", ""),
+                                 ("Acme Holdings Ltd", "01234567")))
+    resolver = Resolver(any_store)
+    items = [Item("row 1", Provenance(source="synthetic"), nodes=[org_node("t", "Zeta Widgets Limited")]),
+             Item("row 2", Provenance(source="synthetic"), nodes=[org_node("u", "Acme Group", ["GB-COH-01234567"])])]
+    keys = {n["key"] for item in resolver.resolve(items) for n in item.nodes}
+    assert keys == {"org:zeta-widgets-ltd", "GB-COH-01234567"}
+    assert set(resolver.entities) == {"org:zeta-widgets-ltd", "GB-COH-01234567"}  # never Omega, nor the council
+
+
+def test_organisations_stored_before_match_keys_are_found_once_reindexed(any_store, tmp_path):
+    # as a store written before match_keys holds it (restore writes nodes exactly as given)
+    any_store.restore([Node(label="Organisation", key="org:zeta-widgets-ltd", props={"name": "Zeta Widgets Ltd"},
+                            provenance=Provenance(source="old"), history=[])], [])
+    assert backfill_match_keys(any_store) == {"organisations": 1, "updated": 1}
+    assert backfill_match_keys(any_store) == {"organisations": 1, "updated": 0}
+    ingest_file(any_store, spend(tmp_path, "a.csv", ("ZETA WIDGETS LIMITED", "")))
+    assert [k for k in organisations(any_store) if "zeta" in k] == ["org:zeta-widgets-ltd"]
+    assert paid_to(any_store)["org:zeta-widgets-ltd"] == 1
 
 
 # -- real files ------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`graph-service store check` verifies the store; `graph-service store backup PATH` writes a consistent copy."""
+"""`graph-service store check` verifies the store; `graph-service store backup PATH` writes a consistent copy;
+`graph-service store reindex` gives organisations stored before golden-record look-ups their match_keys."""
 from __future__ import annotations
 
 import argparse
@@ -10,12 +11,19 @@ from graph_service.config import Settings
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["check", "backup"], help="check: verify; backup: copy to PATH")
+    parser.add_argument("action", choices=["check", "backup", "reindex"],
+                        help="check: verify; backup: copy to PATH; reindex: every organisation's match_keys")
     parser.add_argument("path", nargs="?", type=Path, help="backup: a new or empty directory to write the copy into")
 
 
 @command("store", "check the store (exit 0 sound, 1 problems) or back it up to a directory", _arguments)
 def store_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "reindex":
+        from graph_service.ingest.resolver import backfill_match_keys
+
+        with opened_store(settings) as store:
+            print_json(backfill_match_keys(store))
+        return 0
     if args.action == "check":
         if settings.backend == "embedded":
             from graph_service.store.embedded import check

@@ -98,6 +98,27 @@ def name_tokens(normalised: str) -> set[str]:
     return {t for t in normalised.split() if len(t) > 1 and t not in STOP_WORDS and t not in forms}
 
 
+@lru_cache(maxsize=200_000)
+def name_blocks(normalised: str) -> frozenset[str]:
+    """What a name is indexed under: its words, and the first four letters of each longer word
+    (so 'treework' and 'treeworks', or a typo late in a word, still meet)."""
+    words = name_tokens(normalised)
+    return frozenset(words | {"~" + w[:4] for w in words if len(w) > 4})
+
+
+def match_keys(key: str, props: dict) -> list[str]:
+    """The look-up keys an Organisation is found by when a file is resolved (stored as `match_keys`):
+    'n:' each normalised name, 'b:' each of their blocks, 'i:' each identifier (and an org-id key),
+    'p:' the postcode. Derived from the name, aliases, identifiers and postcode alone, so the keys of
+    two writes unioned are the keys of their props unioned."""
+    names = {normalise_name(n) for n in [props.get("name"), *(props.get("aliases") or [])] if n} - {""}
+    keys = {"n:" + n for n in names} | {"b:" + b for n in names for b in name_blocks(n)}
+    keys |= {"i:" + i for i in [*(props.get("identifiers") or []), *([] if key.startswith("org:") else [key])]}
+    if pc := postcode(props.get("postal_code")):
+        keys.add("p:" + pc)
+    return sorted(keys)
+
+
 def council_identifier(name: str | None) -> str | None:
     """The GB-LAE (or LAS, LANI, PLA) code of a council named with a suffix or in another form:
     'Borough of X', 'X Borough Council', 'X Council (Direct Debit Payments)', 'X County Council - Pensions'.
@@ -128,5 +149,5 @@ def postcode(text: str | None) -> str | None:
     return f"{value[:-3]} {value[-3:]}"
 
 
-__all__ = ["clean_name", "council_core", "council_identifier", "fold", "legal_forms", "name_tokens",
-           "normalise_name", "postcode", "strip_qualifiers"]
+__all__ = ["clean_name", "council_core", "council_identifier", "fold", "legal_forms", "match_keys", "name_blocks",
+           "name_tokens", "normalise_name", "postcode", "strip_qualifiers"]

@@ -19,7 +19,10 @@ the whole file at once, which stored or new Organisation each placeholder is:
   rejection at the record's locator, saying which organisation and why.
 
 Near names are looked for only among names sharing a word with the new one (a token
-index), so resolving a file costs the same however large the store has grown.
+index). The store is asked only for the organisations the file's names, their blocks, its
+identifiers and postcodes reach (their `match_keys`, queries/resolver.py) and the matches
+among them, never for every organisation, so resolving a file costs the same however large
+the store has grown.
 
 The golden record keeps the first name it was stored under; every published name is
 added to `aliases`, and once per file to `alias_sources` ("name | source | locator").
@@ -37,10 +40,10 @@ from graph_service.store.base import GraphStore
 from graph_service.errors import BadRequest, NotFound
 from graph_service.ingest.councils import council
 from graph_service.ingest.identifiers import LOCAL_AUTHORITY_LISTS, identifier_problem, org_type_of
-from graph_service.ingest.names import (clean_name, council_core, council_identifier, name_tokens, normalise_name,
+from graph_service.ingest.names import (clean_name, council_core, council_identifier, name_blocks, normalise_name,
                                         postcode, strip_qualifiers)
 from graph_service.ingest.pipeline import Item
-from graph_service.records import Batch, Provenance, RelRecord
+from graph_service.records import Batch, NodeRecord, Provenance, RelRecord
 from graph_service.schema import slug
 from graph_service.queries import ask
 
@@ -49,6 +52,9 @@ PENDING, CONFIRMED, REJECTED = "pending", "confirmed", "rejected"
 FUZZY_CUTOFF = 90  # rapidfuzz ratio (0-100) from which two names are worth an officer's look
 SHARED_BUILDING = 3  # more bodies than this at one postcode: an office block, not a clue
 BLOCK_LIMIT = 500  # a word more names share than this ('services') finds no candidates on its own
+# A block held by more organisations than this is crowded without reading them: it would take four
+# organisations a name on average for so many to hold no more than BLOCK_LIMIT names.
+BLOCK_FETCH_CAP = 4 * BLOCK_LIMIT
 
 
 # -- what a record says about an organisation ---------------------------------------------------
@@ -165,21 +171,48 @@ class Resolver:
         self.by_name: dict[str, set[str]] = {}  # normalised name -> keys
         self.by_token: dict[str, set[str]] = {}  # word or word prefix -> normalised names
         self.by_postcode: dict[str, set[str]] = {}
+        self.crowded: set[str] = set()  # 'b:' blocks more than BLOCK_LIMIT stored names share, 'p:' office blocks
+        self.taken: dict[str, bool] = {}  # org keys asked of the store by _free_key
         self.pairs = _Pairs()
         self.proposals: dict[frozenset[str], _Proposal] = {}
 
     # the store ---------------------------------------------------------------------------
-    def _load(self) -> None:
-        for row in ask(self.store, "organisation_identities"):
-            entity = _Entity(row["key"], row["name"], identifiers=set(row["identifiers"]),
+    def _load(self, refs: list[OrgRef]) -> None:
+        """The stored organisations these records can reach, and every match touching them (following
+        confirmed ones to their ends): all that the decisions below look at."""
+        names = {normalise_name(n) for r in refs for n in (r.name, r.meant, *r.also_named) if n} - {""}
+        blocks = {b for r in refs if not r.identifiers and r.normalised for b in name_blocks(r.normalised)}
+        terms = ([{"key": "n:" + n, "cap": None} for n in sorted(names)]
+                 + [{"key": "b:" + b, "cap": BLOCK_FETCH_CAP} for b in sorted(blocks)]
+                 + [{"key": "i:" + i, "cap": None} for i in sorted({i for r in refs for i in r.identifiers})]
+                 # more than SHARED_BUILDING others at a postcode is never a clue, however many
+                 + [{"key": "p:" + p, "cap": SHARED_BUILDING + 1} for p in sorted({r.postal_code for r in refs} - {None})])
+        rows: dict[str, dict[str, Any]] = {}
+        for term in ask(self.store, "resolver_candidates", terms=terms):
+            key = term["term"]
+            if key.startswith("p:") and term["held"] > SHARED_BUILDING + 1 or key.startswith("b:") and (
+                    term["held"] > BLOCK_FETCH_CAP or len({n for o in term["organisations"]
+                                                           for n in map(normalise_name, [o["name"], *o["aliases"]])
+                                                           if key[2:] in name_blocks(n)}) > BLOCK_LIMIT):
+                self.crowded.add(key)
+            rows.update((o["key"], o) for o in term["organisations"])
+        for key in sorted(rows):  # in key order, as a whole-store read would add them
+            row = rows[key]
+            entity = _Entity(key, row["name"], identifiers=set(row["identifiers"]),
                              postal_code=postcode(row["postal_code"]), stored=row)
             self._add(entity, [row["name"], *row["aliases"]])
-            if not row["key"].startswith("org:"):  # keyed by an org-id it may not list
-                self.by_identifier.setdefault(row["key"], row["key"])
-        for row in ask(self.store, "possible_matches", status=None):
-            self.pairs.known.add(frozenset((row["start"], row["end"])))
-            if row["status"] == CONFIRMED:
-                self.pairs.confirm(row["start"], row["end"])
+            if not key.startswith("org:"):  # keyed by an org-id it may not list
+                self.by_identifier.setdefault(key, key)
+        asked: set[str] = set()
+        wanted = set(rows)
+        while wanted - asked:
+            batch = sorted(wanted - asked)
+            asked.update(batch)
+            for row in ask(self.store, "resolver_matches", keys=batch):
+                self.pairs.known.add(frozenset((row["start"], row["end"])))
+                if row["status"] == CONFIRMED:
+                    self.pairs.confirm(row["start"], row["end"])
+                    wanted.update((row["start"], row["end"]))
 
     def _add(self, entity: _Entity, names: Iterable[str]) -> None:
         self.entities[entity.key] = entity
@@ -196,16 +229,16 @@ class Resolver:
                 continue
             entity.names.add(normalised)
             if normalised not in self.by_name:
-                for block in _blocks(normalised):
+                for block in name_blocks(normalised):
                     self.by_token.setdefault(block, set()).add(normalised)
             self.by_name.setdefault(normalised, set()).add(entity.key)
 
     def _candidates(self, normalised: str) -> list[str]:
         """Known names sharing a word (or a word's first letters) with this one; common words find none."""
         found: set[str] = set()
-        for block in _blocks(normalised):
+        for block in name_blocks(normalised):
             names = self.by_token.get(block, ())
-            if len(names) <= BLOCK_LIMIT:
+            if "b:" + block not in self.crowded and len(names) <= BLOCK_LIMIT:
                 found.update(names)
         found.discard(normalised)
         return sorted(found)
@@ -224,7 +257,15 @@ class Resolver:
             name = "n-" + hashlib.sha1(normalised.encode()).hexdigest()[:10]
         base = f"org:{name}"
         options = [base] + ([f"{base}-{slug(pc)}"] if pc else []) + [f"{base}-{n}" for n in range(2, 1000)]
-        return next(k for k in options if k not in self.entities)
+        for start in range(0, len(options), 20):  # asked of the store a few at a time: the first is usually free
+            chunk = [k for k in options[start:start + 20] if k not in self.entities and k not in self.taken]
+            if chunk:
+                labels = self.store.labels(set(chunk))
+                self.taken.update((k, labels.get(k) == "Organisation") for k in chunk)
+            free = next((k for k in options[start:start + 20] if k not in self.entities and not self.taken[k]), None)
+            if free:
+                return free
+        raise StopIteration(base)
 
     # the file ----------------------------------------------------------------------------
     def resolve(self, items: Iterable[Item]) -> Iterator[Item]:
@@ -239,7 +280,7 @@ class Resolver:
         refs = [(index, node) for index, item in enumerate(items) if item.problem is None for node in item.nodes
                 if isinstance(node, dict) and isinstance(node.get("identity"), OrgRef)]
         if refs:
-            self._load()
+            self._load([node["identity"] for _, node in refs])
         keys = self._decide([(index, node["identity"]) for index, node in refs]) if refs else {}
         props = self._props(items, refs, keys)
         for index, item in enumerate(items):
@@ -405,7 +446,7 @@ class Resolver:
 
     def _same_postcode(self, entity: _Entity, index: int) -> None:
         """A name-only body at another's postcode: a publisher may have put the wrong name on the right address."""
-        if not entity.postal_code:
+        if not entity.postal_code or "p:" + entity.postal_code in self.crowded:
             return
         others = sorted(self.by_postcode.get(entity.postal_code, set()) - {entity.key})
         if 0 < len(others) <= SHARED_BUILDING:
@@ -448,13 +489,6 @@ class Resolver:
                 props["alias_sources"] = sources
             out[(index, ref)] = props
         return out
-
-
-def _blocks(normalised: str) -> set[str]:
-    """What a name is indexed under: its words, and the first four letters of each longer word
-    (so 'treework' and 'treeworks', or a typo late in a word, still meet)."""
-    words = name_tokens(normalised)
-    return words | {"~" + w[:4] for w in words if len(w) > 4}
 
 
 def _valid_key(identifier: str) -> bool:
@@ -503,3 +537,18 @@ def decide(store: GraphStore, match: str, status: str, locator: str) -> dict[str
     store.upsert(Batch(rels=[RelRecord(type=MATCH, start=row["start"], end=row["end"], props={"status": status},
                                        provenance=Provenance(source="officer review", locator=locator))]))
     return ask(store, "possible_matches", status=None, match_id=match)[0]
+
+
+def backfill_match_keys(store: GraphStore, batch: int = 2000) -> dict[str, int]:
+    """Give every stored organisation its match_keys (organisations stored before they existed, or after
+    legal_forms.yaml changed how names normalise). One read of every organisation, so a `store` step run
+    once, not a cost on every open; running it again changes nothing."""
+    prov = Provenance(source="match keys backfill", locator="graph-service store reindex")
+    records = [NodeRecord(label="Organisation", key=row["key"], provenance=prov,  # which derives the keys
+                          props={k: row[k] for k in ("name", "aliases", "identifiers", "postal_code") if row[k]})
+               for row in ask(store, "organisation_identities")]
+    report = {"organisations": len(records), "updated": 0}
+    with store.unit() as unit:
+        for start in range(0, len(records), batch):
+            report["updated"] += unit.upsert(Batch(nodes=records[start:start + batch])).updated
+    return report

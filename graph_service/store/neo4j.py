@@ -54,6 +54,10 @@ def schema_statements() -> list[str]:
         "CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Organisation|Policy|Post|Person|Workstream|Contract|Grant) "
         "ON EACH [n.name, n.title, n.aliases, n.keywords]"
     )
+    statements.append(  # golden-record resolution's look-ups (queries/resolver.py): each key one exact term
+        "CREATE FULLTEXT INDEX organisation_match IF NOT EXISTS FOR (n:Organisation) ON EACH [n.match_keys] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}"
+    )
     return statements
 
 
