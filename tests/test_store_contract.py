@@ -76,5 +76,7 @@ def test_export_round_trips_everything(any_store):
     any_store.upsert(Batch(nodes=[org("org:a", "A2")]))
     nodes, rels = any_store.export()
     by_key = {n.key: n for n in nodes}
-    assert by_key["org:a"].props == {"name": "A2"} and len(by_key["org:a"].history) == 1
+    assert by_key["org:a"].props["name"] == "A2" and len(by_key["org:a"].history) == 1
+    assert set(by_key["org:a"].props) == {"name", "match_keys"}  # the resolver's keys, derived from the name
+    assert "n:a2" in by_key["org:a"].props["match_keys"]
     assert [(r.type, r.start, r.end, r.provenance.locator) for r in rels] == [("WORKS_WITH", "org:a", "org:b", "row 2")]
