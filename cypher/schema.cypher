@@ -1,6 +1,7 @@
 // Constraints and indexes, generated from graph_service/schema.yaml by
 // `python -m graph_service.store.neo4j`; tests/test_cypher.py checks they agree.
 CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT ingest_lock IF NOT EXISTS FOR (n:IngestLock) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT assessment_key IF NOT EXISTS FOR (n:Assessment) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT charter_key IF NOT EXISTS FOR (n:Charter) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT commissioningdecision_key IF NOT EXISTS FOR (n:CommissioningDecision) REQUIRE n.key IS UNIQUE;

@@ -41,11 +41,13 @@ CONNECT_TIMEOUT, RETRY_TIME, QUERY_TIMEOUT = 3.0, 2.0, 30.0
 # whoever writes the Cypher. Warnings of other kinds (deprecation, security, schema) still reach the log.
 NOTIFICATIONS_MIN_SEVERITY = "WARNING"
 NOTIFICATIONS_DISABLED = ["UNRECOGNIZED", "HINT", "PERFORMANCE", "GENERIC"]
+INGEST_LOCK = "IngestLock"  # the label of the one node whose write lock serialises writers (not a :Node)
 
 
 def schema_statements() -> list[str]:
     """Constraints and indexes, derived from the schema module (cypher/schema.cypher is checked against this)."""
-    statements = ["CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE"]
+    statements = ["CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE",
+                  f"CREATE CONSTRAINT ingest_lock IF NOT EXISTS FOR (n:{INGEST_LOCK}) REQUIRE n.name IS UNIQUE"]
     for label in sorted(schema().labels):
         statements.append(f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
     for rel in sorted(schema().relationships):
@@ -230,71 +232,117 @@ class Neo4jStore:
         self.driver.close()
 
 
-def _upsert(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> WriteReport:
+def _lock(tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
+    """Take the ingest lock: a write lock on one node, held until the transaction ends. Writers through
+    `_upsert` then run one at a time (as units do on the embedded store), so what a batch reads is still
+    true when it writes, and relationships it did not find may be CREATEd rather than MERGEd."""
+    tx.run(f"MERGE (l:{INGEST_LOCK} {{name: 'ingest'}}) SET l.held = true").consume()
+
+
+def _upsert(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch, locked: bool = False) -> WriteReport:
+    """One batch in at most four statements: the lock (once per transaction), the batch's nodes and the other
+    endpoints' labels, the current state of relationships that may exist, and all the writes."""
+    if not locked:
+        _lock(tx)
     report = WriteReport()
-    node_keys = list({n.key for n in batch.nodes})
-    current = {
-        r["key"]: r for r in tx.run(
-            "MATCH (n:Node) WHERE n.key IN $keys "
-            "RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label, properties(n) AS props", keys=node_keys)
-    }
-    check_labels(batch, {key: r["label"] for key, r in current.items()})
-    current_nodes = {key: _decode(r["props"], "key") for key, r in current.items()}
-    # batch nodes' labels win in check_endpoints, so only the other endpoints need looking up
     in_batch = {n.key for n in batch.nodes}
     endpoint_keys = list({k for r in batch.rels for k in (r.start, r.end)} - in_batch)
-    labels = {
-        r["key"]: r["label"]
-        for r in tx.run(
-            "MATCH (n:Node) WHERE n.key IN $keys "
-            "RETURN n.key AS key, [l IN labels(n) WHERE l <> 'Node'][0] AS label", keys=endpoint_keys)
-    }
-    check_endpoints(batch, labels)
+    # batch nodes' labels win in check_endpoints, so only the other endpoints need their labels
+    found = tx.run(
+        "UNWIND $keys AS key MATCH (n:Node {key: key}) "
+        "RETURN key, [l IN labels(n) WHERE l <> 'Node'][0] AS label, elementId(n) AS eid, properties(n) AS props "
+        "UNION ALL UNWIND $endpoints AS key MATCH (n:Node {key: key}) "
+        "RETURN key, [l IN labels(n) WHERE l <> 'Node'][0] AS label, null AS eid, null AS props",
+        keys=list(in_batch), endpoints=endpoint_keys).data()
+    current = {r["key"]: r for r in found if r["eid"] is not None}
+    check_labels(batch, {key: r["label"] for key, r in current.items()})
+    check_endpoints(batch, {r["key"]: r["label"] for r in found if r["eid"] is None})
+    current_nodes = {key: _decode(r["props"], "key") for key, r in current.items()}
 
-    node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    node_rows: dict[tuple[str, bool], dict[str, dict[str, Any]]] = defaultdict(dict)  # (label, stored) -> key -> row
     staged: dict[str, dict[str, Any]] = {}
     for record in batch.nodes:
         state, outcome = merge(staged.get(record.key) or current_nodes.get(record.key), record.props, record.provenance)
         setattr(report, outcome, getattr(report, outcome) + 1)
         if state is not None:
             staged[record.key] = state
-            node_rows[record.label].append({"key": record.key, "props": _encode(state, "key", record.key)})
+            stored = current.get(record.key)
+            row = {"props": _encode(state, "key", record.key)} | ({"eid": stored["eid"]} if stored else {})
+            node_rows[(record.label, stored is not None)][record.key] = row  # the last state of a repeated key
 
-    # a relationship touching a node this batch creates cannot be stored yet: look up only the others
-    created = in_batch - current_nodes.keys()
-    rel_lookup = [{"start": r.start, "end": r.end, "id": r.rel_id} for r in batch.rels
-                  if r.start not in created and r.end not in created]
-    current_rels = {
-        r["id"]: _decode(r["props"], "id")
-        for r in tx.run(
-            "UNWIND $rows AS row MATCH (:Node {key: row.start})-[r]->(:Node {key: row.end}) WHERE r.id = row.id "
-            "RETURN r.id AS id, properties(r) AS props", rows=rel_lookup)
-    } if rel_lookup else {}
-    rel_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # a relationship touching a node this batch creates cannot be stored yet: look up only the others, by type
+    # through the type's `id` index
+    created = in_batch - current.keys()
+    lookup: dict[str, set[str]] = defaultdict(set)
+    for r in batch.rels:
+        if r.start not in created and r.end not in created:
+            lookup[r.type].add(r.rel_id)
+    current_rels = {}
+    if lookup:
+        types = sorted(lookup)
+        for t in types:
+            schema().rel(t)  # only schema types reach the Cypher text
+        found = tx.run(" UNION ALL ".join(
+            f"UNWIND $ids{i} AS id MATCH ()-[r:{t} {{id: id}}]->() RETURN id, elementId(r) AS eid, properties(r) AS props"
+            for i, t in enumerate(types)), {f"ids{i}": list(lookup[t]) for i, t in enumerate(types)})
+        current_rels = {r["id"]: r for r in found}
+    rel_rows: dict[tuple[str, bool], dict[str, dict[str, Any]]] = defaultdict(dict)  # (type, stored) -> id -> row
     staged_rels: dict[str, dict[str, Any]] = {}
     for rel in batch.rels:
         rid = rel.rel_id
-        state, outcome = merge(staged_rels.get(rid) or current_rels.get(rid), rel.stored_props(), rel.provenance)
+        stored = current_rels.get(rid)
+        state, outcome = merge(staged_rels.get(rid) or (stored and _decode(stored["props"], "id")),
+                               rel.stored_props(), rel.provenance)
         setattr(report, outcome, getattr(report, outcome) + 1)
         if state is not None:
             staged_rels[rid] = state
-            rel_rows[rel.type].append({"start": rel.start, "end": rel.end, "id": rid, "props": _encode(state, "id", rid)})
-
-    for label, rows in node_rows.items():
-        _write_nodes(tx, label, rows)
-    for rel_type, rows in rel_rows.items():
-        _write_rels(tx, rel_type, rows)
+            row = {"props": _encode(state, "id", rid)}
+            row |= {"eid": stored["eid"]} if stored else {"start": rel.start, "end": rel.end}
+            rel_rows[(rel.type, stored is not None)][rid] = row
+    _write(tx, node_rows, rel_rows)
     return report
 
 
+def _write(tx, node_rows: dict[tuple[str, bool], dict[str, Any]], rel_rows: dict[tuple[str, bool], dict[str, Any]]) -> None:
+    """All of a batch's writes in one statement, a unit subquery per label or type and per new or stored.
+    New nodes and relationships are CREATEd: the ingest lock means nobody else writes them meanwhile, and the
+    :Node key constraint still refuses a duplicate node. Stored ones are found by element id (read in the same
+    transaction). Rows arrive as parallel lists indexed by `i`, not as maps: a property read of `row.x` could
+    be of something the SET writes, so the planner would add an Eager that materialises the whole batch."""
+    parts, params = [], {}
+
+    def columns(rows: dict[str, Any], *names: str) -> str:
+        p = f"p{len(parts)}"
+        params.update({f"{p}_{name}": [row[name] for row in rows.values()] for name in names})
+        return f"UNWIND range(0, size(${p}_props) - 1) AS i "
+
+    for (label, stored), rows in sorted(node_rows.items()):
+        schema().label(label)  # only schema labels and types reach the Cypher text
+        p = f"p{len(parts)}"
+        parts.append(columns(rows, "eid", "props") + f"MATCH (n:Node) WHERE elementId(n) = ${p}_eid[i] SET n += ${p}_props[i]"
+                     if stored else columns(rows, "props") + f"CREATE (n:Node:{label}) SET n = ${p}_props[i]")
+    for (rel_type, stored), rows in sorted(rel_rows.items()):
+        schema().rel(rel_type)
+        p = f"p{len(parts)}"
+        parts.append(columns(rows, "eid", "props") + f"MATCH ()-[r:{rel_type}]->() WHERE elementId(r) = ${p}_eid[i] "
+                     f"SET r += ${p}_props[i]" if stored else
+                     columns(rows, "start", "end", "props") + f"MATCH (a:Node {{key: ${p}_start[i]}}) "
+                     f"MATCH (b:Node {{key: ${p}_end[i]}}) CREATE (a)-[r:{rel_type}]->(b) SET r = ${p}_props[i]")
+    if parts:
+        tx.run(" ".join(f"CALL () {{ {part} }}" for part in parts), params).consume()
+
+
 class Neo4jUnit:
-    """The writing side of `Neo4jStore.unit`: upserts inside its one transaction."""
+    """The writing side of `Neo4jStore.unit`: upserts inside its one transaction (the ingest lock is taken by
+    the first)."""
 
     def __init__(self, tx: neo4j.Transaction):
-        self.tx = tx
+        self.tx, self.locked = tx, False
 
     def upsert(self, batch: Batch) -> WriteReport:
-        return _upsert(self.tx, batch)
+        report = _upsert(self.tx, batch, self.locked)
+        self.locked = True
+        return report
 
 
 def _write_nodes(tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> None:
