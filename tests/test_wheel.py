@@ -33,8 +33,12 @@ def test_the_package_list_matches_the_tree():
 def installed(tmp_path_factory) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"  # a copy, since building writes build/ and *.egg-info beside the sources
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", ".cache", "data", "build",
-                                                                 "test-artifacts", "*.egg-info", "__pycache__"))
+    anywhere = shutil.ignore_patterns(".git", ".venv", ".cache", "build", "test-artifacts", "*.egg-info", "__pycache__")
+
+    def ignored(folder: str, names: list[str]) -> set[str]:  # the checkout's own store (data/), not package data
+        return set(anywhere(folder, names)) | ({"data"} if Path(folder) == ROOT else set())
+
+    shutil.copytree(ROOT, source, ignore=ignored)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)],
                    check=True, cwd=work)
     wheel = next(work.glob("graph_service-*.whl"))

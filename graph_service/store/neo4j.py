@@ -107,7 +107,7 @@ class Neo4jStore:
         try:
             with self.driver.session(database=self.database) as session:
                 yield session
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        except (ServiceUnavailable, SessionExpired, ConnectionError, TimeoutError) as exc:  # not the caller's own OSErrors
             raise StoreUnavailable(f"Neo4j at {self.uri} is not answering ({type(exc).__name__}); try again shortly",
                                    store=self.uri) from exc
         except AuthError as exc:
