@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import AS_OF, RESULTS, ROOT, _fresh, _ingest, _neo4j_store, jvm_cpu_s, load, peak_rss_mb
+from benchmarks.run import AS_OF, RESULTS, ROOT, _fresh, _ingest, jvm_cpu_s, load, opened, peak_rss_mb
 
 SIZES = ("council", "council-x2", "council-x4", "county")
 BACKENDS = ("embedded", "neo4j")
@@ -49,23 +49,11 @@ def measure(store, repeat: int) -> dict[str, Any]:
 
 def phase(size: str, backend: str, data: Path, repeat: int) -> dict[str, Any]:
     """One size on one backend: load it, then time the report."""
-    workdir = None
-    if backend == "neo4j":
-        store = _neo4j_store()
-    else:
-        from graph_service.store.embedded import EmbeddedStore
-
-        workdir = tempfile.TemporaryDirectory(prefix="bench-health-")
-        store = EmbeddedStore(workdir.name)
-    try:
+    with opened(backend) as (store, _):
         _fresh(store)
         ingest = _ingest(store, data)
         result = {"size": size, "backend": backend, "ingest_s": ingest["seconds"], **measure(store, repeat),
                   "peak_rss_mb": peak_rss_mb()}
-    finally:
-        store.close()
-        if workdir:
-            workdir.cleanup()
     print(f"  health report [{size}, {backend}]: {result}", flush=True)
     return result
 

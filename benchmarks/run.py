@@ -37,8 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from benchmarks import stakeholders
 from graph_service.queries import ask
@@ -133,6 +134,27 @@ def _neo4j_store():
 
     uri, user, password = neo4j_server.connection_settings()
     return Neo4jStore(uri, user, password)
+
+
+@contextmanager
+def opened(backend: str) -> Iterator[tuple[Any, Path | None]]:
+    """The benchmark's store on this backend, and for the embedded one the temporary folder it lives in
+    (removed afterwards)."""
+    if backend == "neo4j":
+        store = _neo4j_store()
+        try:
+            yield store, None
+        finally:
+            store.close()
+        return
+    from graph_service.store.embedded import EmbeddedStore
+
+    with tempfile.TemporaryDirectory(prefix="bench-embedded-") as folder:
+        store = EmbeddedStore(folder)
+        try:
+            yield store, Path(folder)
+        finally:
+            store.close()
 
 
 def _fresh(store) -> float:
@@ -347,39 +369,29 @@ def _rust_extension() -> bool:
 
 
 def phase_store(backend: str, size: str, data: Path, runs: int, budget: float, health_repeat: int) -> dict[str, Any]:
-    workdir = None
-    if backend == "neo4j":
-        store = _neo4j_store()
-    else:
-        from graph_service.store.embedded import EmbeddedStore
-
-        workdir = tempfile.TemporaryDirectory(prefix="bench-embedded-")
-        store = EmbeddedStore(workdir.name)
-    reference_s = _fresh(store)
-    result: dict[str, Any] = {"phase": backend, "size": size, "reference_s": round(reference_s, 2),
-                              "rust_extension": _rust_extension()}
-    result["ingest"] = _ingest(store, data)
-    stats = store.stats()
-    result.update(nodes=stats["nodes"], relationships=stats["relationships"], rss_after_ingest_mb=peak_rss_mb())
-    if backend == "neo4j":
-        result["jvm_after_ingest"] = jvm_memory()
-    else:
-        result["store_bytes"] = sum(p.stat().st_size for p in Path(workdir.name).iterdir() if p.is_file())
-    print(f"  {backend}: {stats['nodes']:,} nodes, {stats['relationships']:,} relationships", flush=True)
-    result["queries"] = _queries(store, runs, budget)
-    result["lookups"] = _lookups(store, data, runs, budget)
-    result["health"] = _health(store, health_repeat)
-    result["maps"] = _maps(store, data)
-    result["stakeholders"] = stakeholders.measure(store)  # benchmarks/stakeholders.py
     from benchmarks import maps_browser
 
-    result["maps_browser"] = maps_browser.measure(store)  # the served stakeholder map in Chromium
-    result["peak_rss_mb"] = peak_rss_mb()
-    if backend == "neo4j":
-        result["jvm"] = jvm_memory()
-    store.close()
-    if workdir:
-        workdir.cleanup()
+    with opened(backend) as (store, folder):
+        reference_s = _fresh(store)
+        result: dict[str, Any] = {"phase": backend, "size": size, "reference_s": round(reference_s, 2),
+                                  "rust_extension": _rust_extension()}
+        result["ingest"] = _ingest(store, data)
+        stats = store.stats()
+        result.update(nodes=stats["nodes"], relationships=stats["relationships"], rss_after_ingest_mb=peak_rss_mb())
+        if folder is None:
+            result["jvm_after_ingest"] = jvm_memory()
+        else:
+            result["store_bytes"] = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+        print(f"  {backend}: {stats['nodes']:,} nodes, {stats['relationships']:,} relationships", flush=True)
+        result["queries"] = _queries(store, runs, budget)
+        result["lookups"] = _lookups(store, data, runs, budget)
+        result["health"] = _health(store, health_repeat)
+        result["maps"] = _maps(store, data)
+        result["stakeholders"] = stakeholders.measure(store)  # benchmarks/stakeholders.py
+        result["maps_browser"] = maps_browser.measure(store)  # the served stakeholder map in Chromium
+        result["peak_rss_mb"] = peak_rss_mb()
+        if folder is None:
+            result["jvm"] = jvm_memory()
     return result
 
 

@@ -73,15 +73,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{size}] {backend}", flush=True)
             if backend == "embedded" and args.embedded_dir:
                 store = EmbeddedStore(args.embedded_dir)
-            else:
-                workdir = tempfile.mkdtemp(prefix="bench-embedded-")
-                store = run._neo4j_store() if backend == "neo4j" else EmbeddedStore(workdir)
+                measure(store, args.repeat)
+                store.close()
+                continue
+            with run.opened(backend) as (store, _):
                 run._fresh(store)
                 print(f"  loaded in {run._ingest(store, data)['seconds']} s", flush=True)
-            measure(store, args.repeat)
-            store.close()
-            if backend == "embedded" and not args.embedded_dir:
-                shutil.rmtree(workdir)
+                measure(store, args.repeat)
         shutil.rmtree(data)
     return 0
 
