@@ -330,23 +330,15 @@ class EmbeddedStore:
         compact = _Compact()
         for op in ops:
             if op[0] == "node":
-                _, key, attrs = op
-                key = sys.intern(key)
-                self.graph.add_node(key, **compact(attrs))
-                _index_labels(self.graph, [(key, attrs)])
+                _add(self.graph, compact, nodes=[op[1:]])
             elif op[0] == "edge":
-                _, u, v, k, attrs = op
-                self.graph.add_edge(sys.intern(u), sys.intern(v), key=k, **compact(attrs))
+                _add(self.graph, compact, edges=[op[1:]])
             elif op[0] == "clear":
                 self.graph.clear()
 
     def _apply_pending(self, pending: _Pending) -> None:
-        compact = _Compact()
-        nodes = [(sys.intern(key), compact(attrs)) for key, attrs in pending.nodes.items()]
-        self.graph.add_nodes_from(nodes)
-        _index_labels(self.graph, nodes)
-        self.graph.add_edges_from((sys.intern(u), sys.intern(v), k, compact(attrs))
-                                  for (u, v, k), attrs in pending.edges.items())
+        _add(self.graph, _Compact(), nodes=pending.nodes.items(),
+             edges=((u, v, k, attrs) for (u, v, k), attrs in pending.edges.items()))
 
     def _ops(self, batch: Batch, report: WriteReport, staged: _Pending) -> list[list[Any]]:
         """The journal operations that upsert the batch over the stored graph and what `staged` holds."""
@@ -545,6 +537,15 @@ class _Compact:
         return out
 
 
+def _add(graph: nx.MultiDiGraph, compact: _Compact, nodes: Iterable[Any] = (), edges: Iterable[Any] = ()) -> None:
+    """Put (key, attrs) nodes and (start, end, id, attrs) edges into the graph as it keeps them: keys
+    interned, attributes compacted, the label index kept."""
+    added = [(sys.intern(key), compact(attrs)) for key, attrs in nodes]
+    graph.add_nodes_from(added)
+    _index_labels(graph, added)
+    graph.add_edges_from((sys.intern(u), sys.intern(v), k, compact(attrs)) for u, v, k, attrs in edges)
+
+
 class _PlainData(pickle.Unpickler):
     """A snapshot holds dicts, lists, tuples, strings and numbers only: naming any class is refused, so a
     planted file cannot run code."""
@@ -580,11 +581,8 @@ def load_snapshot(path: Path) -> tuple[int, nx.MultiDiGraph]:
 def load_legacy_snapshot(path: Path) -> tuple[int, nx.MultiDiGraph]:
     """(seq, graph) from a format-1 JSON snapshot."""
     data = read_snapshot(path)
-    graph, compact = nx.MultiDiGraph(), _Compact()
-    nodes = [(sys.intern(key), compact(attrs)) for key, attrs in data["nodes"]]
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((sys.intern(u), sys.intern(v), k, compact(attrs)) for u, v, k, attrs in data["edges"])
-    _index_labels(graph, nodes)
+    graph = nx.MultiDiGraph()
+    _add(graph, _Compact(), nodes=data["nodes"], edges=data["edges"])
     return data["seq"], graph
 
 
