@@ -6,6 +6,7 @@ validation, Neo4j constraints, the embedded store) asks this module.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -154,4 +155,8 @@ def slug(text: str) -> str:
 
 
 def make_key(label: str, name: str) -> str:
-    return f"{schema().label(label).prefix}:{slug(name)}"
+    """A key from a name. A name with no letter or digit slug() keeps ("日本", "✓✓") gets a digest of itself
+    instead, so that two such names do not share one key and overwrite each other."""
+    if re.search(r"[a-z0-9]", name.lower()):
+        return f"{schema().label(label).prefix}:{slug(name)}"
+    return f"{schema().label(label).prefix}:unnamed-{hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:12]}"

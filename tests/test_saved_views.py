@@ -62,6 +62,16 @@ def test_saving_a_name_again_keeps_the_earlier_save_in_history(server):
     assert server.app.state.store.get(first["key"]).history[0]["prov"]["locator"] == "saved by test editor (editor)"
 
 
+def test_names_without_a_letter_or_digit_a_key_keeps_are_still_two_views(server):
+    editor = server.client(Role.editor)
+    saved = [editor.post("/api/v1/maps/views", json={"name": n, "address": "/maps/grid"}).json() for n in ("日本", "✓✓")]
+    assert saved[0]["key"] != saved[1]["key"] and all(v["key"].startswith("view:unnamed-") for v in saved)
+    listed = server.client(Role.viewer).get("/api/v1/maps/views").json()
+    assert sorted(v["name"] for v in listed) == ["✓✓", "日本"]
+    again = editor.post("/api/v1/maps/views", json={"name": " 日本 ", "address": "/maps/stakeholders"}).json()
+    assert again["key"] == saved[0]["key"] and len(again["history"]) == 1
+
+
 def test_viewers_may_not_save_and_an_address_must_be_a_map(server):
     refused = server.client(Role.viewer).post("/api/v1/maps/views", json={"name": "x", "address": "/maps/grid"})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
