@@ -347,11 +347,13 @@ class Neo4jUnit:
 
 def _write_nodes(tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> None:
     schema().label(label)  # only schema labels reach the Cypher text
+    _lock(tx)  # an ingest running meanwhile CREATEs what it did not find: it must not miss what this MERGEs
     tx.run(f"UNWIND $rows AS row MERGE (n:Node {{key: row.key}}) SET n:{label} SET n = row.props", rows=rows).consume()
 
 
 def _write_rels(tx: neo4j.ManagedTransaction, rel_type: str, rows: list[dict[str, Any]]) -> None:
     schema().rel(rel_type)
+    _lock(tx)
     tx.run("UNWIND $rows AS row MATCH (a:Node {key: row.start}), (b:Node {key: row.end}) "
            f"MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b) SET r = row.props", rows=rows).consume()
 
