@@ -191,7 +191,7 @@ def measure(store, runs: int = 3) -> dict[str, Any]:
 
     from graph_service.access.auth import Role
     from graph_service.answers.stakeholders import analyse
-    from graph_service.web.pages.maps import GZIP_LEVEL
+    from graph_service.web.app import GZIP_LEVEL
     from visualisations import render_html, stakeholder_view
 
     load_before = [round(x, 2) for x in os.getloadavg()]

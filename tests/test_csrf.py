@@ -53,6 +53,21 @@ def test_a_cookie_write_needs_this_origin_and_the_form_token(app):
     assert _state(app)[0]["nodes"] > before[0]["nodes"] and _state(app)[1]
 
 
+def test_every_page_masks_the_token_afresh_and_comes_compressed(app):
+    """A compressed page that echoes what was typed must not repeat the same token bytes (BREACH)."""
+    browser = app.browser_client(Role.admin)
+    pages = [browser.get("/", headers={"Accept-Encoding": "gzip"}) for _ in range(2)]
+    assert all(p.headers["content-encoding"] == "gzip" for p in pages)
+    first, second = (form_token(p.text) for p in pages)
+    assert first != second and len(first) == 128
+    browser.headers["Origin"] = app.url
+    for token in (first, second):
+        assert browser.post("/api/v1/health-report/snapshots", params={"buyer": "all"},
+                            headers={"X-CSRF-Token": token}).status_code == 201
+    assert browser.post("/api/v1/health-report/snapshots", params={"buyer": "all"},
+                        headers={"X-CSRF-Token": first[:64]}).status_code == 403  # the unmasked half alone
+
+
 def test_a_bearer_request_needs_neither_origin_nor_token(app):
     response = _upload(app.client(Role.admin), None, Origin="http://127.0.0.1:1")
     assert response.status_code == 200

@@ -6,7 +6,7 @@ another site by itself), so it needs neither check. Any other state-changing req
 session cookie, and every POST to /sign-in (login CSRF), must come from this origin (`Origin`, or
 `Referer` when a browser sends no Origin) and carry the form token of its cookie, as the `csrf_token`
 form field or the `X-CSRF-Token` header. The token is an HMAC of the cookie's secret, so only pages this
-service served to that browser can know it. SameSite=Strict alone is not enough: another port on the same
+service served to that browser can know it; each page carries it under a fresh mask. SameSite=Strict alone is not enough: another port on the same
 host is the same site.
 """
 from __future__ import annotations
@@ -40,7 +40,25 @@ def csrf_token(request: Request) -> str:
     secret = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRESESSION_COOKIE)
     if not secret and hasattr(request.state, "presession"):
         secret = request.state.presession
-    return form_token(secret) if secret else ""
+    return _masked(form_token(secret)) if secret else ""
+
+
+def _masked(token: str) -> str:
+    """The token under a fresh random mask on every page (mask, then mask XOR token), so that a compressed
+    page that also echoes what a visitor typed never repeats the token's bytes for its size to give away
+    (the BREACH attack on gzip)."""
+    raw = bytes.fromhex(token)
+    mask = secrets.token_bytes(len(raw))
+    return (mask + bytes(m ^ t for m, t in zip(mask, raw))).hex()
+
+
+def _unmasked(sent: str) -> str:
+    try:
+        data = bytes.fromhex(sent)
+    except ValueError:
+        return ""
+    half = len(data) // 2
+    return bytes(m ^ t for m, t in zip(data[:half], data[half:])).hex() if len(data) == 2 * half else ""
 
 
 def presession_cookie(request: Request, response: Response) -> None:
@@ -173,7 +191,7 @@ class SecurityMiddleware:
         if problem:
             return problem
         token = request.headers.get(HEADER) or await _form_field(request, replay)
-        if not token or not hmac.compare_digest(token.encode(), form_token(secret).encode()):
+        if not token or not hmac.compare_digest(_unmasked(token).encode(), form_token(secret).encode()):
             return "the form's security token is missing or out of date: reload the page and try again"
         return None
 

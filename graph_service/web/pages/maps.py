@@ -39,7 +39,6 @@ HOPS = Query(2, description="how far from the centre: 1 to the configured most (
 FORMAT = Query(None, alias="format", description="json, csv, graphml or gexf for the map's data; omit for the page")
 VIEW = Query(None, alias="view", description="a saved view's key: the page opens with its focus, moved nodes and labels")
 BRIDGES = "/maps/stakeholders/bridges"
-GZIP_LEVEL = 5  # a 2,000-partner page: about a fifth of its size in some 40 ms
 MAP_KINDS = (("/maps/stakeholders", "Stakeholder map"), ("/maps/grid", "Power-interest grid"),
              ("/maps/policy-ownership", "Policy ownership"))
 
@@ -65,16 +64,14 @@ def _respond(request: Request, store: Store, role: Role, view: MapView, fmt: str
     nonce = secrets.token_urlsafe(16)
     html = render_html(view, served=True, nonce=nonce, saved=_opened(opened), save_form=form if role >= Role.editor else None,
                        **page)
-    return _compressed(request, HTMLResponse(
-        html, headers={"Content-Security-Policy": f"{map_csp(nonce, served=True)}; frame-ancestors 'none'"}))
+    return HTMLResponse(html, headers={"Content-Security-Policy": f"{map_csp(nonce, served=True)}; frame-ancestors 'none'"})
 
 
-def _compressed(request: Request, response: Response, packed: bytes | None = None) -> Response:
-    """A big map's page is repetitive JSON, vis-network half a megabyte: gzip them (or send `packed`, the body
-    gzipped already) for a browser that accepts it."""
+def _compressed(request: Request, response: Response, packed: bytes) -> Response:
+    """An asset's body gzipped once (`packed`), for a browser that accepts it; the app compresses the rest."""
     if "gzip" not in request.headers.get("accept-encoding", ""):
         return response
-    response.body = packed if packed is not None else gzip.compress(response.body, GZIP_LEVEL, mtime=0)
+    response.body = packed
     response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Length"] = str(len(response.body))
     response.headers["Vary"] = "Accept-Encoding"
