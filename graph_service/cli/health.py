@@ -196,6 +196,16 @@ VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement
 @command("procurement", "procurement's views: expiring contracts, spend concentration, single points of failure, "
                         "Kraljic positions, grants against contracts by year", _procurement_arguments)
 def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.view == "expiring" and args.csv:  # every contract, written a page at a time
+        with opened_store(settings) as store:
+            writer = None
+            for page in procurement.expiring_pages(store, iso(args.as_of), buyer=args.buyer):
+                rows = view_rows(args.view, page)
+                if writer is None:
+                    writer = SafeDictWriter(sys.stdout, list(rows[0]) if rows else ["none"], lineterminator="\n")
+                    writer.writeheader()
+                writer.writerows(rows)
+        return 0
     with opened_store(settings) as store:
         answer = VIEW_FUNCTIONS[args.view](store, iso(args.as_of), buyer=args.buyer)
     if args.json:
