@@ -91,3 +91,19 @@ def test_the_cli_csv_writes_every_contract_a_page_at_a_time(reference_store, tmp
     assert main(["--data-dir", str(tmp_path / "data"), "procurement", "expiring", "--csv", "--as-of", AS_OF]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["contract"] for r in rows] == _keys(procurement.expiring(reference_store, AS_OF))
+
+
+def test_the_stakeholder_api_answers_a_page_of_partners_scored_over_all(reference_server):
+    client = reference_server.client(Role.viewer)
+    whole = client.get("/api/v1/stakeholders", params={"as_of": AS_OF, "limit": 1000}).json()
+    assert whole["count"] == len(whole["partners"]) > 40 and whole["next"] is None
+    body = client.get("/api/v1/stakeholders", params={"as_of": AS_OF, "limit": 20}).json()
+    partners = body["partners"]
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        assert body["links"] == whole["links"] and body["count"] == whole["count"]
+        partners += body["partners"]
+    assert partners == whole["partners"]  # the same scores, in the same order, each once
+    assert client.get("/api/v1/stakeholders", params={"as_of": AS_OF}).json()["limit"] == 200
+    for params in ({"limit": 1001}, {"offset": -1}):
+        assert_error_shape(client.get("/api/v1/stakeholders", params=params), 422, "invalid_request")
