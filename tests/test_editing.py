@@ -45,9 +45,18 @@ def audit_entries(server) -> list[dict]:
 
 
 def changes(server, **params) -> list[dict]:
-    response = server.client(Role.viewer).get("/api/v1/changes", params={"from": "2000-01-01", "to": TODAY, **params})
-    assert response.status_code == 200, response.text
-    return response.json()["changes"]
+    """Every change, following the pages to the last."""
+    client = server.client(Role.viewer)
+    response = client.get("/api/v1/changes", params={"from": "2000-01-01", "to": TODAY, **params})
+    found = []
+    while True:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        found += body["changes"]
+        if body["next"] is None:
+            assert len(found) == body["count"]
+            return found
+        response = client.get(body["next"])
 
 
 ASSESSMENT = {"power": 0.9, "interest": 0.8, "reason": "Holds the growth deal money"}

@@ -45,7 +45,7 @@ def attention(store: GraphStore, *, verify_after_days: int, procurement_role: bo
                        href=_href("/charters", lapsed="lapsed"))]
     if procurement_role:
         try:
-            window = procurement.expiring(store, as_of)["windows"][0]
+            window = procurement.expiring(store, as_of, limit=0)["windows"][0]  # the totals, no contracts
             red = health_report(store, as_of, rating="red")["counts"]["red"]
         except BadRequest:  # no buyer to scope them to yet (an empty store): nothing to attend to there
             return items

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Any, Iterator
 
 from graph_service.answers import Answer, Facts, Named
 from graph_service.store.base import GraphStore
@@ -36,32 +36,49 @@ def buyer_label(buyers: list[dict[str, str]]) -> str:
     return "; ".join(b["name"] for b in buyers) or UNKNOWN
 
 
-def expiring(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
-             buyer: str | None = None) -> dict[str, Any]:
-    """The buyer's current contracts ending within each window (6, 12 and 18 months by default), soonest
-    first, each with its buyer and successor status; a contract is listed once, in the first window it
-    falls in. Totals count a contract's value once, and a framework's ceiling apart from real values."""
+def _expiry_ends(as_of: str | dt.date | None, config: HealthConfig | None) -> tuple[dt.date, dict[int, str]]:
+    """The day and each expiry window's last day (window months -> date), windows in order."""
     config = config or load_config()
     today = parse_date(as_of)
-    scope = resolve_buyer(store, buyer)
-    windows = sorted(config.procurement.expiry_windows_months)
-    ends = {months: add_months(today, months).isoformat() for months in windows}
-    rows = ask(store, "procurement_expiring_contracts", as_of=today.isoformat(), until=ends[windows[-1]], buyer=scope.key)
+    return today, {months: add_months(today, months).isoformat() for months in sorted(config.procurement.expiry_windows_months)}
+
+
+def _expiring_contracts(store: GraphStore, today: dt.date, ends: dict[int, str], buyer: str | None,
+                        limit: int | None, offset: int) -> list[dict[str, Any]]:
+    rows = ask(store, "procurement_expiring_contracts", as_of=today.isoformat(), until=list(ends.values())[-1],
+               buyer=buyer, limit=limit, offset=offset)
     generated = illustrative_keys(store, [row["contract"] for row in rows])
-    contracts = []
-    for row in rows:
-        window = next(m for m in windows if row["end_date"] <= ends[m])
-        contracts.append({**row, "buyer": buyer_label(row["buyers"]), "window_months": window,
-                          "days_left": (dt.date.fromisoformat(row["end_date"]) - today).days,
-                          "successor_status": _successor_status(row), "illustrative": row["contract"] in generated})
-    summary = []
-    for months in windows:
-        within = [c for c in contracts if c["window_months"] <= months]
-        summary.append({"months": months, "until": ends[months], "contracts": len(within),
-                        "value": round(sum(c["value"] or 0.0 for c in within if not c["value_is_ceiling"]), 2),
-                        "framework_ceilings": round(sum((c["value"] or 0.0 for c in within if c["value_is_ceiling"]), 0.0), 2),
-                        "without_successor": sum(not c["successors"] for c in within)})
-    return {"as_of": today.isoformat(), "buyer": scope.describe(), "windows": summary, "contracts": contracts}
+    return [{**row, "buyer": buyer_label(row["buyers"]), "window_months": next(m for m, end in ends.items() if row["end_date"] <= end),
+             "days_left": (dt.date.fromisoformat(row["end_date"]) - today).days,
+             "successor_status": _successor_status(row), "illustrative": row["contract"] in generated} for row in rows]
+
+
+def expiring(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
+             buyer: str | None = None, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+    """The buyer's current contracts ending within each window (6, 12 and 18 months by default), soonest
+    first, each with its buyer and successor status; a contract is listed once, in the first window it
+    falls in. Totals count a contract's value once, and a framework's ceiling apart from real values.
+    `limit` contracts from `offset` (none: all of them); `count` is all of them, and the windows total
+    them all, whatever the page."""
+    today, ends = _expiry_ends(as_of, config)
+    scope = resolve_buyer(store, buyer)
+    totals = ask(store, "procurement_expiring_windows", untils=list(ends.values()), as_of=today.isoformat(), buyer=scope.key)
+    summary = [{"months": months, "until": until, **{k: v for k, v in total.items() if k != "until"}}
+               for (months, until), total in zip(ends.items(), totals)]
+    return {"as_of": today.isoformat(), "buyer": scope.describe(), "windows": summary, "count": summary[-1]["contracts"],
+            "contracts": _expiring_contracts(store, today, ends, scope.key, limit, offset)}
+
+
+def expiring_pages(store: GraphStore, as_of: str | dt.date | None = None, buyer: str | None = None,
+                   size: int = 1000) -> Iterator[dict[str, Any]]:
+    """`expiring` a page of `size` at a time (the windows worked out once), so every contract can be written
+    out without holding them all."""
+    first = expiring(store, as_of, buyer=buyer, limit=size)
+    yield first
+    today, ends = _expiry_ends(first["as_of"], None)
+    scope = resolve_buyer(store, buyer)
+    for offset in range(size, first["count"], size):
+        yield {**first, "contracts": _expiring_contracts(store, today, ends, scope.key, size, offset)}
 
 
 def concentration(store: GraphStore, as_of: str | dt.date | None = None, config: HealthConfig | None = None,
@@ -356,7 +373,11 @@ class Expiring(Answer):
     as_of: str
     buyer: Named | None
     windows: list[Window]
+    count: int  # every contract ending within the last window; `contracts` is a page of them
     contracts: list[ExpiringContract]
+    limit: int | None = None
+    offset: int | None = None
+    next: str | None = None  # the following page's URL, none after the last
 
 
 class ServiceSpend(Answer):

@@ -188,6 +188,8 @@ def view_rows(view: str, answer: dict[str, Any]) -> list[dict[str, Any]]:
             for y in answer["years"] for p in y["personas"]]
 
 
+CSV_PAGE = 1000  # expiring contracts read a page at a time for --csv
+
 VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement.concentration,
                   "single-points-of-failure": procurement.single_points_of_failure, "kraljic": procurement.kraljic,
                   "commissioning": procurement.commissioning}
@@ -196,6 +198,16 @@ VIEW_FUNCTIONS = {"expiring": procurement.expiring, "concentration": procurement
 @command("procurement", "procurement's views: expiring contracts, spend concentration, single points of failure, "
                         "Kraljic positions, grants against contracts by year", _procurement_arguments)
 def procurement_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.view == "expiring" and args.csv:  # every contract, written a page at a time
+        with opened_store(settings) as store:
+            writer = None
+            for page in procurement.expiring_pages(store, iso(args.as_of), buyer=args.buyer, size=CSV_PAGE):
+                rows = view_rows(args.view, page)
+                if writer is None:
+                    writer = SafeDictWriter(sys.stdout, list(rows[0]) if rows else ["none"], lineterminator="\n")
+                    writer.writeheader()
+                writer.writerows(rows)
+        return 0
     with opened_store(settings) as store:
         answer = VIEW_FUNCTIONS[args.view](store, iso(args.as_of), buyer=args.buyer)
     if args.json:

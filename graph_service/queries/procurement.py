@@ -45,19 +45,31 @@ def procurement_service_spend(graph: nx.MultiDiGraph, as_of: str | None = None, 
     return [{k: v for k, v in g.items() if k not in ("first_paid", "last_paid")} for g in _sources_sorted(groups)]
 
 
-@named_query("procurement_expiring_contracts", finish=canonical_rows("end_date", "contract"),
-             examples=[{}, {"as_of": AS_OF, "until": "2028-05-01"}, {"as_of": "2024-04-01", "until": "2025-10-01"},
-                       {"as_of": AS_OF, "until": "2028-05-01", "buyer": HOME}, {"buyer": "GB-LAE-NONE"}])
+EXPIRING_EXAMPLES = [{}, {"as_of": AS_OF, "until": "2028-05-01"}, {"as_of": "2024-04-01", "until": "2025-10-01"},
+                     {"as_of": AS_OF, "until": "2028-05-01", "buyer": HOME}, {"buyer": "GB-LAE-NONE"},
+                     {"as_of": AS_OF, "until": "2028-05-01", "limit": 3, "offset": 2},
+                     {"as_of": AS_OF, "until": "2028-05-01", "limit": 5, "offset": 100_000}]
+
+
+def _ending(graph: nx.MultiDiGraph, as_of: str | None, until: str | None, buyer: str | None) -> list[tuple[str, str]]:
+    """(end date, key) of the buyer's current contracts ending by `until`, soonest first: the order pages are cut in."""
+    return sorted((c["end_date"], key) for key, c in nodes(graph, "Contract")
+                  if c.get("end_date") is not None and current(c, as_of) and (until is None or c["end_date"] <= until)
+                  and for_buyer(graph, key, buyer))
+
+
+@named_query("procurement_expiring_contracts", finish=canonical_rows("end_date", "contract"), examples=EXPIRING_EXAMPLES)
 def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = None, until: str | None = None,
-                                   buyer: str | None = None) -> list[dict[str, Any]]:
+                                   buyer: str | None = None, limit: int | None = None,
+                                   offset: int = 0) -> list[dict[str, Any]]:
     """Current contracts of the buyer's ending by `until`, with their buyers (none: not stated),
     suppliers, services, managing posts, exit plan and the contracts let to succeed them. `value` is
-    the contract's, once (a framework's: its ceiling, `value_is_ceiling`)."""
+    the contract's, once (a framework's: its ceiling, `value_is_ceiling`). A page of them: `limit` (none:
+    all) from `offset`, by end date then key; only the page's rows are gathered."""
+    ending = _ending(graph, as_of, until, buyer)
     rows = []
-    for key, c in nodes(graph, "Contract"):
-        end = c.get("end_date")
-        if end is None or not current(c, as_of) or (until is not None and end > until) or not for_buyer(graph, key, buyer):
-            continue
+    for end, key in ending[offset:None if limit is None else offset + limit]:
+        c = graph.nodes[key]["props"]
         suppliers = [{"key": o, "name": graph.nodes[o]["props"]["name"]} for o, _, attrs in in_edges(graph, key, "SUPPLIES")
                      if partner(graph, o) and in_force(attrs["props"], as_of)]
         services = [{"key": s, "name": graph.nodes[s]["props"]["name"], "critical": bool(graph.nodes[s]["props"].get("critical"))}
@@ -71,6 +83,34 @@ def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = N
                      "end_date": end, "has_exit_plan": c.get("has_exit_plan"), "suppliers": suppliers,
                      "services": services, "successors": successors, "managers": managers,
                      **located(graph.nodes[key])})
+    return rows
+
+
+WINDOW_COLUMNS = ("until", "contracts", "value", "framework_ceilings", "without_successor")
+
+
+def _windows_in_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(({**r, "value": round(float(r["value"]), 2), "framework_ceilings": round(float(r["framework_ceilings"]), 2)}
+                   for r in rows), key=lambda r: r["until"])
+
+
+@named_query("procurement_expiring_windows", finish=_windows_in_order,
+             examples=[{"untils": ["2027-05-01", "2027-11-01", "2028-05-01"], "as_of": AS_OF},
+                       {"untils": ["2025-10-01"], "as_of": "2024-04-01", "buyer": HOME},
+                       {"untils": ["2027-05-01"], "buyer": "GB-LAE-NONE"}])
+def procurement_expiring_windows(graph: nx.MultiDiGraph, untils: list[str], as_of: str | None = None,
+                                 buyer: str | None = None) -> list[dict[str, Any]]:
+    """For each date in `untils`, the buyer's current contracts ending by it (procurement_expiring_contracts'
+    rows, counted): how many, their value (a framework's ceiling apart) and how many have no successor."""
+    ending = _ending(graph, as_of, max(untils, default=None), buyer)
+    rows = []
+    for until in untils:
+        within = [graph.nodes[key]["props"] | {"alone": next(in_edges(graph, key, "SUCCEEDS", label="Contract"), None) is None}
+                  for end, key in ending if end <= until]
+        rows.append({"until": until, "contracts": len(within),
+                     "value": sum(c.get("value") or 0.0 for c in within if not c.get("value_is_ceiling")),
+                     "framework_ceilings": sum(c.get("value") or 0.0 for c in within if c.get("value_is_ceiling")),
+                     "without_successor": sum(c["alone"] for c in within)})
     return rows
 
 

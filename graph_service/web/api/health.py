@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from graph_service.dates import iso
@@ -18,6 +18,7 @@ from graph_service.answers.health.report import health_report, partner_health, p
 
 router = APIRouter()
 TAGS = ["health"]
+PAGE, MAX_PAGE = 200, 1000  # expiring contracts a page: a county has thousands
 
 
 def _snapshot_dir(request: Request) -> Path:
@@ -77,9 +78,14 @@ def impact(key: str, store: Store, role: Procurement, as_of: AsOf = None, buyer:
 
 
 @router.get("/api/v1/procurement/expiring-contracts", tags=["procurement"], response_model=procurement.Expiring, response_model_exclude_unset=True)
-def expiring_contracts(store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None) -> dict[str, Any]:
-    """Current contracts ending within 6, 12 and 18 months, with successor status."""
-    return procurement.expiring(store, iso(as_of), buyer=buyer)
+def expiring_contracts(request: Request, store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None,
+                       limit: int = Query(PAGE, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    """Current contracts ending within 6, 12 and 18 months, with successor status, a page at a time, soonest
+    first (`count` is all of them, the windows total them all; `next` is the following page's URL)."""
+    answer = procurement.expiring(store, iso(as_of), buyer=buyer, limit=limit, offset=offset)
+    more = offset + limit < answer["count"]
+    return {**answer, "limit": limit, "offset": offset,
+            "next": str(request.url.include_query_params(offset=offset + limit)) if more else None}
 
 
 @router.get("/api/v1/procurement/spend-concentration", tags=["procurement"],

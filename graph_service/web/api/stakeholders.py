@@ -2,7 +2,9 @@
 values or health scores; the minimum health score filter needs the procurement role."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import replace
+
+from fastapi import APIRouter, Query, Request
 
 from graph_service.answers.bridges import Bridges, bridges_between_partners
 from graph_service.answers.stakeholders import AnalysisAnswer, analyse
@@ -12,14 +14,32 @@ from graph_service.web.deps import DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WO
 router = APIRouter(tags=["maps"])
 
 
+PAGE, MAX_PAGE = 200, 1000  # partners a page: each carries its factors, and a county has 20,000
+
+
+class AnalysisPage(AnalysisAnswer):
+    """The analysis with a page of its partners: `count` is every partner the filters let through."""
+
+    count: int
+    limit: int
+    offset: int
+    next: str | None  # the following page's URL, none after the last
+
+
 @router.get("/api/v1/stakeholders")
-def stakeholders(store: Store, role: Viewer, persona: str | None = PERSONA, workstream: str | None = WORKSTREAM,
-                 priority: str | None = PRIORITY, department: str | None = DEPARTMENT,
-                 min_health: float | None = MIN_HEALTH, as_of: AsOf = None) -> AnalysisAnswer:
-    """Every partner's power, interest, quadrant and the facts behind them; brokers; communities; holders."""
+def stakeholders(request: Request, store: Store, role: Viewer, persona: str | None = PERSONA,
+                 workstream: str | None = WORKSTREAM, priority: str | None = PRIORITY,
+                 department: str | None = DEPARTMENT, min_health: float | None = MIN_HEALTH, as_of: AsOf = None,
+                 limit: int = Query(PAGE, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> AnalysisPage:
+    """Partners' power, interest, quadrant and the facts behind them, highest power first, a page at a time
+    (scored over every partner, so a page changes no score); brokers; communities; holders."""
     analysis = analyse(store, role, as_of=iso(as_of), persona=persona, workstream=workstream, priority=priority,
                        department=department, min_health=min_health)
-    return AnalysisAnswer.model_validate(analysis.to_dict())
+    count = len(analysis.partners)
+    more = offset + limit < count
+    page = replace(analysis, partners=analysis.partners[offset:offset + limit])
+    return AnalysisPage.model_validate({**page.to_dict(), "count": count, "limit": limit, "offset": offset,
+                                        "next": str(request.url.include_query_params(offset=offset + limit)) if more else None})
 
 
 @router.get("/api/v1/stakeholders/bridges")

@@ -124,12 +124,23 @@ def index(request: Request, role: ProcurementPage) -> Response:
 @router.get("/procurement/expiring", response_model=None)
 def expiring(request: Request, store: Store, role: ProcurementPage, as_of: AsOf = None,
              buyer: str | None = None) -> Response:
-    answer = procurement.expiring(store, iso(as_of), buyer=buyer)
-    rows = answer["contracts"]
+    answers = []
+
+    def fetch(offset: int, limit: int) -> tuple[list[Row], int]:
+        answers.append(procurement.expiring(store, iso(as_of), buyer=buyer, limit=limit, offset=offset))
+        return answers[-1]["contracts"], answers[-1]["count"]
+
+    keep = ("as_of", "buyer")
+    view = EXPIRING.store_view(request.query_params, fetch, keep=keep)  # the default listing: one page read
+    if view is None:
+        answers.append(procurement.expiring(store, iso(as_of), buyer=buyer))
+        view = EXPIRING.view(request.query_params, answers[-1]["contracts"], keep=keep)
+    answer = answers[-1]
     windows = "; ".join(f"{w['contracts']} within {w['months']} months ({w['without_successor']} without a successor)"
                         for w in answer["windows"])
-    return _page(request, role, EXPIRING, rows, f"Current contracts let by {answer['buyer']['name']} ending soon, as of "
-                 f"{long_date(answer['as_of'])}, soonest first: {windows}. Each is listed in the first window it falls in.")
+    return respond(request, role, view, EXPIRING.title, trail=TRAIL, intro=(
+        f"Current contracts let by {answer['buyer']['name']} ending soon, as of {long_date(answer['as_of'])}, soonest "
+        f"first: {windows}. Each is listed in the first window it falls in."))
 
 
 @router.get("/procurement/concentration", response_model=None)

@@ -11,6 +11,9 @@ keep the rest of the query string. A page module describes its register once and
     view = PARTNERS.view(request.query_params, rows)    # BadRequest (400, naming the parameter) on bad input
     return respond(request, role, view, "Partners")     # ?format=csv: every filtered row, sorted, not one page
 
+A register the store can page in its default order passes `store_view(params, fetch)` first (None when the
+request needs every row), so its default listing reads one page, not the whole register.
+
 `respond` renders register_page.html (a heading, `intro`, the table); a page needing more passes its own
 template, which imports the macro: {% from "register_table.html" import register %}{{ register(view, caption) }}.
 
@@ -118,18 +121,19 @@ class RegisterView:
     options: dict[str, list[str]]
     csv: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    count: int | None = None  # every row's count when the store cut page_rows (`rows` is then that page)
 
     @property
     def total(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.count is None else self.count
 
     @property
     def first(self) -> int:
-        return (self.page - 1) * self.register.page_size + 1 if self.rows else 0
+        return (self.page - 1) * self.register.page_size + 1 if self.total else 0
 
     @property
     def last(self) -> int:
-        return self.first + len(self.page_rows) - 1 if self.rows else 0
+        return self.first + len(self.page_rows) - 1 if self.total else 0
 
     def _href(self, **change: Any) -> str:
         params = {"q": self.q, **self.chosen, **self.extra, "sort": self._sort_param(), "page": self.page}
@@ -189,14 +193,12 @@ class Register:
                 return column
         raise KeyError(key)
 
-    def view(self, params: Mapping[str, str], rows: Iterable[Row], *, keep: Sequence[str] = ()) -> RegisterView:
-        """Parse and check the query string, then filter, sort and slice `rows`. `keep` names further
-        parameters the page reads itself (such as as_of) that the links must carry."""
-        rows = list(rows)
+    def _parse(self, params: Mapping[str, str]) -> tuple[str, dict[str, str], str, bool, int, bool]:
+        """Check the query string: (q, chosen filters, sort key, descending, page, csv); BadRequest naming the
+        parameter otherwise."""
         q = (params.get("q") or "").strip()
         if len(q) > MAX_QUERY:
             raise BadRequest(f"q: a search is at most {MAX_QUERY} characters (this one is {len(q)})", parameter="q")
-        options = {f.name: self._options(f, rows) for f in self.filters}
         chosen = {f.name: params[f.name].strip() for f in self.filters if (params.get(f.name) or "").strip()}
         sortable = [c.key for c in self.columns if c.sortable]
         default = self.default_sort or (sortable[0] if sortable else "")
@@ -210,7 +212,14 @@ class Register:
         fmt = (params.get("format") or "html").strip().lower()
         if fmt not in ("html", "csv"):
             raise BadRequest(f"format: {fmt!r} is not a format here; choose html or csv", parameter="format")
+        return q, chosen, sort, descending, page, fmt == "csv"
 
+    def view(self, params: Mapping[str, str], rows: Iterable[Row], *, keep: Sequence[str] = ()) -> RegisterView:
+        """Parse and check the query string, then filter, sort and slice `rows`. `keep` names further
+        parameters the page reads itself (such as as_of) that the links must carry."""
+        rows = list(rows)
+        q, chosen, sort, descending, page, csv = self._parse(params)
+        options = {f.name: self._options(f, rows) for f in self.filters}
         words = q.casefold().split()
         by_name = {f.name: f for f in self.filters}
         kept = [r for r in rows if all(by_name[name].match(r, value) for name, value in chosen.items())
@@ -221,8 +230,25 @@ class Register:
         page = min(page, pages)
         start = (page - 1) * self.page_size
         return RegisterView(self, q, chosen, sort, descending, page, pages, kept, kept[start:start + self.page_size],
-                            options, csv=fmt == "csv",
-                            extra={k: params[k] for k in keep if params.get(k)})
+                            options, csv=csv, extra={k: params[k] for k in keep if params.get(k)})
+
+    def store_view(self, params: Mapping[str, str], fetch: Callable[[int, int], tuple[list[Row], int]], *,
+                   keep: Sequence[str] = ()) -> RegisterView | None:
+        """The default listing (no search, no filter, the default order, as HTML) a page at a time from the
+        store: `fetch(offset, limit)` gives that page's rows, already in the default order, and the count of
+        all of them. None when the request needs every row (a search, a filter, another order, the CSV):
+        then `view` it is. Filters offer their fixed options, so every filter needs them."""
+        q, chosen, sort, descending, page, csv = self._parse(params)
+        if q or chosen or csv or (sort, descending) != self._parse({})[2:4] or any(f.options is None for f in self.filters):
+            return None
+        rows, count = fetch((page - 1) * self.page_size, self.page_size)
+        pages = max(1, -(-count // self.page_size))
+        if page > pages:  # past the last page shows the last
+            page = pages
+            rows, count = fetch((page - 1) * self.page_size, self.page_size)
+        return RegisterView(self, q, chosen, sort, descending, page, pages, rows, rows,
+                            {f.name: list(f.options or ()) for f in self.filters},
+                            extra={k: params[k] for k in keep if params.get(k)}, count=count)
 
     @staticmethod
     def _page(raw: str | None) -> int:
