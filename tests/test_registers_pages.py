@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -63,7 +64,12 @@ def test_contracts_ending_soon_without_a_successor(server):
 def test_registers_page_by_50_and_grants_show_amounts(server):
     client = server.browser_client(Role.procurement)
     text = client.get("/grants").text
-    assert 'aria-label="Page 6"' in text and "£" in text
+    pages = int(re.findall(r'aria-label="Page (\d+)"', text)[-1])
+    assert pages >= 6 and "£" in text
+    assert 'aria-label="Page 2"' in text and 'aria-label="Page 3"' not in text and "&ctdot;" in text  # 1 2 … last
+    middle = client.get("/grants", params={"page": 4}).text
+    numbers = re.findall(r'<li><a href="[^"]*"(?: aria-current="page"| aria-label="Page \d+")>(\d+)</a>', middle)
+    assert numbers[:5] == ["1", "2", "3", "4", "5"] and numbers[-1] == str(pages)
     assert client.get("/contracts", params={"page": "x"}).status_code == 400
 
 

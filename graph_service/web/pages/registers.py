@@ -163,6 +163,22 @@ class RegisterView:
         return self._href(page=number)
 
     @property
+    def page_numbers(self) -> list[int | None]:
+        """The pager's numbers as GOV.UK's pagination shows them: the first, the last, this page and its
+        neighbours, None for each gap ("1 … 4 5 6 … 300"), so a county's register is not 300 links."""
+        shown = sorted({1, self.pages} | {n for n in (self.page - 1, self.page, self.page + 1) if 1 <= n <= self.pages})
+        numbers: list[int | None] = []
+        previous = 0
+        for n in shown:
+            if n - previous == 2:
+                numbers.append(n - 1)  # a gap of one page shows the page
+            elif n - previous > 2:
+                numbers.append(None)
+            numbers.append(n)
+            previous = n
+        return numbers
+
+    @property
     def csv_href(self) -> str:
         return self._href(page=1, format="csv")
 
