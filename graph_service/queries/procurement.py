@@ -75,7 +75,7 @@ def procurement_expiring_contracts(graph: nx.MultiDiGraph, as_of: str | None = N
         services = [{"key": s, "name": graph.nodes[s]["props"]["name"], "critical": bool(graph.nodes[s]["props"].get("critical"))}
                     for s, _, _ in out_edges(graph, key, "DELIVERS")]
         successors = [{"key": s, "title": graph.nodes[s]["props"]["title"], "start_date": graph.nodes[s]["props"].get("start_date")}
-                      for s, _, _ in in_edges(graph, key, "SUCCEEDS")]
+                      for s, _, _ in in_edges(graph, key, "SUCCEEDS", label="Contract")]
         managers = [p for p, _, attrs in in_edges(graph, key, "MANAGES") if in_force(attrs["props"], as_of)]
         rows.append({"contract": key, "title": c["title"], "value": c.get("value"),
                      "value_is_ceiling": bool(c.get("value_is_ceiling")), "buyers": buyers(graph, key),
