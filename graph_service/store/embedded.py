@@ -40,7 +40,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Collection, Iterable, Iterator
 
 import networkx as nx
 
@@ -614,16 +614,18 @@ def _built(graph: nx.MultiDiGraph, name: str) -> dict[str, Any] | None:
     return index
 
 
-def match_key_holders(graph: nx.MultiDiGraph, match_keys: Iterable[str]) -> dict[str, list[str]] | None:
+def match_key_holders(graph: nx.MultiDiGraph, match_keys: Iterable[str]) -> dict[str, Collection[str]] | None:
     """Each match key's Organisations (MATCH (o:Organisation) WHERE key IN o.match_keys), or None when the
-    graph has no index to ask (the caller walks the label)."""
+    graph has no index to ask (the caller walks the label). The index's own sets, not copies, so counting
+    a crowded key costs nothing: the caller only reads them."""
     index = _built(graph, BY_MATCH_KEY)
     if index is None:
         return None
-    out = {}
+    out: dict[str, Collection[str]] = {}
     for match_key in match_keys:
         held = index.get(match_key, ())
-        out[match_key] = [k for k in ((held,) if isinstance(held, str) else held) if k in graph]
+        held = (held,) if isinstance(held, str) else held
+        out[match_key] = [k for k in held if k in graph] if nx.is_frozen(graph) else held  # a view shows some
     return out
 
 
