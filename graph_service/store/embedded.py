@@ -571,7 +571,7 @@ MATCH_TYPE = "POSSIBLY_SAME_AS"
 
 def _hold(index: dict[str, Any], key: str, attrs: dict[str, Any], release: bool = False) -> None:
     """Index (or, with release, unindex) an Organisation's match keys. One holder is kept as a plain string:
-    most keys (a name, an identifier) are one organisation's, and a set each would double the index."""
+    most keys (a name, an identifier) are one organisation's, and a set for each would outweigh the index."""
     if attrs["label"] != "Organisation":
         return
     for match_key in attrs["props"].get("match_keys") or ():
