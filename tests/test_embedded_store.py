@@ -176,3 +176,60 @@ def test_a_damaged_or_planted_snapshot_is_refused(tmp_path):
     (tmp_path / SNAPSHOT).write_bytes(SNAPSHOT_MAGIC + b"%08x\n" % zlib.crc32(body) + body)
     with pytest.raises(StoreCorrupt, match="plain data only"):
         EmbeddedStore(tmp_path)
+
+
+def _walked(store: EmbeddedStore, name: str, **params):
+    """The named query's answer from the store's graph copied without its indexes: the twin walks it."""
+    import networkx as nx
+    from graph_service.queries import registry
+
+    query, plain = registry.get(name), nx.MultiDiGraph()
+    with store.read() as graph:
+        plain.add_nodes_from(graph.nodes(data=True))
+        plain.add_edges_from(graph.edges(keys=True, data=True))
+    params = query.bind(params)
+    return query.complete(query.embedded(plain, **params), params)
+
+
+def test_the_match_key_and_match_indexes_answer_as_a_walk_after_every_kind_of_write(tmp_path):
+    from graph_service.queries import ask
+    from graph_service.records import Batch, Node, NodeRecord, Provenance, RelRecord
+
+    prov = Provenance(source="index test")
+    org = lambda key, name, **props: NodeRecord(label="Organisation", key=key, props={"name": name, **props}, provenance=prov)
+    match = lambda a, b, status: RelRecord(type="POSSIBLY_SAME_AS", start=a, end=b, provenance=prov,
+                                           props={"status": status, "match_id": f"m-{a}-{b}"})
+    terms = [{"key": k, "cap": None} for k in ("n:acme widgets", "b:acme", "b:widgets", "n:zeta tools", "b:zeta",
+                                               "i:GB-COH-01234567", "p:AB1 2CD", "n:other name")]
+    keys = ["org:acme-widgets", "GB-COH-01234567", "org:zeta", "org:nobody"]
+    store = EmbeddedStore(tmp_path)
+    other = EmbeddedStore(tmp_path)  # another process writing the same directory
+
+    def agree() -> None:
+        for name, params in (("resolver_candidates", {"terms": terms}), ("resolver_matches", {"keys": keys}),
+                             ("possible_matches", {"status": None}), ("organisation_identities", {"keys": keys})):
+            assert ask(store, name, **params) == _walked(store, name, **params), name
+
+    store.upsert(Batch(nodes=[org("org:acme-widgets", "Acme Widgets"),
+                              org("GB-COH-01234567", "Acme Widgets Ltd", postal_code="AB1 2CD")],
+                       rels=[match("org:acme-widgets", "GB-COH-01234567", "pending")]))
+    agree()  # builds the indexes
+    assert [t["held"] for t in ask(store, "resolver_candidates", terms=terms)[:2]] == [2, 2]
+    with store.unit() as unit:  # an update adds keys; a new organisation and match arrive in a unit
+        unit.upsert(Batch(nodes=[org("org:acme-widgets", "Acme Widgets", aliases=["Zeta Tools"]),
+                                 org("org:zeta", "Zeta Tools", postal_code="AB1 2CD")],
+                          rels=[match("org:zeta", "org:acme-widgets", "pending"),
+                                match("org:acme-widgets", "GB-COH-01234567", "confirmed")]))
+    agree()
+    other.upsert(Batch(nodes=[org("org:nobody", "Nobody")], rels=[match("org:nobody", "org:zeta", "rejected")]))
+    agree()  # replayed from the journal
+    store.restore([Node(label="Organisation", key="org:acme-widgets", props={"name": "Other Name"},
+                        provenance=prov, history=[])], [])  # its props replaced whole: its old keys go
+    agree()
+    assert {t["term"]: t["held"] for t in ask(store, "resolver_candidates", terms=terms)}["b:acme"] == 1
+    other.compact()
+    agree()  # reloaded from the new snapshot: rebuilt
+    store.clear()
+    assert ask(store, "resolver_candidates", terms=terms[:1]) == [{"term": "n:acme widgets", "held": 0, "organisations": []}]
+    store.upsert(Batch(nodes=[org("org:acme-widgets", "Acme Widgets")]))
+    agree()

@@ -50,9 +50,11 @@ def partner_command(args: argparse.Namespace, settings: Settings) -> int:
 def _same_name(store, query: str) -> list[dict]:
     """Organisations one of whose names is the query's name in another spelling, as search rows."""
     wanted = normalise_name(query)
+    if not wanted:
+        return []
+    [term] = ask(store, "resolver_candidates", terms=[{"key": "n:" + wanted, "cap": None}])  # its match keys
     return [{"key": o["key"], "name": o["name"], "org_type": o["org_type"], "identifiers": o["identifiers"], "rank": 0}
-            for o in ask(store, "organisation_identities")
-            if wanted and wanted in {normalise_name(n) for n in (o["name"], *o["aliases"])}]
+            for o in term["organisations"]]
 
 
 def _print_profile(p: dict) -> None:

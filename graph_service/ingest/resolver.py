@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from typing import Any, Iterable, Iterator
 
 from graph_service.store.base import GraphStore
@@ -256,13 +257,14 @@ class Resolver:
         if name == "unnamed":  # a name in a script slug() drops: still one key per name
             name = "n-" + hashlib.sha1(normalised.encode()).hexdigest()[:10]
         base = f"org:{name}"
-        options = [base] + ([f"{base}-{slug(pc)}"] if pc else []) + [f"{base}-{n}" for n in range(2, 1000)]
-        for start in range(0, len(options), 20):  # asked of the store a few at a time: the first is usually free
-            chunk = [k for k in options[start:start + 20] if k not in self.entities and k not in self.taken]
+        # made as needed: the first is usually free, and a thousand keys a new name cost more than its look-up
+        options = chain([base], [f"{base}-{slug(pc)}"] if pc else [], (f"{base}-{n}" for n in range(2, 1000)))
+        while tried := list(islice(options, 20)):  # asked of the store a few at a time
+            chunk = [k for k in tried if k not in self.entities and k not in self.taken]
             if chunk:
                 labels = self.store.labels(set(chunk))
                 self.taken.update((k, labels.get(k) == "Organisation") for k in chunk)
-            free = next((k for k in options[start:start + 20] if k not in self.entities and not self.taken[k]), None)
+            free = next((k for k in tried if k not in self.entities and not self.taken[k]), None)
             if free:
                 return free
         raise StopIteration(base)

@@ -1,8 +1,9 @@
 """Finding partners and their golden records, and the identity facts ingest resolves against.
 
 `partner_search` and `partner_profile` answer officers; `organisation_identities` and
-`possible_matches` are what ingest/resolver.py and the match review read, so identity
-resolution asks both backends the same question.
+`possible_matches` are what ingest/resolver.py, the buyer scope and the match review read, so identity
+resolution asks both backends the same question. The embedded twins start from the store's indexes
+(keys, matches), not from every organisation or edge.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import networkx as nx
 
 from graph_service.queries.graph import in_force, into, nodes, out, props, provenance, sort_key, canonical_rows
 from graph_service.queries.registry import named_query
+from graph_service.queries.resolver import identity
+from graph_service.store.embedded import matches_touching
 
 Row = dict[str, Any]
 SEARCH_FIELDS = ("name", "aliases", "identifiers")
@@ -30,16 +33,19 @@ def _personas(graph: nx.MultiDiGraph, key: str) -> list[str]:
             if a["type"] == "HAS_PERSONA" and graph.nodes[p]["label"] == "Persona"]
 
 
-@named_query("organisation_identities", finish=canonical_rows("key"))
-def organisation_identities(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[Row]:
-    """Every organisation's names, identifiers and postcode: what ingest matches records against.
+@named_query("organisation_identities", finish=canonical_rows("key"),
+             examples=[{}, {"keys": ["GB-LAE-DAC", "org:nobody", "GB-LAE-DAC"]}, {"is_council": True},
+                       {"keys": ["GB-LAE-DAC"], "is_council": False}])
+def organisation_identities(graph: nx.MultiDiGraph, keys: list[str] | None = None, is_council: bool | None = None,
+                            as_of: str | None = None) -> list[Row]:
+    """The names, identifiers and postcode of the organisations with these keys (None: every one, which
+    only the match-keys reindex needs), only the home councils if is_council, none of them if False.
 
     Organisations hold no period, so as_of changes nothing here.
     """
-    return [{"key": key, "name": o["name"], "aliases": o.get("aliases") or [], "identifiers": o.get("identifiers") or [],
-             "postal_code": o.get("postal_code"), "website": o.get("website"), "org_type": o.get("org_type"),
-             "is_council": bool(o.get("is_council"))}
-            for key, o in nodes(graph, "Organisation")]
+    found = nodes(graph, "Organisation") if keys is None else (
+        (k, graph.nodes[k]["props"]) for k in dict.fromkeys(keys) if k in graph and graph.nodes[k]["label"] == "Organisation")
+    return [identity(key, o) for key, o in found if is_council is None or bool(o.get("is_council")) == is_council]
 
 
 def _match_row(graph: nx.MultiDiGraph, start: str, end: str, attrs: Row) -> Row:
@@ -58,8 +64,10 @@ def possible_matches(graph: nx.MultiDiGraph, status: str | None = "pending", mat
 
     A match holds no period, so as_of changes nothing here.
     """
+    edges = matches_touching(graph)
+    found = ((u, v, graph.edges[u, v, k]) for u, v, k in edges) if edges is not None else graph.edges(data=True)
     return [_match_row(graph, start, end, attrs)
-            for start, end, attrs in graph.edges(data=True)
+            for start, end, attrs in found
             if attrs["type"] == "POSSIBLY_SAME_AS"
             and (status is None or attrs["props"].get("status") == status)
             and (match_id is None or attrs["props"].get("match_id") == match_id)]

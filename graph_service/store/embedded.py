@@ -40,7 +40,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Collection, Iterable, Iterator
 
 import networkx as nx
 
@@ -539,11 +539,105 @@ class _Compact:
 
 def _add(graph: nx.MultiDiGraph, compact: _Compact, nodes: Iterable[Any] = (), edges: Iterable[Any] = ()) -> None:
     """Put (key, attrs) nodes and (start, end, id, attrs) edges into the graph as it keeps them: keys
-    interned, attributes compacted, the label index kept."""
+    interned, attributes compacted, the label, match-key and match indexes kept."""
     added = [(sys.intern(key), compact(attrs)) for key, attrs in nodes]
+    by_match_key = graph.graph.get(BY_MATCH_KEY)
+    if by_match_key is not None:  # an update replaces the node's props: its old keys go first
+        for key, _ in added:
+            if key in graph:
+                _hold(by_match_key, key, graph.nodes[key], release=True)
     graph.add_nodes_from(added)
     _index_labels(graph, added)
-    graph.add_edges_from((sys.intern(u), sys.intern(v), k, compact(attrs)) for u, v, k, attrs in edges)
+    if by_match_key is not None:
+        for key, _ in added:
+            _hold(by_match_key, key, graph.nodes[key])
+    added_edges: Iterable[Any] = ((sys.intern(u), sys.intern(v), k, compact(attrs)) for u, v, k, attrs in edges)
+    matches = graph.graph.get(MATCHES)
+    if matches is not None:
+        added_edges = list(added_edges)
+        _index_matches(matches, added_edges)
+    graph.add_edges_from(added_edges)
+
+
+# Golden-record resolution and the match review look organisations up by match key and matches up by
+# organisation (queries/resolver.py, queries/partners.py). Those indexes sit in graph.graph beside the
+# label index but not in the snapshot: each is built from the graph by its first look-up in a process (one
+# walk, which a command that never resolves does not pay), then kept by _add; a clear drops them with
+# graph.graph. Nodes and edges are never removed one by one, so an update is the only other change.
+BY_MATCH_KEY = "by_match_key"  # an Organisation's match key -> its key, or the set of them when several hold it
+MATCHES = "by_match"  # an organisation's key -> {(start, end, id): None} of the POSSIBLY_SAME_AS touching it
+MATCH_TYPE = "POSSIBLY_SAME_AS"
+
+
+def _hold(index: dict[str, Any], key: str, attrs: dict[str, Any], release: bool = False) -> None:
+    """Index (or, with release, unindex) an Organisation's match keys. One holder is kept as a plain string:
+    most keys (a name, an identifier) are one organisation's, and a set for each would outweigh the index."""
+    if attrs["label"] != "Organisation":
+        return
+    for match_key in attrs["props"].get("match_keys") or ():
+        held = index.get(match_key)
+        if release:
+            if held == key:
+                del index[match_key]
+            elif isinstance(held, set):
+                held.discard(key)
+                if len(held) == 1:
+                    index[match_key] = held.pop()
+        elif held is None:
+            index[match_key] = key
+        elif isinstance(held, str):
+            if held != key:
+                index[match_key] = {held, key}
+        else:
+            held.add(key)
+
+
+def _index_matches(index: dict[str, dict[tuple[str, str, str], None]], edges: Iterable[Any]) -> None:
+    for u, v, k, attrs in edges:
+        if attrs["type"] == MATCH_TYPE:
+            index.setdefault(u, {})[(u, v, k)] = None
+            index.setdefault(v, {})[(u, v, k)] = None
+
+
+def _built(graph: nx.MultiDiGraph, name: str) -> dict[str, Any] | None:
+    """The index, built now if this is the store's graph and it has none; None for a graph the store did
+    not build (by hand, an export read back) or a view (it would index only what the view shows)."""
+    index = graph.graph.get(name)
+    if index is None and BY_LABEL in graph.graph and not nx.is_frozen(graph):
+        index = {}
+        if name == BY_MATCH_KEY:
+            for key in graph.graph[BY_LABEL].get("Organisation", ()):
+                _hold(index, key, graph.nodes[key])
+        else:
+            _index_matches(index, graph.edges(keys=True, data=True))
+        graph.graph[name] = index
+    return index
+
+
+def match_key_holders(graph: nx.MultiDiGraph, match_keys: Iterable[str]) -> dict[str, Collection[str]] | None:
+    """Each match key's Organisations (MATCH (o:Organisation) WHERE key IN o.match_keys), or None when the
+    graph has no index to ask (the caller walks the label). The index's own sets, not copies, so counting
+    a crowded key costs nothing: the caller only reads them."""
+    index = _built(graph, BY_MATCH_KEY)
+    if index is None:
+        return None
+    out: dict[str, Collection[str]] = {}
+    for match_key in match_keys:
+        held = index.get(match_key, ())
+        held = (held,) if isinstance(held, str) else held
+        out[match_key] = [k for k in held if k in graph] if nx.is_frozen(graph) else held  # a view shows some
+    return out
+
+
+def matches_touching(graph: nx.MultiDiGraph, keys: Iterable[str] | None = None) -> list[tuple[str, str, str]] | None:
+    """The (start, end, id) of every POSSIBLY_SAME_AS touching one of these nodes (None: every one), or None
+    when the graph has no index to ask (the caller walks the edges)."""
+    index = _built(graph, MATCHES)
+    if index is None:
+        return None
+    found = (index.get(key, {}) for key in keys) if keys is not None else index.values()
+    edges = dict.fromkeys(edge for held in found for edge in held)
+    return [edge for edge in edges if graph.has_edge(*edge)]  # a view may hide it
 
 
 class _PlainData(pickle.Unpickler):

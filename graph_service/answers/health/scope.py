@@ -40,14 +40,13 @@ def resolve_buyer(store: GraphStore, buyer: str | None = None) -> Scope:
     """None: the home council; 'all': every buyer; else an organisation's key, which must exist."""
     if buyer is not None and buyer.strip().lower() == ALL:
         return Scope(None, "every buyer")
-    organisations = ask(store, "organisation_identities")
     if buyer is None:
-        homes = [o for o in organisations if o["is_council"]]
+        homes = ask(store, "organisation_identities", is_council=True)
         if len(homes) != 1:
             raise BadRequest(f"the store holds {len(homes)} home councils (is_council), so there is no default buyer: "
                              "name one with --buyer ORG-ID (buyer= on the API), or use 'all'")
         return Scope(homes[0]["key"], homes[0]["name"])
-    found = next((o for o in organisations if o["key"] == buyer), None)
+    found = next(iter(ask(store, "organisation_identities", keys=[buyer])), None)
     if found is None:
         raise NotFound(f"no organisation with key {buyer!r} to answer for; use an org-id the store holds, or 'all'",
                        buyer=buyer)
