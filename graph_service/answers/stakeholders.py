@@ -10,9 +10,12 @@ contract value reaches a viewer.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import math
 import random
 import re
+import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -317,6 +320,35 @@ def _centre(group: set[str], betweenness: dict[str, float], graph: nx.Graph) -> 
 
 
 # -- the analysis ----------------------------------------------------------------------------
+_paused = {"count": 0, "was_enabled": False}
+_paused_lock = threading.Lock()
+
+
+def _collections_paused(function):
+    """Run with the cycle collector paused (resumed when the last concurrent call returns).
+
+    An analysis allocates hundreds of thousands of rows that live until it returns; a collection triggered
+    meanwhile walks every object of an embedded store too (seconds at county size) and frees nothing.
+    Rows are freed by reference counting either way, so nothing is left for a later collection.
+    """
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        with _paused_lock:
+            if not _paused["count"]:
+                _paused["was_enabled"] = gc.isenabled()
+                gc.disable()
+            _paused["count"] += 1
+        try:
+            return function(*args, **kwargs)
+        finally:
+            with _paused_lock:
+                _paused["count"] -= 1
+                if not _paused["count"] and _paused["was_enabled"]:
+                    gc.enable()
+    return paused
+
+
+@_collections_paused
 def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona: str | None = None,
             workstream: str | None = None, priority: str | None = None, department: str | None = None,
             min_health: float | None = None) -> Analysis:
