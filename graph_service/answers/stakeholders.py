@@ -10,14 +10,18 @@ contract value reaches a viewer.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import math
+import random
 import re
+import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from operator import mul
 from typing import Any
 
+import igraph
 import networkx as nx
 import yaml
 from pydantic import BaseModel
@@ -260,37 +264,45 @@ def _network(partner_keys: list[str], link_rows: list[dict[str, Any]]) -> tuple[
     return graph, kinds
 
 
-def _pagerank(graph: nx.Graph, damping: float = 0.85, tolerance: float = 1e-9, rounds: int = 200) -> dict[str, float]:
-    """Weighted PageRank by power iteration, in plain Python (networkx's needs numpy, which we do not ship).
+def _indexed(graph: nx.Graph) -> tuple[list[str], igraph.Graph]:
+    """The network in igraph, node i being order[i], each edge with its weight."""
+    order = list(graph)
+    index = {node: i for i, node in enumerate(order)}
+    edges = list(graph.edges(data="weight"))
+    network = igraph.Graph(n=len(order), edges=[(index[a], index[b]) for a, b, _ in edges])
+    network.es["weight"] = [w for _, _, w in edges]
+    return order, network
+
+
+def _pagerank(order: list[str], network: igraph.Graph, damping: float = 0.85) -> dict[str, float]:
+    """Weighted PageRank, solved by igraph (PRPACK); isolated nodes share their rank evenly with all.
 
     A node is central when well-connected nodes link to it; isolated nodes keep the floor.
     """
-    count = graph.number_of_nodes()
-    if not count:
+    if not order:
         return {}
-    order = list(graph)
-    index = {n: i for i, n in enumerate(order)}
-    strength = [sum(d["weight"] for d in graph[n].values()) for n in order]
-    # per node, its neighbours' indices and the share of each neighbour's strength it receives: summed with
-    # map() in the same order as a loop would, so the figures are the same, several times faster
-    sources = [[index[m] for m in graph[n]] for n in order]
-    shares = [[d["weight"] / strength[index[m]] for m, d in graph[n].items()] for n in order]
-    isolated = [i for i, s in enumerate(strength) if not s]
-    rank = [1.0 / count] * count
-    for _ in range(rounds):
-        floor = (1.0 - damping) / count + damping * sum(rank[i] for i in isolated) / count  # isolated nodes share evenly
-        new = [floor + damping * sum(map(mul, map(rank.__getitem__, src), share)) for src, share in zip(sources, shares)]
-        change = sum(abs(a - b) for a, b in zip(new, rank))
-        rank = new
-        if change < tolerance:
-            break
-    return dict(zip(order, rank))
+    return dict(zip(order, network.pagerank(directed=False, damping=damping, weights="weight")))
 
 
-def _betweenness(graph: nx.Graph) -> dict[str, float]:
+def _betweenness(order: list[str], network: igraph.Graph) -> dict[str, float]:
+    """Brandes' betweenness, normalised over the pairs a node could lie between; above `exact_up_to` nodes
+    estimated from `sample` sources. The sources are drawn and the sums scaled as networkx 3.6's
+    betweenness_centrality(k=sample, seed=seed) does, so the figures are its figures; the shortest paths
+    are counted by igraph's C (networkx's pure Python took most of a county analysis)."""
     spec = settings()["network"]["betweenness"]
-    sample = spec["sample"] if graph.number_of_nodes() > spec["exact_up_to"] else None
-    return nx.betweenness_centrality(graph, k=sample, normalized=True, seed=spec["seed"])
+    n = len(order)
+    if n < 3:
+        return dict.fromkeys(order, 0.0)
+    if n <= spec["exact_up_to"] or spec["sample"] >= n:
+        raw = network.betweenness(directed=False)
+        scale = 1 / ((n - 1) * (n - 2))
+        return {node: 2 * b * scale for node, b in zip(order, raw)}  # igraph counts each unordered pair once
+    sources = random.Random(spec["seed"]).sample(range(n), spec["sample"])
+    raw = network.betweenness(directed=False, sources=sources)
+    # a source is not between itself and a target, so it is scaled over one source fewer
+    k, sampled = len(sources), set(sources)
+    as_source, as_other = 1 / ((k - 1) * (n - 2)), 1 / (k * (n - 2))
+    return {node: 2 * b * (as_source if i in sampled else as_other) for i, (node, b) in enumerate(zip(order, raw))}
 
 
 def _communities(graph: nx.Graph) -> tuple[dict[str, int], list[set[str]]]:
@@ -308,6 +320,35 @@ def _centre(group: set[str], betweenness: dict[str, float], graph: nx.Graph) -> 
 
 
 # -- the analysis ----------------------------------------------------------------------------
+_paused = {"count": 0, "was_enabled": False}
+_paused_lock = threading.Lock()
+
+
+def _collections_paused(function):
+    """Run with the cycle collector paused (resumed when the last concurrent call returns).
+
+    An analysis allocates hundreds of thousands of rows that live until it returns; a collection triggered
+    meanwhile walks every object of an embedded store too (seconds at county size) and frees nothing.
+    Rows are freed by reference counting either way, so nothing is left for a later collection.
+    """
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        with _paused_lock:
+            if not _paused["count"]:
+                _paused["was_enabled"] = gc.isenabled()
+                gc.disable()
+            _paused["count"] += 1
+        try:
+            return function(*args, **kwargs)
+        finally:
+            with _paused_lock:
+                _paused["count"] -= 1
+                if not _paused["count"] and _paused["was_enabled"]:
+                    gc.enable()
+    return paused
+
+
+@_collections_paused
 def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona: str | None = None,
             workstream: str | None = None, priority: str | None = None, department: str | None = None,
             min_health: float | None = None) -> Analysis:
@@ -336,10 +377,11 @@ def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona:
     names = {r["partner"]: r["name"] for r in partner_rows} | {k: p["title"] for k, p in posts.items()}
 
     graph, link_kinds = _network([r["partner"] for r in partner_rows], link_rows)
-    pagerank = _pagerank(graph)
+    order, network = _indexed(graph)
+    pagerank = _pagerank(order, network)
     ranks = [pagerank[r["partner"]] for r in partner_rows]
     low, high = (min(ranks), max(ranks)) if ranks else (0.0, 0.0)
-    betweenness = _betweenness(graph)
+    betweenness = _betweenness(order, network)
     member_of, groups = _communities(graph)
 
     holders = _holders(link_rows, posts)
