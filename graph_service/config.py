@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     neo4j_page_cache: str = Field(
         "2g", pattern=r"^\d+[kmgKMG]$", validation_alias="GRAPH_SERVICE_NEO4J_PAGE_CACHE",
         description="the page cache of the project's own Neo4j server")
+    neo4j_transaction_max: str = Field(
+        "", pattern=r"^(\d+[kmgKMG]?)?$", validation_alias="GRAPH_SERVICE_NEO4J_TRANSACTION_MAX",
+        description="the memory all transactions of the project's own Neo4j server may hold together "
+                    "(dbms.memory.transaction.total.max): empty leaves Neo4j's default, 70% of the heap; "
+                    "0 is no limit but the heap. A file is ingested in one transaction")
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

@@ -19,6 +19,7 @@ from graph_service.store import neo4j_server
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.neo4j
+TRANSACTION_MAX = "10m"  # Neo4j's smallest
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
@@ -26,6 +27,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("GRAPH_SERVICE_NEO4J_HOME", str(home))
         env.setenv("GRAPH_SERVICE_NEO4J_BOLT_PORT", str(free_port()))
+        env.setenv("GRAPH_SERVICE_NEO4J_TRANSACTION_MAX", TRANSACTION_MAX)
         try:
             neo4j_server.start()
         except neo4j_server.Neo4jUnavailable as exc:
@@ -156,3 +158,24 @@ def test_api_answers_503_while_neo4j_is_down_and_recovers_by_itself(home: Path, 
         neo4j_server.start()
         assert client.get("/api/v1/stats").status_code == 200  # same app, same driver: no restart
     store.close()
+
+
+def test_a_unit_too_big_for_the_transaction_memory_says_which_setting_to_raise(home: Path) -> None:
+    from graph_service.errors import PayloadTooLarge
+    from graph_service.store.neo4j import Neo4jStore
+
+    store = Neo4jStore(*neo4j_server.connection_settings())
+    try:
+        limit = store._read("CALL dbms.listConfig('dbms.memory.transaction.total.max') YIELD value RETURN value")
+        assert limit == [{"value": "10.00MiB"}]  # the setting reached the server's conf
+        before = store.stats()
+        with pytest.raises(PayloadTooLarge) as raised:
+            with store.unit() as unit:  # a list of 2 million integers is counted against the transaction's memory
+                unit.tx.run("CREATE (:Node:Organisation {key: 'big'}) WITH 1 AS one "
+                            "UNWIND range(1, 2000000) AS i RETURN size(collect(i)) AS n").consume()
+        message = raised.value.message
+        assert message.startswith("the unit is too big for Neo4j's transaction memory, so nothing of it was stored")
+        assert "GRAPH_SERVICE_NEO4J_TRANSACTION_MAX" in message and "GRAPH_SERVICE_NEO4J_HEAP" in message
+        assert store.stats() == before  # rolled back
+    finally:
+        store.close()

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from pydantic import ValidationError
 
 from graph_service.store.base import GraphStore
-from graph_service.errors import GraphServiceError, SchemaError, UnreadableInput
+from graph_service.errors import GraphServiceError, PayloadTooLarge, SchemaError, UnreadableInput
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord, WriteReport
 from graph_service.schema import schema
 
@@ -130,6 +130,8 @@ def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, p
     try:
         with store.unit(on_commit=on_outcome and (lambda: on_outcome(report))) as unit:
             _stream(store, unit, items, report, progress)
+    except PayloadTooLarge as exc:  # the store's, which does not know the file's name
+        raise PayloadTooLarge(f"{source}: {exc.message}", source=source, **exc.details) from exc
     except UnreadableInput as exc:
         report.error = exc.message
         report.created = report.updated = report.unchanged = 0

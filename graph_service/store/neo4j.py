@@ -21,13 +21,13 @@ from typing import Any, Callable, Iterator
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph_service.store.base import Executable, check_endpoints, check_labels, stats_from_counts
 from graph_service.store.merge import merge
 from graph_service.config import Settings
 from graph_service.cypher import CYPHER_DIR
-from graph_service.errors import StoreUnavailable
+from graph_service.errors import PayloadTooLarge, StoreUnavailable
 from graph_service.records import Batch, Node, Provenance, Relationship, WriteReport
 from graph_service.schema import schema
 
@@ -147,6 +147,14 @@ class Neo4jStore:
             try:
                 yield Neo4jUnit(tx)
                 tx.commit()
+            except Neo4jError as exc:
+                if exc.code and exc.code.endswith(".MemoryPoolOutOfMemoryError"):
+                    raise PayloadTooLarge(
+                        "the unit is too big for Neo4j's transaction memory, so nothing of it was stored: raise "
+                        "dbms.memory.transaction.total.max (GRAPH_SERVICE_NEO4J_TRANSACTION_MAX on the project's "
+                        "own server) and the heap (GRAPH_SERVICE_NEO4J_HEAP), or split the file; docs/benchmarks.md "
+                        f"says how many rows a GiB holds. Neo4j: {exc.message}", store=self.uri) from exc
+                raise
             finally:
                 if not tx.closed():
                     tx.close()  # rolls back

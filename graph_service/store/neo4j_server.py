@@ -270,6 +270,7 @@ def _write_config(layout: _Layout, port: int) -> None:
         f"server.memory.heap.initial_size={HEAP_INITIAL}",
         f"server.memory.heap.max_size={_heap_max()}",
         f"server.memory.pagecache.size={_settings().neo4j_page_cache}",
+        *([f"dbms.memory.transaction.total.max={limit}"] if (limit := _settings().neo4j_transaction_max) else []),
         *(f"server.directories.{name}={path}" for name, path in directories.items()),
     ]
     for path in directories.values():
