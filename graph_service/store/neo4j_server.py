@@ -237,7 +237,7 @@ def _password(layout: _Layout) -> str:
         with contextlib.suppress(FileExistsError):
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(24))  # letters, digits, - and _: safe in an @file argument
+                out.write(secrets.token_hex(24))  # hex: safe in an @file argument (a leading "-" would read as an option)
     path.chmod(0o600)
     return path.read_text().strip()
 
