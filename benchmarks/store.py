@@ -8,7 +8,9 @@ Every figure is wall time beside CPU time, with the load average, as the machine
 
     python -m benchmarks.store [--payments 250000] [--per-file 10000] [--dir /tmp/bench-store]
 
-Reuses a store already in --dir (delete it to rebuild). Not yet measured here: policy look-ups council vs county.
+Reuses a store already in --dir (delete it to rebuild). Policy look-ups (`find_policies`, `get_policy`) are timed
+on that store and on one holding the council's records without the payments (built in a temporary folder), so the
+figures show whether a look-up grows with the graph while the register stays the same.
 """
 from __future__ import annotations
 
@@ -17,14 +19,17 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from benchmarks.generate import ANCHOR, SIZES, row_item, rows
+from graph_service.answers import policies
 from graph_service.ingest.pipeline import Item, ingest
 from graph_service.reference import load_reference
 from graph_service.store.embedded import EmbeddedStore
@@ -129,6 +134,27 @@ def cli_wall(data_dir: Path, *args: str) -> dict[str, Any]:
             "peak_rss_mib": after.ru_maxrss / 1024}
 
 
+def policy_figures(store: EmbeddedStore, runs: int = 30) -> dict[str, Any]:
+    """CPU ms (p50, p95) of finding policies by a word of their titles and of one policy by key."""
+    with store.read() as graph:
+        keys = list(graph.graph["by_label"].get("Policy", {}))
+        titles = [graph.nodes[k]["props"]["title"] for k in keys]
+    words = [title.split()[0] for title in titles]
+
+    def cpu_ms(call: Callable[[Any], Any], args: list[Any]) -> dict[str, float]:
+        times = []
+        for n in range(runs):
+            began = time.process_time()
+            call(args[n % len(args)])
+            times.append((time.process_time() - began) * 1000)
+        times.sort()
+        return {"p50_ms": statistics.median(times), "p95_ms": times[max(0, round(runs * 0.95) - 1)]}
+
+    return {"records": store.graph.number_of_nodes() + store.graph.number_of_edges(), "policies": len(keys),
+            "find_policies": cpu_ms(lambda word: policies.find_policies(store, word), words),
+            "get_policy": cpu_ms(lambda key: policies.get_policy(store, key), keys)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.store", description=__doc__.splitlines()[0])
     parser.add_argument("--payments", type=int, default=250_000)
@@ -149,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
                             capture_output=True, text=True, check=True)  # its own process: RSS is the store's only
     figures["open"] = json.loads(opened.stdout)
     figures["cli"] = [cli_wall(args.dir, "stats"), cli_wall(args.dir, "policy", "homelessness strategy")]
+    figures["policies"] = {"with payments": policy_figures(EmbeddedStore(args.dir))}
+    with tempfile.TemporaryDirectory() as council:
+        build(Path(council), 0, args.per_file)
+        figures["policies"]["without payments"] = policy_figures(EmbeddedStore(council))
     figures["load_at_end"] = os.getloadavg()
     print(json.dumps(figures, indent=2))
     return 0

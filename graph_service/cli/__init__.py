@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import pkgutil
@@ -30,6 +31,7 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {}
+_process_is_the_command = False  # main() without argv: the console script or `python -m graph_service.cli`
 
 
 def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None):
@@ -48,6 +50,10 @@ def opened_store(settings: Settings) -> Iterator[GraphStore]:
     from graph_service.store import open_store
 
     store = open_store(settings)
+    if _process_is_the_command:
+        # The store lives until the process ends: frozen, the collector never walks its records again, nor
+        # at exit, where walking and freeing 1.3 million records cost more than the command (2 of 5 CPU s).
+        gc.freeze()
     try:
         yield store
     finally:
@@ -94,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global _process_is_the_command
+    _process_is_the_command = argv is None
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `graph-service health | head` ends quietly
     args = build_parser().parse_args(argv)
     settings = Settings.from_env(backend=getattr(args, "backend", None), data_dir=getattr(args, "data_dir", None))
