@@ -61,17 +61,19 @@ def in_force(edge_props: Props, as_of: str | None) -> bool:
 def out_edges(graph: nx.MultiDiGraph, key: str, *types: str, as_of: str | None = None,
               label: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(n)-[r:TYPE]->(m:label) in force on as_of: yields (m, r's id, r's attributes with provenance)."""
-    for _, other, rid, attrs in graph.out_edges(key, keys=True, data=True):
-        if attrs["type"] in types and in_force(attrs["props"], as_of) and label in (None, graph.nodes[other]["label"]):
-            yield other, rid, attrs
+    for other, keyed in graph._succ[key].items():  # networkx's own adjacency: its edge views cost 3x as much
+        for rid, attrs in keyed.items():
+            if attrs["type"] in types and in_force(attrs["props"], as_of) and label in (None, graph._node[other]["label"]):
+                yield other, rid, attrs
 
 
 def in_edges(graph: nx.MultiDiGraph, key: str, *types: str, as_of: str | None = None,
              label: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(m:label)-[r:TYPE]->(n) in force on as_of: yields (m, r's id, r's attributes with provenance)."""
-    for other, _, rid, attrs in graph.in_edges(key, keys=True, data=True):
-        if attrs["type"] in types and in_force(attrs["props"], as_of) and label in (None, graph.nodes[other]["label"]):
-            yield other, rid, attrs
+    for other, keyed in graph._pred[key].items():
+        for rid, attrs in keyed.items():
+            if attrs["type"] in types and in_force(attrs["props"], as_of) and label in (None, graph._node[other]["label"]):
+                yield other, rid, attrs
 
 
 def out(graph: nx.MultiDiGraph, key: str, *types: str, as_of: str | None = None) -> Iterator[tuple[str, Props]]:
@@ -110,7 +112,7 @@ def sort_key(*fields: str):
     """Order rows by fields, None first, the same on both backends."""
 
     def key(row: dict[str, Any]) -> tuple:
-        return tuple((row.get(f) is not None, row.get(f)) for f in fields)
+        return tuple([(value is not None, value) for value in map(row.get, fields)])
 
     return key
 
