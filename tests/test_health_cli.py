@@ -79,7 +79,7 @@ def test_an_unknown_partner_is_an_error(capsys, data_dir):
 
 def test_every_impact_line_about_generated_data_says_so(reference_store):
     from graph_service.answers.health.report import partner_impact
-    from graph_service.answers.maps import illustrative_keys
+    from graph_service.answers.illustrative import illustrative_keys
     from graph_service.answers.policies import GENERATED
     from graph_service.cli.health import format_impact
 

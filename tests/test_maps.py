@@ -288,7 +288,7 @@ def test_at_two_thousand_partners_every_dot_is_in_its_quadrant(store):
 
 
 def test_generated_nodes_are_marked_in_the_details_hover_text_and_legend(reference_store):
-    from graph_service.answers.maps import illustrative_keys
+    from graph_service.answers.illustrative import illustrative_keys
     from visualisations.view import ILLUSTRATIVE_TEXT, mark_illustrative
 
     analysis = analyse(reference_store, Role.viewer, as_of="2026-09-30")

@@ -137,7 +137,7 @@ def test_on_the_reference_data_indicators_rest_on_the_supplier_of_the_services_m
 
 
 def test_rows_resting_on_generated_partners_are_marked(reference_store):
-    from graph_service.answers.maps import illustrative_keys
+    from graph_service.answers.illustrative import illustrative_keys
 
     spof = procurement.single_points_of_failure(reference_store, "2026-09-30")
     rows = spof["services"] + spof["indicators"] + spof["priorities"]

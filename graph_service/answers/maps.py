@@ -1,4 +1,4 @@
-"""Saved map views and the generated facts a map marks.
+"""Saved map views.
 
 A saved view is a SavedView node: the map's address (its kind, filters, centre, hops and dates, as the
 map's own query string holds them), the focus, any nodes moved by hand and the labels setting, with who
@@ -111,8 +111,3 @@ def saved_view(store: GraphStore, key: str) -> SavedView:
 def saved_views(store: GraphStore) -> list[dict[str, Any]]:
     """Every saved view, by name: key, name, kind, address, saved_by, saved_at."""
     return ask(store, "saved_views")
-
-
-def illustrative_keys(store: GraphStore, keys: list[str]) -> set[str]:
-    """Which of these nodes are generated facts (the reference dataset's illustrative layer)."""
-    return {row["key"] for row in ask(store, "map_illustrative", keys=keys)} if keys else set()

@@ -19,7 +19,7 @@ from graph_service.answers.health.network import analyse
 from graph_service.answers.health.report import assess
 from graph_service.answers.health.scope import UNKNOWN, ServiceMap, resolve_buyer
 from graph_service.answers.health.facts import service_spend
-from graph_service.answers.maps import illustrative_keys
+from graph_service.answers.illustrative import illustrative_keys
 from graph_service.queries import ask
 
 VIEWS = ("expiring", "concentration", "single-points-of-failure", "kraljic", "commissioning")

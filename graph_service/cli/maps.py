@@ -13,7 +13,7 @@ from graph_service.cli import command, opened_store, print_json
 from graph_service.cli.table import print_table
 from graph_service.config import Settings
 from graph_service.errors import BadRequest
-from graph_service.answers.maps import illustrative_keys
+from graph_service.answers.illustrative import illustrative_keys
 from graph_service.answers.stakeholders import Analysis, analyse, ego, policy_ownership
 from visualisations import EXPORT_TYPES, ego_view, export, grid_view, policy_view, render_html, stakeholder_view
 from visualisations.maps import grid_points

@@ -15,7 +15,7 @@ from graph_service.answers.health import snapshots
 from graph_service.answers.health.config import DIMENSIONS, HealthConfig, load_config
 from graph_service.answers.health.facts import Facts, gather, parse_date
 from graph_service.answers.health.impact import LEVELS, impact
-from graph_service.answers.maps import illustrative_keys
+from graph_service.answers.illustrative import illustrative_keys
 from graph_service.answers.health.model import RATING_ORDER, Context, score_partner
 from graph_service.answers.health.network import Network, analyse
 from graph_service.answers.health.scope import resolve_buyer

@@ -22,6 +22,7 @@ from graph_service.access.auth import Role
 from graph_service.answers import maps as saved
 from graph_service.dates import iso
 from graph_service.answers.bridges import bridges_between_partners as bridges_of
+from graph_service.answers.illustrative import illustrative_keys
 from graph_service.errors import BadRequest, NotFound
 from graph_service.web.deps import (DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WORKSTREAM, AsOf, Caller, CompareFrom,
                                    CompareTo, Editor, Store, Viewer)
@@ -53,7 +54,7 @@ def _comparing(compare_from: dt.date | None, compare_to: dt.date | None, as_of: 
 
 def _respond(request: Request, store: Store, role: Role, view: MapView, fmt: str | None, view_key: str | None,
              **page: Any) -> Response:
-    mark_illustrative(view, saved.illustrative_keys(store, [n.id for n in view.nodes]))
+    mark_illustrative(view, illustrative_keys(store, [n.id for n in view.nodes]))
     if fmt:
         body, media_type = export(view, fmt)
         return Response(body, media_type=media_type,
