@@ -19,7 +19,6 @@ import json
 import os
 import re
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -61,30 +60,19 @@ class _Server:
     """The app on a loopback port, with a viewer's session cookie."""
 
     def __init__(self, store, data_dir: Path):
-        import uvicorn
-
         from graph_service.access.auth import Role
         from graph_service.config import Settings
         from graph_service.web.app import create_app
+        from graph_service.web.serving import BackgroundServer
 
         self.app = create_app(Settings.from_env(backend=store.backend, data_dir=str(data_dir)), store)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the benchmark's server did not start")
-            time.sleep(0.02)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.served = BackgroundServer(self.app).__enter__()
+        self.url = self.served.url
         key = self.app.state.keys.create(Role.viewer, "maps benchmark")
         self.session = self.app.state.sessions.open(self.app.state.keys.identify(key))
 
     def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        self.served.__exit__()
 
 
 def _served(server: _Server) -> dict[str, Any]:

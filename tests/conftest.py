@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import re
 import socket
-import threading
-import time
 import os
 from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from graph_service.web.app import create_app
+from graph_service.web.serving import BackgroundServer
 from graph_service.access.auth import KeyStore, Role
 from graph_service.store.embedded import EmbeddedStore
 from graph_service.config import Settings
@@ -97,30 +95,16 @@ def neo4j_reference_store(neo4j_session_store, reference_store) -> ReadOnly:
     return ReadOnly(store)
 
 
-class LiveServer:
-    """The app served by uvicorn on a loopback port, in a thread, reached over real HTTP."""
+class LiveServer(BackgroundServer):
+    """The app served on a loopback port, with a key for every role."""
 
     def __init__(self, settings: Settings, store):
         self.app = create_app(settings, store)
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        super().__init__(self.app, self.port)
+        self.url = f"http://127.0.0.1:{self.port}"  # known before it starts
         keys = KeyStore(settings.data_dir)
         self.keys = {role: keys.create(role, f"test {role.name}") for role in Role}
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
     def client(self, role: Role | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.keys[role]}"} if role else {}
