@@ -61,12 +61,31 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
     councils = [c for c, p in nodes(graph, "Organisation") if p.get("is_council")]
     near_council = {b for c in councils for b in _works_with(graph, c, as_of)}  # WORKS_WITH is read both ways
     rows: list[tuple] = []
+    delivered: dict[str, list[tuple[str, Props]]] = {}  # what a contract or grant delivers, and what a node
+    supported: dict[str, list[str]] = {}                 # supports: undated, so read once for every partner
+
+    def services_of(item: str) -> list[tuple[str, Props]]:
+        if item not in delivered:
+            delivered[item] = [(s, props(graph, s)) for s, _ in out(graph, item, "DELIVERS")]
+        return delivered[item]
+
+    def priorities_of(item: str) -> list[str]:
+        if item not in supported:
+            supported[item] = [p for p, _ in out(graph, item, "SUPPORTS") if label(graph, p) == "Priority"]
+        return supported[item]
+
     for o, partner in _partners(graph):
-        # each partner's out-edges read once, then filtered per fact (a supplier has hundreds at county size)
-        edges = [(end, attrs["type"], attrs["props"]) for _, end, attrs in graph.out_edges(o, data=True)]
+        # each partner's edges read once, by type, then filtered per fact (a supplier has hundreds of
+        # contracts and thousands of payments at county size)
+        edges = [(end, attrs["type"], attrs["props"]) for end, keyed in graph._succ[o].items() for attrs in keyed.values()]
+        by_type: dict[str, list[tuple[str, Props]]] = {}
+        for end, kind, p in edges:
+            by_type.setdefault(kind, []).append((end, p))
+        incoming = [(start, attrs["type"], attrs["props"]) for start, keyed in graph._pred[o].items()
+                    for attrs in keyed.values() if attrs["type"] in ("WORKS_WITH", "WITH_PARTNER")]
 
         def mine(*types: str, dated: bool = True) -> list[str]:
-            return [end for end, kind, p in edges if kind in types and (not dated or in_force(p, as_of))]
+            return [end for kind in types for end, p in by_type.get(kind, ()) if not dated or in_force(p, as_of)]
 
         rows.append((o, "partner", o, "Organisation", partner["name"], partner.get("org_type"), None,
                      bool(graph.nodes[o]["prov"]["illustrative"]), None))
@@ -78,7 +97,8 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
             if any(_is_council(graph, c) for c, _ in into(graph, x, "BUYS", "FUNDS")):
                 funded = props(graph, x)
                 rows.append((o, "funds", x, label(graph, x), funded["title"], None, None, None, None))
-        for b in _works_with(graph, o, as_of):
+        works_with = {b for b, kind, p in edges + incoming if kind == "WORKS_WITH" and in_force(p, as_of)}
+        for b in works_with:
             if not _is_council(graph, b) and b != o and b in near_council:
                 board = props(graph, b)
                 rows.append((o, "board", b, "Organisation", board["name"], board.get("org_type"), None, None, None))
@@ -91,16 +111,13 @@ def stakeholder_facts(graph: nx.MultiDiGraph, as_of: str | None = None) -> list[
             g = props(graph, x)
             rows.append((o, "grant", x, "Grant", g["title"], None, g.get("amount"), None, g.get("end_date")))
         for c in mine("SUPPLIES", "RECEIVES"):
-            for s, _ in out(graph, c, "DELIVERS"):
-                service = props(graph, s)
+            for s, service in services_of(c):
                 rows.append((o, "service", s, "Service", service["name"], c, None, bool(service.get("critical")), None))
-                for p, _ in out(graph, s, "SUPPORTS"):
-                    if label(graph, p) == "Priority":
-                        rows.append((o, "depends_priority", p, "Priority", props(graph, p)["name"], s, None, None, None))
-            for p, _ in out(graph, c, "SUPPORTS"):
-                if label(graph, p) == "Priority":
-                    rows.append((o, "depends_priority", p, "Priority", props(graph, p)["name"], c, None, None, None))
-        for e, _ in into(graph, o, "WITH_PARTNER"):
+                for p in priorities_of(s):
+                    rows.append((o, "depends_priority", p, "Priority", props(graph, p)["name"], s, None, None, None))
+            for p in priorities_of(c):
+                rows.append((o, "depends_priority", p, "Priority", props(graph, p)["name"], c, None, None, None))
+        for e in (start for start, kind, _ in incoming if kind == "WITH_PARTNER"):
             engagement = props(graph, e)
             if label(graph, e) == "Engagement" and (as_of is None or engagement["held_on"] <= as_of):
                 rows.append((o, "engagement", e, "Engagement", engagement["kind"], None, None, None, engagement["held_on"]))
