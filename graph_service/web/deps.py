@@ -123,6 +123,16 @@ DateFrom = Annotated[dt.date, Depends(_day("from", "the first day", required=Tru
 DateTo = Annotated[dt.date | None, Depends(_day("to", "the last day (default: today)"))]
 Since = Annotated[dt.date | None, Depends(_day("since", "only entries on or after this day (UTC)"))]
 
+# A page of a long answer (changes, expiring contracts, stakeholders): a county has tens of thousands of rows.
+Limit = Annotated[int, Query(ge=1, le=1000, description="how many a page (at most 1,000)")]
+Offset = Annotated[int, Query(ge=0, description="how many to skip")]
+PAGE = 200  # a page's default size
+
+
+def next_page(request: Request, limit: int, offset: int, count: int) -> str | None:
+    """The following page's URL, none after the last."""
+    return str(request.url.include_query_params(offset=offset + limit)) if offset + limit < count else None
+
 
 # The stakeholder analysis's filters: the maps' pages and the JSON route take the same ones.
 PERSONA = Query(None, description="a persona key, e.g. persona:contractors")

@@ -7,18 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from graph_service.dates import iso
-from graph_service.web.deps import AsOf, Buyer, Procurement, Store
+from graph_service.web.deps import PAGE, AsOf, Buyer, Limit, Offset, Procurement, Store, next_page
 from graph_service.answers import procurement
 from graph_service.answers.health import shapes, snapshots
 from graph_service.answers.health.report import health_report, partner_health, partner_impact, to_csv
 
 router = APIRouter()
 TAGS = ["health"]
-PAGE, MAX_PAGE = 200, 1000  # expiring contracts a page: a county has thousands
 
 
 def _snapshot_dir(request: Request) -> Path:
@@ -79,13 +78,11 @@ def impact(key: str, store: Store, role: Procurement, as_of: AsOf = None, buyer:
 
 @router.get("/api/v1/procurement/expiring-contracts", tags=["procurement"], response_model=procurement.Expiring, response_model_exclude_unset=True)
 def expiring_contracts(request: Request, store: Store, role: Procurement, as_of: AsOf = None, buyer: Buyer = None,
-                       limit: int = Query(PAGE, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                       limit: Limit = PAGE, offset: Offset = 0) -> dict[str, Any]:
     """Current contracts ending within 6, 12 and 18 months, with successor status, a page at a time, soonest
     first (`count` is all of them, the windows total them all; `next` is the following page's URL)."""
     answer = procurement.expiring(store, iso(as_of), buyer=buyer, limit=limit, offset=offset)
-    more = offset + limit < answer["count"]
-    return {**answer, "limit": limit, "offset": offset,
-            "next": str(request.url.include_query_params(offset=offset + limit)) if more else None}
+    return {**answer, "limit": limit, "offset": offset, "next": next_page(request, limit, offset, answer["count"])}
 
 
 @router.get("/api/v1/procurement/spend-concentration", tags=["procurement"],

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
 from graph_service.answers.bridges import Bridges, bridges_between_partners
 from graph_service.answers.stakeholders import AnalysisAnswer, analyse
 from graph_service.dates import iso
-from graph_service.web.deps import DEPARTMENT, MIN_HEALTH, PERSONA, PRIORITY, WORKSTREAM, AsOf, Buyer, Store, Viewer
+from graph_service.web.deps import (DEPARTMENT, MIN_HEALTH, PAGE, PERSONA, PRIORITY, WORKSTREAM, AsOf, Buyer, Limit,
+                                   Offset, Store, Viewer, next_page)
 
 router = APIRouter(tags=["maps"])
-
-
-PAGE, MAX_PAGE = 200, 1000  # partners a page: each carries its factors, and a county has 20,000
 
 
 class AnalysisPage(AnalysisAnswer):
@@ -30,16 +28,15 @@ class AnalysisPage(AnalysisAnswer):
 def stakeholders(request: Request, store: Store, role: Viewer, persona: str | None = PERSONA,
                  workstream: str | None = WORKSTREAM, priority: str | None = PRIORITY,
                  department: str | None = DEPARTMENT, min_health: float | None = MIN_HEALTH, as_of: AsOf = None,
-                 limit: int = Query(PAGE, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> AnalysisPage:
+                 limit: Limit = PAGE, offset: Offset = 0) -> AnalysisPage:
     """Partners' power, interest, quadrant and the facts behind them, highest power first, a page at a time
     (scored over every partner, so a page changes no score); brokers; communities; holders."""
     analysis = analyse(store, role, as_of=iso(as_of), persona=persona, workstream=workstream, priority=priority,
                        department=department, min_health=min_health)
     count = len(analysis.partners)
-    more = offset + limit < count
     page = replace(analysis, partners=analysis.partners[offset:offset + limit])
     return AnalysisPage.model_validate({**page.to_dict(), "count": count, "limit": limit, "offset": offset,
-                                        "next": str(request.url.include_query_params(offset=offset + limit)) if more else None})
+                                        "next": next_page(request, limit, offset, count)})
 
 
 @router.get("/api/v1/stakeholders/bridges")
