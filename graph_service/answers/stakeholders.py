@@ -10,12 +10,9 @@ contract value reaches a viewer.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 import math
 import random
 import re
-import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -29,6 +26,7 @@ from pydantic import BaseModel
 from graph_service.config import SETTINGS_DIR
 from graph_service.access.auth import Role
 from graph_service.store.base import GraphStore
+from graph_service.store.embedded import collection_paused
 from graph_service.errors import BadRequest, Forbidden, NotFound
 from graph_service.access.redaction import visible_label, visible_relationship
 from graph_service.queries import ask
@@ -320,35 +318,7 @@ def _centre(group: set[str], betweenness: dict[str, float], graph: nx.Graph) -> 
 
 
 # -- the analysis ----------------------------------------------------------------------------
-_paused = {"count": 0, "was_enabled": False}
-_paused_lock = threading.Lock()
-
-
-def _collections_paused(function):
-    """Run with the cycle collector paused (resumed when the last concurrent call returns).
-
-    An analysis allocates hundreds of thousands of rows that live until it returns; a collection triggered
-    meanwhile walks every object of an embedded store too (seconds at county size) and frees nothing.
-    Rows are freed by reference counting either way, so nothing is left for a later collection.
-    """
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        with _paused_lock:
-            if not _paused["count"]:
-                _paused["was_enabled"] = gc.isenabled()
-                gc.disable()
-            _paused["count"] += 1
-        try:
-            return function(*args, **kwargs)
-        finally:
-            with _paused_lock:
-                _paused["count"] -= 1
-                if not _paused["count"] and _paused["was_enabled"]:
-                    gc.enable()
-    return paused
-
-
-@_collections_paused
+@collection_paused()  # an analysis holds every fact row until it returns
 def analyse(store: GraphStore, role: Role, *, as_of: str | None = None, persona: str | None = None,
             workstream: str | None = None, priority: str | None = None, department: str | None = None,
             min_health: float | None = None) -> Analysis:

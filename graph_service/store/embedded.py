@@ -193,7 +193,7 @@ class EmbeddedStore:
         except FileNotFoundError:
             self._journal_offset = self._journal_line = 0
             return
-        with journal, _no_gc():  # as for the snapshot: replay only adds records
+        with journal, collection_paused():  # as for the snapshot: replay only adds records
             journal.seek(self._journal_offset)
             for line in journal:
                 entry = _decode(line)
@@ -650,16 +650,28 @@ class _PlainData(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a snapshot holds plain data only, not {module}.{name}")
 
 
+_pauses = {"running": 0, "was_enabled": False}
+_pauses_lock = threading.Lock()
+
+
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Cyclic collection paused (if it was on) while a load builds millions of containers."""
-    enabled = gc.isenabled()
-    gc.disable()
+def collection_paused() -> Iterator[None]:
+    """Cyclic collection paused while a load or an analysis builds hundreds of thousands of containers that
+    live until it ends: a collection meanwhile walks every record of the store and frees nothing (reference
+    counting frees them either way). Pauses may overlap (threads of the server): collection resumes, if it
+    was on, when the last ends. Also a decorator."""
+    with _pauses_lock:
+        if not _pauses["running"]:
+            _pauses["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pauses["running"] += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _pauses_lock:
+            _pauses["running"] -= 1
+            if not _pauses["running"] and _pauses["was_enabled"]:
+                gc.enable()
 
 
 def load_snapshot(path: Path) -> tuple[int, nx.MultiDiGraph]:
@@ -674,7 +686,7 @@ def load_snapshot(path: Path) -> tuple[int, nx.MultiDiGraph]:
                 if data[:head] != SNAPSHOT_MAGIC or int(data[head:head + 8], 16) != zlib.crc32(view[head + 9:]):
                     raise ValueError("not a graph-service snapshot, or it fails its checksum")
             data.seek(head + 9)
-            with _no_gc():  # millions of new containers, none of them garbage: collecting meanwhile only costs
+            with collection_paused():
                 seq, node, succ, pred, by_label = _PlainData(data).load()
         if not isinstance(seq, int) or not all(isinstance(d, dict) for d in (node, succ, pred, by_label)):
             raise ValueError("not a graph-service snapshot (seq, nodes, adjacency)")
