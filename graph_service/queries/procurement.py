@@ -102,11 +102,11 @@ def procurement_expiring_windows(graph: nx.MultiDiGraph, untils: list[str], as_o
                                  buyer: str | None = None) -> list[dict[str, Any]]:
     """For each date in `untils`, the buyer's current contracts ending by it (procurement_expiring_contracts'
     rows, counted): how many, their value (a framework's ceiling apart) and how many have no successor."""
-    ending = _ending(graph, as_of, max(untils, default=None), buyer)
+    ending = [(end, graph.nodes[key]["props"] | {"alone": next(in_edges(graph, key, "SUCCEEDS", label="Contract"), None) is None})
+              for end, key in _ending(graph, as_of, max(untils, default=None), buyer)]  # once, not once a window
     rows = []
     for until in untils:
-        within = [graph.nodes[key]["props"] | {"alone": next(in_edges(graph, key, "SUCCEEDS", label="Contract"), None) is None}
-                  for end, key in ending if end <= until]
+        within = [c for end, c in ending if end <= until]
         rows.append({"until": until, "contracts": len(within),
                      "value": sum(c.get("value") or 0.0 for c in within if not c.get("value_is_ceiling")),
                      "framework_ceilings": sum(c.get("value") or 0.0 for c in within if c.get("value_is_ceiling")),
