@@ -2,6 +2,7 @@
 // `python -m graph_service.store.neo4j`; tests/test_cypher.py checks they agree.
 CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT ingest_lock IF NOT EXISTS FOR (n:IngestLock) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT receipt_id IF NOT EXISTS FOR (n:Receipt) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT assessment_key IF NOT EXISTS FOR (n:Assessment) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT charter_key IF NOT EXISTS FOR (n:Charter) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT commissioningdecision_key IF NOT EXISTS FOR (n:CommissioningDecision) REQUIRE n.key IS UNIQUE;

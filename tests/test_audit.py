@@ -9,9 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from graph_service.access import audit
 from graph_service.access.auth import Role
 from graph_service.cli import main
+from graph_service.store.embedded import EmbeddedStore
+from graph_service.store.neo4j import Neo4jStore
+from tests.kill_writer import batch
 from tests.test_matches import seed as seed_matches
 from graph_service.queries import ask
 
@@ -101,3 +106,33 @@ def test_processes_appending_at_once_interleave_whole_lines(tmp_path):
     assert [w.wait(60) for w in writers] == [0, 0, 0]
     lines = (tmp_path / audit.AUDIT_FILE).read_bytes().splitlines()
     assert len(lines) == 600 and all(json.loads(line)["file"]["name"] == "x" * 5000 for line in lines)
+
+
+def _restarted(store):
+    """The store as the next process finds it: the embedded one opened afresh, Neo4j's settled on first write."""
+    if store.backend == "embedded":
+        return EmbeddedStore(store.dir)
+    store.settle()
+    return store
+
+
+def test_a_writer_killed_between_its_commit_and_its_audit_entry_is_audited_by_the_next_process(any_store, tmp_path,
+                                                                                                 monkeypatch):
+    """The entry travels with the commit: a writer that dies before appending it (its settling cut off here)
+    leaves the next process to append it, once; a unit that never committed leaves none."""
+    log = tmp_path / "audit" / audit.AUDIT_FILE
+    stored, failed = (audit.receipt(log.parent, "ingest", audit.command_line_actor(), "cli", file={"name": name})
+                      for name in ("stored.csv", "failed.csv"))
+    with monkeypatch.context() as killed:
+        killed.setattr("graph_service.store.embedded.settle", lambda receipts: None)
+        killed.setattr(Neo4jStore, "settle", lambda self: None)
+        with any_store.unit(receipt=lambda: stored) as unit:
+            unit.upsert(batch(0))
+        with pytest.raises(RuntimeError), any_store.unit(receipt=lambda: failed) as unit:
+            unit.upsert(batch(1))
+            raise RuntimeError("killed before the commit")
+    assert not log.exists()
+    assert _restarted(any_store).stats()["labels"]["Post"] == 1
+    assert log.read_text().splitlines() == [stored.line]
+    _restarted(any_store)  # and the one after finds it there
+    assert log.read_text().splitlines() == [stored.line]

@@ -52,8 +52,12 @@ def _store_args(store, tmp_path: Path) -> list[str]:
 
 
 def _reopened(store):
-    """The store as a restarted service would find it (the embedded one read afresh from disk)."""
-    return EmbeddedStore(store.dir) if store.backend == "embedded" else store
+    """The store as a restarted service would find it: the embedded one read afresh from disk, Neo4j's with
+    the audit entries of killed writers settled (as its next writer does)."""
+    if store.backend == "embedded":
+        return EmbeddedStore(store.dir)
+    store.settle()
+    return store
 
 
 def _rows(nodes, label: str) -> list[int]:

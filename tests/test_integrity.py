@@ -16,6 +16,7 @@ from graph_service.ingest import ingest_file
 from graph_service.ingest.pipeline import Item, ingest
 from graph_service.records import Provenance
 from graph_service.store.embedded import JOURNAL, EmbeddedStore, check
+from graph_service.store.files import Receipt
 from tests.kill_writer import batch
 from tests.test_faults import write_spend
 
@@ -77,9 +78,15 @@ def test_a_file_that_fails_part_way_stores_nothing(any_store, tmp_path):
         raise UnreadableInput("people.csv: cut off after row 5001")
 
     outcomes = []
-    report = ingest(any_store, items(), source="people.csv", fmt="register", on_outcome=outcomes.append)
+
+    def audited(report):
+        outcomes.append(report)
+        return Receipt(str(tmp_path / "audit.log"), '{"file": "people.csv"}')
+
+    report = ingest(any_store, items(), source="people.csv", fmt="register", receipt=audited)
     assert report.error and report.exit_code == 2 and outcomes == [report]
     assert any_store.stats()["nodes"] == 0
+    assert (tmp_path / "audit.log").read_text().splitlines() == ['{"file": "people.csv"}']
 
 
 def test_a_unit_is_invisible_until_its_commit_and_gone_if_its_writer_dies(tmp_path):

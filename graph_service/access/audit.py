@@ -1,8 +1,9 @@
 """The audit log: who wrote what to the graph, and when.
 
 One JSON object per line in ``<data dir>/audit.log``, appended and fsync'd before the
-write is reported done, so an answer the caller saw is always on disk. Entries are never
-rewritten. A key is never logged: only its label, its role and a short hash of it, which
+write is reported done, so an answer the caller saw is always on disk. An ingest's entry is
+committed with its file (a receipt, store/files.py): the log has it exactly when the file was
+stored, even if the writer is killed between the two. Entries are never rewritten. A key is never logged: only its label, its role and a short hash of it, which
 identifies the key against the key file without revealing it.
 
     {"at": "2024-06-01T09:30:00.123456+00:00", "action": "ingest", "via": "api",
@@ -16,19 +17,15 @@ match confirmed or rejected) and ``record`` (a fact or judgement an officer reco
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
 import getpass
 import hashlib
 import json
-import os
 import socket
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal, get_args
 
-from graph_service.store.embedded import fsync_dir, open_private, private_dir
-from graph_service.errors import StoreWriteError
+from graph_service.store.files import Receipt, append_lines
 from graph_service.queries import ask
 
 if TYPE_CHECKING:
@@ -73,49 +70,30 @@ def file_facts(path: Path, name: str | None = None) -> dict[str, Any]:
     return {"name": name or path.name, "bytes": size, "sha256": digest.hexdigest()}
 
 
-def record_ingest(data_dir: Path, actor: Actor, via: str, path: Path, report: IngestReport,
-                  name: str | None = None) -> dict[str, Any]:
-    """An ingest run's entry: the file, its format, the report's counts, and the error of an unreadable file."""
-    return record(data_dir, "ingest", actor, via, file=file_facts(path, name), format=report.format,
-                  changes={"items": report.items, "created": report.created, "updated": report.updated,
-                           "unchanged": report.unchanged, "rejected": len(report.rejected)},
-                  error=report.error)
+def ingest_receipt(data_dir: Path, actor: Actor, via: str, path: Path, report: IngestReport,
+                   name: str | None = None) -> Receipt:
+    """An ingest run's entry, for its unit's commit to carry: the file, its format, the report's counts, and
+    the error of an unreadable file."""
+    return receipt(data_dir, "ingest", actor, via, file=file_facts(path, name), format=report.format,
+                   changes={"items": report.items, "created": report.created, "updated": report.updated,
+                            "unchanged": report.unchanged, "rejected": len(report.rejected)},
+                   error=report.error)
 
 
-def record(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) -> dict[str, Any]:
-    """Append one entry and fsync it; raises StoreWriteError (naming the file) if it cannot be made durable."""
+def receipt(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) -> Receipt:
+    """One entry as the line a commit promises to append (store/files.py)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "action": action, "via": via,
              "who": asdict(actor), **what}
-    line = json.dumps(entry, ensure_ascii=False, default=str).encode() + b"\n"
-    path = Path(data_dir) / AUDIT_FILE
-    try:
-        private_dir(path.parent)
-        new = not path.exists()
-        fd = open_private(path, os.O_WRONLY | os.O_APPEND)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # the API and the CLI may append at once
-            if os.fstat(fd).st_size and _last_byte(path) != b"\n":
-                line = b"\n" + line  # a line torn by a crash stays on its own line
-            written = os.write(fd, line)
-            if written != len(line):  # a short write: the disk filled up part-way
-                raise OSError(errno.ENOSPC, "only part of the entry could be written")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if new:
-            fsync_dir(path.parent)
-    except OSError as exc:
-        raise StoreWriteError(f"could not append to the audit log {path}: {exc.strerror or exc}",
-                              path=str(path)) from exc
-    return entry
+    return Receipt(str((Path(data_dir) / AUDIT_FILE).resolve()), json.dumps(entry, ensure_ascii=False, default=str))
 
 
-def _last_byte(path: Path) -> bytes:
-    with path.open("rb") as f:
-        f.seek(-1, os.SEEK_END)
-        return f.read(1)
+def record(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) -> dict[str, Any]:
+    """Append one entry and fsync it; raises StoreWriteError (naming the file) if it cannot be made durable."""
+    made = receipt(data_dir, action, actor, via, **what)
+    append_lines(Path(made.path), [made.line])
+    return json.loads(made.line)
 
 
 def _lines(path: Path) -> Iterator[dict[str, Any]]:

@@ -10,6 +10,7 @@ from graph_service.access import audit
 from graph_service.cli import command, opened_store, print_json
 from graph_service.config import Settings
 from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path
+from graph_service.store.files import Receipt
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,17 +29,17 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
 
     whole = args.path.resolve()
 
-    def record(path: Path, name: str, report: IngestReport) -> None:
-        """Audit each file as it is stored; a zip's member is named inside its zip."""
+    def audited(path: Path, name: str, report: IngestReport) -> Receipt:
+        """Each file's audit entry, committed with it; a zip's member is named inside its zip."""
         member = path.resolve() != whole and not args.path.is_dir()
         where = f"{whole}!{name.split('/', 1)[-1]}" if member else str(path.resolve())
-        audit.record_ingest(settings.data_dir, actor, "cli", path, report, name=where)
         if not args.json and (member or args.path.is_dir()):
             _print_file(report)
+        return audit.ingest_receipt(settings.data_dir, actor, "cli", path, report, name=where)
 
     with opened_store(settings) as store:
         report = ingest_path(store, args.path, args.format, progress=sys.stderr.isatty(), publisher=args.publisher,
-                             on_file=record)
+                             receipt=audited)
     if args.json:
         print_json(report.as_dict())
         return report.exit_code

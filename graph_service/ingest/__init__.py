@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
 from graph_service.store.base import GraphStore
+from graph_service.store.files import Receipt, settle
 from graph_service.errors import BadRequest, UnreadableInput
 from graph_service.ingest.pipeline import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, IngestReport, Item, ingest, iterate_guarded
 
@@ -73,32 +74,32 @@ def read(path: Path, fmt: str = "auto", *, publisher: str | None = None, progres
 
 def ingest_file(store: GraphStore, path: Path, fmt: str = "auto", *, source: str | None = None,
                 progress: bool = False, publisher: str | None = None,
-                on_outcome: Callable[[IngestReport], Any] | None = None) -> IngestReport:
+                receipt: Callable[[IngestReport], Receipt] | None = None) -> IngestReport:
     """Read, resolve organisations to golden records, validate and store one file; never raises for bad input.
 
     `publisher` (an org-id, or a council's name or code) names the body that published a spend or
     contracts file that does not say so itself; without it such a file is refused (exit 2).
-    `on_outcome(report)` (the audit entry) runs within the file's commit, or once nothing was stored.
+    `receipt(report)` makes the audit entry: committed with the file, or appended once nothing was stored.
     """
     from graph_service.ingest.resolver import Resolver
 
     location, source = source, source or path.name
     items: Any = None
 
-    def outcome(report: IngestReport) -> None:
+    def audited(report: IngestReport) -> Receipt:
         report.skipped = dict(getattr(items, "skipped", {}))
         report.notes = list(getattr(items, "notes", []))
-        if on_outcome:
-            on_outcome(report)
+        return receipt(report)
 
     try:
         fmt, items = read(path, fmt, publisher=publisher, progress=progress, store=store, location=location)
         resolved = Resolver(store).resolve(iterate_guarded(iter(items), source))
-        report = ingest(store, resolved, source=source, fmt=fmt, progress=progress, on_outcome=outcome)
+        report = ingest(store, resolved, source=source, fmt=fmt, progress=progress, receipt=receipt and audited)
     except (UnreadableInput, BadRequest) as exc:
         report = IngestReport(source=source, format=fmt)
         report.error = exc.message
-        outcome(report)
+        if receipt:
+            settle([audited(report)])
         return report
     report.skipped = dict(getattr(items, "skipped", {}))
     report.notes = list(getattr(items, "notes", []))
@@ -150,21 +151,22 @@ class BatchReport:
                 "skipped": skipped, "not_data": self.not_data, "files": [f.as_dict() for f in self.files]}
 
 
-OnFile = Callable[[Path, str, IngestReport], None]  # (the file read, its name in the report, its report)
+# the audit entry of (the file read, its name in the report, its report)
+FileReceipt = Callable[[Path, str, IngestReport], Receipt]
 
 
 def ingest_path(store: GraphStore, path: Path, fmt: str = "auto", *, source: str | None = None,
                 progress: bool = False, publisher: str | None = None,
-                on_file: OnFile | None = None) -> IngestReport | BatchReport:
+                receipt: FileReceipt | None = None) -> IngestReport | BatchReport:
     """One file, or every file of a folder (recursively, in name order) or of a zip, each its own unit."""
     source = source or path.name
     if path.is_dir():
-        return _batch(store, source, "folder", _folder_files(path), fmt, progress, publisher, on_file)
+        return _batch(store, source, "folder", _folder_files(path), fmt, progress, publisher, receipt)
     if zipfile.is_zipfile(path) and not _is_document(path):
         with tempfile.TemporaryDirectory(prefix="graph-service-zip-") as folder:
-            return _batch(store, source, "zip", _zip_files(path, Path(folder)), fmt, progress, publisher, on_file)
+            return _batch(store, source, "zip", _zip_files(path, Path(folder)), fmt, progress, publisher, receipt)
     return ingest_file(store, path, fmt, source=source, progress=progress, publisher=publisher,
-                       on_outcome=on_file and (lambda report: on_file(path, source, report)))
+                       receipt=receipt and (lambda report: receipt(path, source, report)))
 
 
 def _is_document(path: Path) -> bool:
@@ -177,7 +179,7 @@ Found = tuple[Path | None, str, str | None]
 
 
 def _batch(store: GraphStore, source: str, kind: str, found: Iterator[Found], fmt: str, progress: bool,
-           publisher: str | None, on_file: OnFile | None) -> BatchReport:
+           publisher: str | None, receipt: FileReceipt | None) -> BatchReport:
     batch = BatchReport(source=source, format=kind)
     bar = _files_bar(progress, source)
     try:
@@ -190,8 +192,8 @@ def _batch(store: GraphStore, source: str, kind: str, found: Iterator[Found], fm
                 report.error = problem
             else:
                 report = ingest_file(store, path, fmt, source=name, progress=progress, publisher=publisher,
-                                     on_outcome=on_file and (lambda report, path=path, name=name:
-                                                              on_file(path, name, report)))
+                                     receipt=receipt and (lambda report, path=path, name=name:
+                                                          receipt(path, name, report)))
             batch.files.append(report)
             if bar:
                 bar.update()

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from pydantic import ValidationError
 
 from graph_service.store.base import GraphStore
+from graph_service.store.files import Receipt, settle
 from graph_service.errors import GraphServiceError, PayloadTooLarge, SchemaError, UnreadableInput
 from graph_service.records import Batch, NodeRecord, Provenance, RelRecord, WriteReport
 from graph_service.schema import schema
@@ -123,20 +124,20 @@ def _check_labels(nodes: list[NodeRecord], labels: Mapping[str, str], locator: s
 
 
 def ingest(store: GraphStore, items: Iterable[Item], *, source: str, fmt: str, progress: bool = False,
-           on_outcome: Callable[[IngestReport], Any] | None = None) -> IngestReport:
-    """`on_outcome(report)` (the audit entry) runs within the unit's commit when the file was read, or after
-    nothing was stored when it was not."""
+           receipt: Callable[[IngestReport], Receipt] | None = None) -> IngestReport:
+    """`receipt(report)` (the audit entry) is committed with the unit when the file was read, or appended
+    once nothing was stored when it was not."""
     report = IngestReport(source=source, format=fmt)
     try:
-        with store.unit(on_commit=on_outcome and (lambda: on_outcome(report))) as unit:
+        with store.unit(receipt=receipt and (lambda: receipt(report))) as unit:
             _stream(store, unit, items, report, progress)
     except PayloadTooLarge as exc:  # the store's, which does not know the file's name
         raise PayloadTooLarge(f"{source}: {exc.message}", source=source, **exc.details) from exc
     except UnreadableInput as exc:
         report.error = exc.message
         report.created = report.updated = report.unchanged = 0
-        if on_outcome:
-            on_outcome(report)
+        if receipt:
+            settle([receipt(report)])
     return report
 
 

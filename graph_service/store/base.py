@@ -5,6 +5,7 @@ from typing import Any, Callable, ContextManager, Protocol, runtime_checkable
 
 from graph_service.errors import SchemaError
 from graph_service.records import Batch, Node, Relationship, WriteReport
+from graph_service.store.files import Receipt
 from graph_service.schema import schema
 
 # The embedded store keeps `graph.graph[BY_LABEL]`: label -> {key: None} in insertion order, so a
@@ -31,9 +32,13 @@ class GraphStore(Protocol):
     def upsert(self, batch: Batch) -> WriteReport:
         """Write a batch all-or-nothing, upserting each record by key."""
 
-    def unit(self, on_commit: Callable[[], Any] | None = None) -> ContextManager["GraphWriter"]:
+    def unit(self, receipt: Callable[[], Receipt] | None = None) -> ContextManager["GraphWriter"]:
         """A unit of writes (one file): its upserts become visible together when the block ends, or never
-        (an exception, a killed process). `on_commit` runs once the commit is durable."""
+        (an exception, a killed process). The line `receipt()` makes (the audit entry) is appended to its
+        file exactly when the unit commits, even if this process is killed as it does (files.py)."""
+
+    def settle(self) -> None:
+        """Append the receipts of committed units whose writer was killed before it could."""
 
     def get(self, key: str) -> Node | None: ...
 

@@ -20,7 +20,9 @@ The graph is read-only to queries, so sharing is safe.
 Other processes (the CLI while the API serves) may write the same directory: every
 read and write first replays journal lines it has not seen. Writers across processes
 take an exclusive file lock, a unit for its whole length, so a unit's lines followed by
-any other line without its commit were left by a killed writer and are ignored.
+any other line without its commit were left by a killed writer and are ignored. A unit's commit line
+carries its audit entry (a receipt, files.py), so a kill between the commit and the audit log's
+append still leaves one entry: the next process to replay the commit appends it.
 
 The directory is the owner's only (0700, files 0600): it holds contract values and payments.
 """
@@ -30,6 +32,7 @@ import contextlib
 import fcntl
 import gc
 import json
+import logging
 import mmap
 import os
 import pickle
@@ -46,10 +49,12 @@ from typing import Any, Callable, Collection, Iterable, Iterator
 import networkx as nx
 
 from graph_service.store.base import BY_LABEL, Executable, check_endpoints, check_labels, stats_from_counts
+from graph_service.store.files import Receipt, fsync_dir, open_private, private_dir, settle, write_file
 from graph_service.store.merge import merge
 from graph_service.errors import SchemaError, StoreCorrupt, StoreWriteError
 from graph_service.records import Batch, Node, Provenance, Relationship, WriteReport
 
+log = logging.getLogger(__name__)
 SNAPSHOT, JOURNAL, LOCK = "graph.snapshot", "journal.log", ".lock"
 LEGACY_SNAPSHOT = "graph.json"  # format 1, before December 2026: migrated on first open
 SNAPSHOT_MAGIC = b"graph-service snapshot 2\n"
@@ -57,25 +62,6 @@ SNAPSHOT_MAGIC = b"graph-service snapshot 2\n"
 # bytes compaction rewrites stay proportional to the bytes journaled (a 2 GiB snapshot is not rewritten
 # every 32 MiB of writes).
 COMPACT_AFTER_BYTES = 32 * 1024 * 1024
-PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
-
-
-def private_dir(path: str | os.PathLike[str]) -> Path:
-    """The directory, created if need be, readable by its owner only whatever the umask."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    if path.stat().st_uid == os.getuid():
-        os.chmod(path, PRIVATE_DIR)  # mkdir's mode is cut by the umask, and older stores were 0755
-    return path
-
-
-def open_private(path: str | os.PathLike[str], flags: int) -> int:
-    """os.open for a file only its owner may read or write (0600 whatever the umask)."""
-    fd = os.open(path, flags | os.O_CREAT, PRIVATE_FILE)
-    os.fchmod(fd, PRIVATE_FILE)
-    return fd
-
-
 def _encode(entry: dict[str, Any]) -> bytes:
     body = json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode()
     return b"%08x " % zlib.crc32(body) + body + b"\n"
@@ -93,15 +79,6 @@ def _decode(line: bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return entry if isinstance(entry, dict) and isinstance(entry.get("seq"), int) else None
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in this directory durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _damaged(path: Path, line: int, offset: int) -> StoreCorrupt:
@@ -140,6 +117,7 @@ class EmbeddedStore:
         self._journal_line = 0  # how many whole lines that is
         self._pending: _Pending | None = None
         self._snapshot_id: tuple[int, int, int] | None = None  # inode, mtime, size of the snapshot last read
+        self._receipts: list[Receipt] = []  # of commits replayed, until settled
         with self._lock:
             self._reload()
         self._migrate()
@@ -207,6 +185,16 @@ class EmbeddedStore:
                     continue  # already in the snapshot (a kill between compaction's rename and truncate)
                 self._seq = entry["seq"]
                 self._replay(entry)
+        self._settle_receipts()
+
+    def _settle_receipts(self) -> None:
+        """Append the receipts of the commits just replayed that their file lacks (their writer killed first).
+        A process that may not write the file leaves them to one that may (every writer replays commits)."""
+        try:
+            settle(self._receipts)
+        except StoreWriteError as exc:
+            log.warning("%s", exc.message)
+        self._receipts = []
 
     def _replay(self, entry: dict[str, Any]) -> None:
         unit = entry.get("unit")
@@ -218,6 +206,8 @@ class EmbeddedStore:
             if self._pending:
                 self._apply_pending(self._pending)
             self._pending = None
+            if "receipt" in entry:
+                self._receipts.append(Receipt(*entry["receipt"]))
         else:
             self._pending = self._pending or _Pending(unit)
             self._pending.add(entry["ops"])
@@ -383,22 +373,24 @@ class EmbeddedStore:
         return report
 
     @contextlib.contextmanager
-    def unit(self, on_commit: Callable[[], Any] | None = None) -> Iterator["EmbeddedUnit"]:
+    def unit(self, receipt: Callable[[], Receipt] | None = None) -> Iterator["EmbeddedUnit"]:
         """Batches written through the unit become visible together at its end, or never (an exception,
-        a kill). `on_commit` runs once the commit is durable, before other writers may write."""
+        a kill). The commit line carries `receipt()`, appended once the commit is durable (files.py)."""
         with self._process_lock():
             with self._lock:
                 self._refresh()
                 self._pending = None  # see compact
             unit = EmbeddedUnit(self, _Pending(uuid.uuid4().hex))
             yield unit
+            made = receipt() if receipt else None
             if unit.written:
                 self._sync_journal()
                 with self._lock:
-                    self._append({"unit": unit.staged.unit, "commit": True})
+                    self._append({"unit": unit.staged.unit, "commit": True,
+                                  **({"receipt": made.as_list()} if made else {})})
                     self._apply_pending(unit.staged)
-            if on_commit:
-                on_commit()
+            if made:
+                settle([made])
         if self._journal_outgrew_snapshot():
             self.compact()
 
@@ -433,6 +425,10 @@ class EmbeddedStore:
         if attrs is None:
             return None
         return {"props": attrs["props"], "prov": attrs["prov"], "history": list(attrs["history"])}
+
+    def settle(self) -> None:
+        with self._lock:
+            self._refresh()  # replaying a commit settles its receipt
 
     def ping(self) -> None:
         """Raises if the store cannot be read (a damaged journal)."""
@@ -708,14 +704,6 @@ def load_legacy_snapshot(path: Path) -> tuple[int, nx.MultiDiGraph]:
     return data["seq"], graph
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write a private file and fsync it."""
-    with os.fdopen(open_private(path, os.O_WRONLY | os.O_TRUNC), "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-
-
 def read_snapshot(path: Path) -> dict[str, Any]:
     """A format-1 (JSON) snapshot."""
     try:
@@ -740,7 +728,7 @@ def check(data_dir: str | os.PathLike[str]) -> dict[str, Any]:
                              "units_abandoned": 0, "torn_tail_bytes": 0}
     store = EmbeddedStore.__new__(EmbeddedStore)  # the replay rules without opening (nor creating) anything
     store.dir, store.graph, store._lock = folder, nx.MultiDiGraph(), threading.RLock()
-    store._seq = 0
+    store._seq, store._receipts = 0, []  # receipts are only read: checking writes nothing
     snapshot = folder / SNAPSHOT if (folder / SNAPSHOT).exists() else folder / LEGACY_SNAPSHOT
     if snapshot.exists():
         try:

@@ -15,6 +15,8 @@ queries time out in seconds, so an outage answers 503 quickly rather than hangin
 from __future__ import annotations
 
 import json
+import socket
+import uuid
 from collections import defaultdict
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -24,6 +26,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph_service.store.base import Executable, check_endpoints, check_labels, stats_from_counts
+from graph_service.store.files import Receipt, settle
 from graph_service.store.merge import merge
 from graph_service.config import Settings
 from graph_service.cypher import CYPHER_DIR
@@ -42,12 +45,14 @@ CONNECT_TIMEOUT, RETRY_TIME, QUERY_TIMEOUT = 3.0, 2.0, 30.0
 NOTIFICATIONS_MIN_SEVERITY = "WARNING"
 NOTIFICATIONS_DISABLED = ["UNRECOGNIZED", "HINT", "PERFORMANCE", "GENERIC"]
 INGEST_LOCK = "IngestLock"  # the label of the one node whose write lock serialises writers (not a :Node)
+RECEIPT = "Receipt"  # a committed unit's audit line until it is in its file (store/files.py; not a :Node)
 
 
 def schema_statements() -> list[str]:
     """Constraints and indexes, derived from the schema module (cypher/schema.cypher is checked against this)."""
     statements = ["CREATE CONSTRAINT node_key IF NOT EXISTS FOR (n:Node) REQUIRE n.key IS UNIQUE",
-                  f"CREATE CONSTRAINT ingest_lock IF NOT EXISTS FOR (n:{INGEST_LOCK}) REQUIRE n.name IS UNIQUE"]
+                  f"CREATE CONSTRAINT ingest_lock IF NOT EXISTS FOR (n:{INGEST_LOCK}) REQUIRE n.name IS UNIQUE",
+                  f"CREATE CONSTRAINT receipt_id IF NOT EXISTS FOR (n:{RECEIPT}) REQUIRE n.id IS UNIQUE"]
     for label in sorted(schema().labels):
         statements.append(f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
     for rel in sorted(schema().relationships):
@@ -138,14 +143,21 @@ class Neo4jStore:
             return session.execute_write(_upsert, batch)
 
     @contextmanager
-    def unit(self, on_commit: Callable[[], Any] | None = None) -> Iterator["Neo4jUnit"]:
+    def unit(self, receipt: Callable[[], Receipt] | None = None) -> Iterator["Neo4jUnit"]:
         """One explicit transaction for the whole unit; on any exception, or if this process dies, the
-        server rolls it back."""
+        server rolls it back. `receipt()` is committed with it as a :Receipt node, appended to its file
+        once the commit is done and then deleted (files.py); settle() appends those of killed writers."""
         self.ensure_schema()
+        self.settle()
+        made = None
         with self._session() as session:
             tx = session.begin_transaction()
             try:
                 yield Neo4jUnit(tx)
+                made = receipt() if receipt else None
+                if made:
+                    tx.run(f"CREATE (:{RECEIPT} {{id: $id, host: $host, path: $path, line: $line}})",
+                           id=uuid.uuid4().hex, host=socket.gethostname(), path=made.path, line=made.line).consume()
                 tx.commit()
             except Neo4jError as exc:
                 if exc.code and exc.code.endswith(".MemoryPoolOutOfMemoryError"):
@@ -158,8 +170,19 @@ class Neo4jStore:
             finally:
                 if not tx.closed():
                     tx.close()  # rolls back
-        if on_commit:
-            on_commit()
+        if made:
+            self.settle()
+
+    def settle(self) -> None:
+        """Append this machine's receipts of committed units to their files (unless there already), then
+        delete them: a writer killed after its commit left its audit entry here."""
+        found = self._read(f"MATCH (r:{RECEIPT} {{host: $host}}) RETURN r.id AS id, r.path AS path, r.line AS line",
+                           host=socket.gethostname())
+        if found:
+            settle(Receipt(r["path"], r["line"]) for r in found)
+            with self._session() as session:
+                session.run(f"UNWIND $ids AS id MATCH (r:{RECEIPT} {{id: id}}) DELETE r",
+                            ids=[r["id"] for r in found]).consume()
 
     def ping(self) -> None:
         with self._session() as session:

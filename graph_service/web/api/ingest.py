@@ -18,7 +18,7 @@ from starlette.types import Message
 
 from graph_service.access import audit
 from graph_service.answers.ingest import IngestAnswer
-from graph_service.store.embedded import open_private, private_dir
+from graph_service.store.files import Receipt, open_private, private_dir
 from graph_service.web.deps import Admin, Caller, Store
 from graph_service.errors import BadRequest, PayloadTooLarge, UnreadableInput
 from graph_service.ingest import FORMATS, BatchReport, IngestReport, ingest_path
@@ -118,10 +118,11 @@ async def ingest_upload(request: Request, store: Store, role: Admin, who: Caller
                 out.write(chunk)
         await upload.close()
 
-        def record(member: Path, source: str, report: IngestReport) -> None:  # with each file's commit
-            audit.record_ingest(data_dir, who, "api", member, report, name=source)
+        def audited(member: Path, source: str, report: IngestReport) -> Receipt:  # committed with each file
+            return audit.ingest_receipt(data_dir, who, "api", member, report, name=source)
 
-        report = await run_in_threadpool(ingest_path, store, path, fmt, source=name, publisher=publisher, on_file=record)
+        report = await run_in_threadpool(ingest_path, store, path, fmt, source=name, publisher=publisher,
+                                         receipt=audited)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     answer = report.as_dict()
