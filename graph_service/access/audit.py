@@ -3,8 +3,9 @@
 One JSON object per line in ``<data dir>/audit.log``, appended and fsync'd before the
 write is reported done, so an answer the caller saw is always on disk. An ingest's entry is
 committed with its file (a receipt, store/files.py): the log has it exactly when the file was
-stored, even if the writer is killed between the two. Entries are never rewritten. A key is never logged: only its label, its role and a short hash of it, which
-identifies the key against the key file without revealing it.
+stored, even if the writer is killed between the two. Entries are never rewritten. A key is
+never logged: only its label, its role and a short hash of it, which identifies the key
+against the key file without revealing it.
 
     {"at": "2024-06-01T09:30:00.123456+00:00", "action": "ingest", "via": "api",
      "who": {"label": "Jo Bloggs", "role": "admin", "key": "3f2a9c01b7de"},
@@ -80,20 +81,28 @@ def ingest_receipt(data_dir: Path, actor: Actor, via: str, path: Path, report: I
                    error=report.error)
 
 
-def receipt(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) -> Receipt:
-    """One entry as the line a commit promises to append (store/files.py)."""
+def _entry(action: Action, actor: Actor, via: str, **what: Any) -> dict[str, Any]:
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "action": action, "via": via,
-             "who": asdict(actor), **what}
+    return {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "action": action, "via": via,
+            "who": asdict(actor), **what}
+
+
+def _receipt(data_dir: Path, entry: dict[str, Any]) -> Receipt:
     return Receipt(str((Path(data_dir) / AUDIT_FILE).resolve()), json.dumps(entry, ensure_ascii=False, default=str))
+
+
+def receipt(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) -> Receipt:
+    """One entry as the line a commit promises to append (store/files.py)."""
+    return _receipt(data_dir, _entry(action, actor, via, **what))
 
 
 def record(data_dir: Path, action: Action, actor: Actor, via: str, **what: Any) -> dict[str, Any]:
     """Append one entry and fsync it; raises StoreWriteError (naming the file) if it cannot be made durable."""
-    made = receipt(data_dir, action, actor, via, **what)
+    entry = _entry(action, actor, via, **what)
+    made = _receipt(data_dir, entry)
     append_lines(Path(made.path), [made.line])
-    return json.loads(made.line)
+    return entry
 
 
 def _lines(path: Path) -> Iterator[dict[str, Any]]:
